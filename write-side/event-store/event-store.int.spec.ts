@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { upcastEvent } from '../../contracts/events/upcast.ts';
+import { listen } from '../../gateways/postgres/listen.ts';
+import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { postgresEventStore, type EventStore } from './event-store.ts';
+import { READ_LOG_SQL, checkpointOf } from './read-log.sql.ts';
+import { LOG_START, type NewEvent } from './types.ts';
+
+let t: TestDatabase;
+let store: EventStore;
+
+beforeAll(async () => {
+  t = await testDatabase();
+  store = postgresEventStore(t.db, upcastEvent);
+});
+
+const metadata = { user_id: 'u1', correlation_id: 'c1', causation_id: null, traceparent: null, idempotency_key: null, request_id: null };
+const event = (type = 'TaskReopened', data: unknown = { n: 1 }): NewEvent => ({
+  event_id: randomUUID(), type, schema_version: 1, data, metadata,
+});
+
+describe('per-stream sequence (guarantee 1)', () => {
+  it('numbers a stream 1, 2, 3 with no gaps, across single and batch appends', async () => {
+    const stream = randomUUID();
+    await store.append(stream, 'no_stream', [event()]);
+    await store.append(stream, 1, [event(), event()]);
+    const events = await store.readStream(stream);
+    expect(events.map((e) => e.version)).toEqual([1, 2, 3]);
+    expect(new Set(events.map((e) => e.position)).size).toBe(3);
+  });
+});
+
+describe('expected version (guarantee 2)', () => {
+  it('lets exactly one of 20 parallel appends at one expected version win; 19 get the current version', async () => {
+    const stream = randomUUID();
+    await store.append(stream, 'no_stream', [event()]);
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.append(stream, 1, [event()])));
+    const wins = results.filter((r) => r.ok);
+    const conflicts = results.flatMap((r) => (r.ok ? [] : [r.error]));
+    expect(wins).toHaveLength(1);
+    expect(conflicts).toHaveLength(19);
+    for (const conflict of conflicts) expect(conflict).toEqual({ code: 'version_conflict', current_version: 2 });
+    expect((await store.readStream(stream)).map((e) => e.version)).toEqual([1, 2]);
+  });
+
+  it('lets exactly one of 20 parallel creations of one stream win', async () => {
+    const stream = randomUUID();
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.append(stream, 'no_stream', [event()])));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toHaveLength(19);
+    expect(await store.readStream(stream)).toHaveLength(1);
+  });
+
+  it('rejects an exact version on a stream that does not exist, and no_stream on one that does', async () => {
+    const stream = randomUUID();
+    expect(await store.append(stream, 3, [event()])).toEqual({ ok: false, error: { code: 'version_conflict', current_version: 0 } });
+    await store.append(stream, 'no_stream', [event()]);
+    expect(await store.append(stream, 'no_stream', [event()])).toEqual({ ok: false, error: { code: 'version_conflict', current_version: 1 } });
+    expect(await store.append(stream, 0, [event()])).toEqual({ ok: false, error: { code: 'version_conflict', current_version: 1 } });
+  });
+
+  it('appends at "any" whatever the version is', async () => {
+    const stream = randomUUID();
+    const first = await store.append(stream, 'any', [event()]);
+    const second = await store.append(stream, 'any', [event()]);
+    expect(first.ok && first.value.version).toBe(1);
+    expect(second.ok && second.value.version).toBe(2);
+  });
+});
+
+describe('gap-safe global log (guarantee 3)', () => {
+  it('never lets a reader pass a position whose transaction is still open', async () => {
+    const head = await store.readLogHead();
+    const held = await t.db.connect();
+    try {
+      await held.query('BEGIN');
+      // The held transaction takes its position first…
+      const early = postgresEventStore(held, upcastEvent);
+      const heldAppend = await early.append(randomUUID(), 'no_stream', [event('TestHeld', { held: true })]);
+      // …then a later transaction commits a higher position.
+      const late = await store.append(randomUUID(), 'no_stream', [event('TestLate', { late: true })]);
+      expect(heldAppend.ok && late.ok && heldAppend.value.position < late.value.position).toBe(true);
+
+      // The reader waits: it sees neither, rather than the late one alone.
+      expect(await store.readLogAfter(head, 100)).toEqual([]);
+
+      await held.query('COMMIT');
+      const read = await store.readLogAfter(head, 100);
+      expect(read.map((e) => e.data)).toEqual([{ held: true }, { late: true }]);
+      // And a reader that resumes after the first sees exactly the second.
+      const [first] = read;
+      if (!first) throw new Error('no first event');
+      expect((await store.readLogAfter(checkpointOf(first), 100)).map((e) => e.data)).toEqual([{ late: true }]);
+    } finally {
+      held.release();
+    }
+  });
+
+  it('reads the log in batches in index order, with no sort step', async () => {
+    // A realistic volume, so the planner's choice is the one production gets.
+    await t.db.query(`WITH bulk AS (
+        INSERT INTO streams (stream_id, version) SELECT gen_random_uuid(), 1 FROM generate_series(1, 20000) RETURNING stream_id)
+      INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata)
+      SELECT gen_random_uuid(), stream_id, 1, 'TestBulk', 1, '{}', '{}' FROM bulk`);
+    await t.db.query('ANALYZE events');
+    const plan = await t.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${READ_LOG_SQL}`, [LOG_START.transaction_id, 0, 100]);
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toContain('events_log_order');
+    expect(text).not.toMatch(/\bSort\b/);
+  });
+});
+
+describe('idempotent commands (guarantee 4)', () => {
+  it('remembers the first result of a key in the same statement as the append, and refuses a second append under it', async () => {
+    const stream = randomUUID();
+    const record = { user_id: 'u1', key: `k-${stream}`, request_hash: 'h', status: 201 };
+    const first = await store.append(stream, 'no_stream', [event()], record);
+    expect(first.ok).toBe(true);
+    const remembered = await store.findRememberedResult('u1', record.key);
+    expect(remembered).toMatchObject({ stream_id: stream, version: 1, status: 201, request_hash: 'h' });
+    await expect(store.append(stream, 1, [event()], record)).rejects.toMatchObject({ code: '23505' });
+    expect(await store.readStream(stream)).toHaveLength(1);
+  });
+});
+
+describe('event rows and upcasting (guarantee 5)', () => {
+  it('stores id, stream, version, position, type, schema version, data, metadata and time', async () => {
+    const stream = randomUUID();
+    const e = event();
+    await store.append(stream, 'no_stream', [e]);
+    const [stored] = await store.readStream(stream);
+    expect(stored).toMatchObject({ event_id: e.event_id, stream_id: stream, version: 1, type: e.type, schema_version: 1, data: e.data, metadata });
+    expect(stored?.position).toBeGreaterThan(0);
+    expect(Date.parse(stored?.created_at ?? '')).not.toBeNaN();
+  });
+
+  it('upcasts an old TaskCreated v1 payload on read', async () => {
+    const stream = randomUUID();
+    await t.db.query('INSERT INTO streams (stream_id, version) VALUES ($1, 1)', [stream]);
+    await t.db.query(
+      `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata)
+       VALUES ($1, $2, 1, 'TaskCreated', 1, $3, $4)`,
+      [randomUUID(), stream, JSON.stringify({
+        task_id: stream, user_id: 'u1', title: 'Old', description: null, priority: 'low', tags: ['a'],
+        due_date: '2020-05-01', created_at: '2020-04-01T00:00:00.000Z',
+      }), JSON.stringify(metadata)],
+    );
+    const [stored] = await store.readStream(stream);
+    expect(stored?.schema_version).toBe(2);
+    expect(stored?.data).toEqual({
+      task_id: stream, user_id: 'u1', title: 'Old', description: null, priority: 'low', tags: ['a'],
+      due: { date: '2020-05-01' }, reminders: [], recurrence: null, series_id: null, occurrence: 0,
+      created_at: '2020-04-01T00:00:00.000Z',
+    });
+  });
+});
+
+describe('wake-ups (guarantee 6)', () => {
+  it('wakes a listening reader with NOTIFY when an append commits', async () => {
+    let wakeUps = 0;
+    let woken: () => void = () => undefined;
+    const wokenByAppend = new Promise<void>((resolve) => { woken = resolve; });
+    const listener = await listen(t.url, 'todo_events', () => {
+      wakeUps += 1;
+      if (wakeUps > 1) woken(); // the first call is the one made on connect
+    });
+    try {
+      await store.append(randomUUID(), 'no_stream', [event()]);
+      await wokenByAppend;
+      expect(wakeUps).toBeGreaterThanOrEqual(2);
+    } finally {
+      await listener.close();
+    }
+  });
+});

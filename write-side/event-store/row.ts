@@ -1,0 +1,37 @@
+import type { EventMetadata, StoredEvent } from './types.ts';
+
+/** Every column a reader selects, in the shape `toStoredEvent` expects. */
+export const EVENT_COLUMNS = `
+  position::float8 AS position, transaction_id::text AS transaction_id, event_id, stream_id,
+  version::float8 AS version, type, schema_version, data, metadata, created_at`;
+
+export interface EventRow {
+  position: number;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  created_at: Date;
+  [column: string]: unknown;
+}
+
+export type Upcaster = (event: StoredEvent) => StoredEvent;
+
+export function toStoredEvent(row: EventRow, upcast: Upcaster): StoredEvent {
+  return upcast({
+    position: row.position,
+    transaction_id: row.transaction_id,
+    event_id: row.event_id,
+    stream_id: row.stream_id,
+    version: row.version,
+    type: row.type,
+    schema_version: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    created_at: row.created_at.toISOString(),
+  });
+}

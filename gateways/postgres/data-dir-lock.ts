@@ -1,13 +1,17 @@
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export class DataDirInUseError extends Error {
-  constructor(readonly dataDir: string, readonly pid: number) {
+  readonly dataDir: string;
+  readonly pid: number;
+  constructor(dataDir: string, pid: number) {
     super(
       `DATA_DIR ${dataDir} is in use by another Todo process (pid ${pid}). ` +
         'Stop that process, or start this one with another DATA_DIR (or with DATABASE_URL).',
     );
     this.name = 'DataDirInUseError';
+    this.dataDir = dataDir;
+    this.pid = pid;
   }
 }
 
@@ -57,6 +61,7 @@ export async function writeFileIfAbsent(path: string, content: () => string): Pr
     return (await readFile(path, 'utf8')).trim();
   } catch {
     const value = content();
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, `${value}\n`, { mode: 0o600 });
     return value;
   }

@@ -1,17 +1,13 @@
 import pg from 'pg';
+import type { Queryable, Row, Transactional } from '../../contracts/ports/sql.ts';
+
+export type { Queryable } from '../../contracts/ports/sql.ts';
 
 /** Observes every query's duration; wiring connects it to the database_query_duration_seconds histogram. */
 export type QueryObserver = (seconds: number, outcome: 'ok' | 'error') => void;
 
-export type Row = Record<string, unknown>;
-
-/** What callers see of PostgreSQL: parameterised queries and transactions. */
-export interface Queryable {
-  query<R extends Row = Row>(text: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
-}
-
-export interface Db extends Queryable {
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+/** PostgreSQL through a pool, behind the SQL port of contracts/ports/sql.ts. */
+export interface Db extends Transactional {
   /** A dedicated connection, e.g. for LISTEN or session-level advisory locks. */
   connect(): Promise<pg.PoolClient>;
   close(): Promise<void>;
@@ -66,11 +62,4 @@ export function createDb(url: string, options: { max?: number; observe?: QueryOb
     connect: () => pool.connect(),
     close: () => pool.end(),
   };
-}
-
-/** PostgreSQL error codes we branch on. */
-export const PG_UNIQUE_VIOLATION = '23505';
-
-export function isPgError(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }

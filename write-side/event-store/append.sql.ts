@@ -1,6 +1,6 @@
 import type { Result } from '../../domain/shared/result.ts';
 import { err, ok } from '../../domain/shared/result.ts';
-import type { Queryable } from '../../gateways/postgres/db.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
 import type { Appended, ExpectedVersion, IdempotencyRecord, NewEvent, VersionConflict } from './types.ts';
 
 /*

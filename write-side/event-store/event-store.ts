@@ -1,5 +1,5 @@
 import type { Result } from '../../domain/shared/result.ts';
-import type { Queryable } from '../../gateways/postgres/db.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
 import { append } from './append.sql.ts';
 import { findRememberedResult, rememberResult, type RememberedResult } from './idempotency.sql.ts';
 import { readLogAfter, readLogHead } from './read-log.sql.ts';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../gateways/postgres/db.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
 
 export interface RememberedResult {
   readonly request_hash: string;

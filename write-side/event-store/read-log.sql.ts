@@ -1,4 +1,4 @@
-import type { Queryable } from '../../gateways/postgres/db.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow, type Upcaster } from './row.ts';
 import type { LogCheckpoint, StoredEvent } from './types.ts';
 

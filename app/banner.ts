@@ -1,0 +1,20 @@
+import type { AuthSetup } from './auth.ts';
+import { mintToken } from '../gateways/auth/mint-token.ts';
+
+/** What a person starting Todo on a laptop needs to make the first call. */
+export async function startBanner(url: string, auth: AuthSetup): Promise<string> {
+  const lines = [``, `  Todo is running on ${url}`, `  API docs:  ${url}/docs`, ``];
+  if (auth.generated && auth.secret) {
+    const token = await mintToken({ secret: auth.secret, userId: 'demo', email: 'demo@example.com' });
+    lines.push(
+      `  A development token for user "demo" (the secret is in DATA_DIR/auth-secret; mint more with npm run token -- --user ID):`,
+      ``,
+      `  export TOKEN=${token}`,
+      ``,
+      `  curl -s -X POST ${url}/api/tasks -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
+      `       -d '{"title":"Try Todo","priority":"high","tags":["demo"]}'`,
+      ``,
+    );
+  }
+  return lines.join('\n');
+}

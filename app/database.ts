@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+import type { Config } from '../contracts/config.ts';
+import { createDb, type Db } from '../gateways/postgres/db.ts';
+import { lockDataDir } from '../gateways/postgres/data-dir-lock.ts';
+import { startEmbeddedPostgres } from '../gateways/postgres/embedded.ts';
+import { migrate } from '../gateways/postgres/migrate.ts';
+import type { Metrics } from './metrics.ts';
+
+export interface Database { readonly db: Db; readonly embedded: boolean; close(): Promise<void> }
+
+/**
+ * DATABASE_URL when set; otherwise the bundled PostgreSQL in DATA_DIR, which belongs to this process alone
+ * (a second instance on the same folder fails with a clear message). Migrations run before anything else.
+ */
+export async function openDatabase(config: Config, logger: Logger, metrics?: Metrics): Promise<Database> {
+  const observe = metrics
+    ? (seconds: number, outcome: 'ok' | 'error') => metrics.dbQueryDuration.observe({ outcome }, seconds)
+    : undefined;
+  const poolOptions = { max: config.DATABASE_POOL_MAX, ...(observe ? { observe } : {}) };
+  if (config.DATABASE_URL) {
+    const db = createDb(config.DATABASE_URL, poolOptions);
+    await applyMigrations(db, logger);
+    return { db, embedded: false, close: () => db.close() };
+  }
+  const lock = await lockDataDir(config.DATA_DIR);
+  try {
+    const server = await startEmbeddedPostgres(config.DATA_DIR, { log: (line) => logger.debug({ postgres: line }, 'embedded postgres') });
+    logger.info({ data_dir: config.DATA_DIR }, 'embedded PostgreSQL started');
+    const db = createDb(server.url, poolOptions);
+    try {
+      await applyMigrations(db, logger);
+    } catch (error) {
+      await db.close();
+      await server.stop();
+      throw error;
+    }
+    return {
+      db,
+      embedded: true,
+      async close() {
+        await db.close();
+        await server.stop();
+        await lock.release();
+      },
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function applyMigrations(db: Db, logger: Logger): Promise<void> {
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { problem } from '../../contracts/problem.ts';
+import { bearerToken } from '../../gateways/auth/bearer.ts';
+import type { TokenVerifier } from '../../gateways/auth/verify-token.ts';
+import { sendProblem } from './problem-reply.ts';
+
+const PUBLIC = new Set(['/api/openapi.json']);
+
+/** Every /api route needs a verified bearer token; the principal and user_id are attached to the request. */
+export function requireBearerToken(app: FastifyInstance, verifier: TokenVerifier): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (!path.startsWith('/api/') || PUBLIC.has(path)) return;
+    const token = bearerToken(request.headers.authorization);
+    if (!token) {
+      reply.header('www-authenticate', 'Bearer');
+      return sendProblem(reply, problem('unauthorized', 401, 'Authentication required', { detail: 'send Authorization: Bearer <token>' }));
+    }
+    let verified;
+    try {
+      verified = await verifier.verify(token);
+    } catch (error) {
+      // The key set could not be fetched: the token may be fine, so this is our outage, not a 401.
+      request.log.error({ err: error }, 'token verification unavailable');
+      reply.header('retry-after', '5');
+      return sendProblem(reply, problem('not_ready', 503, 'Token verification is unavailable', { detail: 'try again shortly' }));
+    }
+    if (!verified.ok) {
+      reply.header('www-authenticate', `Bearer error="invalid_token", error_description="${verified.error.reason}"`);
+      return sendProblem(reply, problem('unauthorized', 401, 'Invalid token', { detail: verified.error.reason }));
+    }
+    request.principal = verified.value;
+    request.log = request.log.child({ user_id: verified.value.user_id });
+    reply.log = request.log;
+  });
+}

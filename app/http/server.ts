@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import { problem } from '../../contracts/problem.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
+import type { TokenVerifier } from '../../gateways/auth/verify-token.ts';
+import type { Metrics } from '../metrics.ts';
+import { requireBearerToken } from './auth-hook.ts';
+import { registerObservability } from './observability.routes.ts';
+import { sendProblem } from './problem-reply.ts';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export interface HttpServerDeps {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly verifier: TokenVerifier;
+  readonly db: Queryable;
+  readonly openapi: Record<string, unknown>;
+  readonly routes: ReadonlyArray<(app: FastifyInstance) => void>;
+}
+
+function statusOf(error: FastifyError): number {
+  const status = error.statusCode ?? 500;
+  return status >= 400 && status < 600 ? status : 500;
+}
+
+/** The HTTP edge shared by every service: ids, auth, problem+json, metrics, docs. Routes come from outside. */
+export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // A caller's X-Request-Id is kept so one id follows the request through proxies and logs.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = statusOf(error);
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return sendProblem(reply, problem('internal', 500, 'Internal error', { detail: `request ${request.id} failed; see the server log` }));
+    }
+    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation';
+    const title = status === 413 ? `Request body over ${BODY_LIMIT_BYTES} bytes` : status === 415 ? 'Unsupported media type' : 'Malformed request';
+    return sendProblem(reply, problem(code, status, title, { detail: error.message }));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem('not_found', 404, 'Not found', { detail: `${request.method} ${request.url.split('?')[0] ?? ''} is not a route` })));
+
+  requireBearerToken(app, deps.verifier);
+  registerObservability(app, { metrics: deps.metrics, db: deps.db });
+
+  app.get('/api/openapi.json', async () => deps.openapi);
+  await app.register(swagger, { mode: 'static', specification: { document: deps.openapi as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  for (const register of deps.routes) register(app);
+  return app;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const optionalText = z.string().trim().min(1).optional().catch(undefined);
+
+/** Environment configuration. Every variable the process reads is here, with its default. */
+export const Config = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+    HOST: z.string().default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./.data'),
+    DATABASE_URL: optionalText,
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    AUTH_JWT_SECRET: optionalText,
+    BETTER_AUTH_SECRET: optionalText,
+    AUTH_JWKS_URL: z.url().optional(),
+    AUTH_ISSUER: optionalText,
+    AUTH_AUDIENCE: optionalText,
+    TRANSPORT: z.enum(['log', 'dapr']).default('log'),
+    DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500),
+    PUBSUB_NAME: z.string().min(1).default('kafka-pubsub'),
+    SENDGRID_API_KEY: optionalText,
+    SENDGRID_FROM: optionalText,
+    FIREBASE_CREDENTIALS: optionalText,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform(({ BETTER_AUTH_SECRET, AUTH_JWT_SECRET, ...rest }) => ({
+    ...rest,
+    // BETTER_AUTH_SECRET is accepted so a Better Auth deployment can share its secret as is.
+    AUTH_JWT_SECRET: AUTH_JWT_SECRET ?? BETTER_AUTH_SECRET,
+  }));
+export type Config = z.infer<typeof Config>;

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { TaskEvent, TaskEventType } from '../../domain/task/types.ts';
+import { Due, Priority, Recurrence, Reminder, TaskId } from '../task.ts';
+
+/* Payloads of the task events, as stored and as carried in a CloudEvent's `data.payload`. */
+
+const fields = {
+  title: z.string(),
+  description: z.string().nullable(),
+  priority: Priority,
+  tags: z.array(z.string()),
+  due: Due.nullable(),
+  reminders: z.array(Reminder),
+  recurrence: Recurrence.nullable(),
+};
+
+export const TaskCreatedPayload = z
+  .strictObject({
+    task_id: TaskId,
+    user_id: z.string(),
+    ...fields,
+    series_id: z.uuid().nullable(),
+    occurrence: z.int().min(0),
+    created_at: z.iso.datetime(),
+  })
+  .meta({ id: 'TaskCreatedPayload' });
+
+export const TaskUpdatedPayload = z
+  .strictObject({
+    task_id: TaskId,
+    changes: z.strictObject(fields).partial().describe('Only the fields that changed, with their new values'),
+    updated_at: z.iso.datetime(),
+  })
+  .meta({ id: 'TaskUpdatedPayload' });
+
+export const TaskCompletedPayload = z.strictObject({ task_id: TaskId, completed_at: z.iso.datetime() }).meta({ id: 'TaskCompletedPayload' });
+export const TaskReopenedPayload = z.strictObject({ task_id: TaskId, reopened_at: z.iso.datetime() }).meta({ id: 'TaskReopenedPayload' });
+export const TaskDeletedPayload = z.strictObject({ task_id: TaskId, deleted_at: z.iso.datetime() }).meta({ id: 'TaskDeletedPayload' });
+
+export const TASK_EVENT_PAYLOADS = {
+  TaskCreated: TaskCreatedPayload,
+  TaskUpdated: TaskUpdatedPayload,
+  TaskCompleted: TaskCompletedPayload,
+  TaskReopened: TaskReopenedPayload,
+  TaskDeleted: TaskDeletedPayload,
+} as const satisfies Record<TaskEventType, z.ZodType>;
+
+// parseTaskEvent below only compiles while every parsed payload is a valid domain event.
+
+/** A stored task event parsed against its schema: the way consumers turn log rows into domain events. */
+export function parseTaskEvent(type: string, data: unknown): TaskEvent | null {
+  switch (type) {
+    case 'TaskCreated': return { type, data: TaskCreatedPayload.parse(data) };
+    case 'TaskUpdated': return { type, data: TaskUpdatedPayload.parse(data) };
+    case 'TaskCompleted': return { type, data: TaskCompletedPayload.parse(data) };
+    case 'TaskReopened': return { type, data: TaskReopenedPayload.parse(data) };
+    case 'TaskDeleted': return { type, data: TaskDeletedPayload.parse(data) };
+    default: return null;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The limits of DESIGN §6, in one place so the zod contracts, the read side and the domain agree.
+ * Lengths are counted in Unicode code points (see `textLength`).
+ */
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_DESCRIPTION_LENGTH = 10_000;
+export const MAX_TAGS = 20;
+export const MAX_TAG_LENGTH = 50;
+export const MAX_REMINDERS = 10;
+/** One year of minutes: a reminder further ahead than that is a separate task, not a reminder. */
+export const MAX_BEFORE_MINUTES = 525_600;
+
+export { MAX_RRULE_LENGTH } from '../recurrence/rrule.ts';

@@ -1,0 +1,114 @@
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import type { CryptoKey, JWTPayload, JWTVerifyOptions, RemoteJWKSet } from 'jose';
+import { err } from '../../domain/shared/result.ts';
+import type { Result } from '../../domain/shared/result.ts';
+import { invalidToken, principalFromClaims } from './principal.ts';
+import type { AuthFailure, Principal } from './principal.ts';
+import { rejectionReason } from './rejection-reason.ts';
+
+export type { AuthFailure, Principal } from './principal.ts';
+
+export interface TokenVerifier {
+  /** Resolves to an error value for any bad token; rejects only when the key set cannot be fetched. */
+  verify(token: string): Promise<Result<Principal, AuthFailure>>;
+}
+
+export interface TokenVerifierConfig {
+  /** Shared HS256 secret. */
+  secret?: string;
+  /** JSON Web Key Set of an identity provider signing with asymmetric keys. */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  clockToleranceSeconds?: number;
+}
+
+const SECRET_ALGORITHMS = ['HS256'];
+const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
+
+interface KeySource {
+  algorithms: string[];
+  key: Uint8Array | RemoteJWKSet;
+}
+
+/**
+ * Each key source accepts only its own algorithms, so a token cannot choose how it is checked: an
+ * HS256 token is never verified against a public key used as an HMAC secret, and `alg: none` matches
+ * no source at all.
+ */
+export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
+  const sources = keySources(config);
+  const options: JWTVerifyOptions = {
+    requiredClaims: ['sub'],
+    ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+    ...(config.audience === undefined ? {} : { audience: config.audience }),
+    ...(config.clockToleranceSeconds === undefined ? {} : { clockTolerance: config.clockToleranceSeconds }),
+  };
+
+  return {
+    async verify(token) {
+      const alg = headerAlgorithm(token);
+      if (alg === null) return err(invalidToken('malformed token'));
+      const source = sources.find((candidate) => candidate.algorithms.includes(alg));
+      if (source === undefined) return err(invalidToken('unsupported algorithm'));
+      let claims: JWTPayload;
+      try {
+        claims = await verifiedClaims(token, source, { ...options, algorithms: source.algorithms });
+      } catch (error) {
+        return err(invalidToken(rejectionReason(error)));
+      }
+      return principalFromClaims(claims);
+    },
+  };
+}
+
+function keySources(config: TokenVerifierConfig): KeySource[] {
+  const sources: KeySource[] = [];
+  if (config.secret !== undefined) {
+    // An empty secret would make every token signed with an empty key valid.
+    if (config.secret === '') throw new Error('auth: the HS256 secret must not be empty');
+    sources.push({ algorithms: SECRET_ALGORITHMS, key: new TextEncoder().encode(config.secret) });
+  }
+  if (config.jwksUrl !== undefined) {
+    sources.push({ algorithms: JWKS_ALGORITHMS, key: createRemoteJWKSet(new URL(config.jwksUrl)) });
+  }
+  if (sources.length === 0) throw new Error('auth: configure a secret (HS256) or a JWKS URL');
+  return sources;
+}
+
+function headerAlgorithm(token: string): string | null {
+  try {
+    const { alg } = decodeProtectedHeader(token);
+    return typeof alg === 'string' && alg !== '' ? alg : null;
+  } catch {
+    return null;
+  }
+}
+
+async function verifiedClaims(token: string, source: KeySource, options: JWTVerifyOptions): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(token, source.key, options)).payload;
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    return claimsFromAnyCandidate(token, error, options);
+  }
+}
+
+/**
+ * A key set may hold several keys a token without `kid` could match (e.g. during rotation); the token
+ * is good if any of them verifies it.
+ */
+async function claimsFromAnyCandidate(
+  token: string,
+  candidates: AsyncIterable<CryptoKey>,
+  options: JWTVerifyOptions,
+): Promise<JWTPayload> {
+  for await (const key of candidates) {
+    try {
+      return (await jwtVerify(token, key, options)).payload;
+    } catch (error) {
+      if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw error;
+    }
+  }
+  throw new errors.JWSSignatureVerificationFailed();
+}

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { CURRENT_SCHEMA_VERSION } from '../../contracts/events/upcast.ts';
+import { parseTaskEvent } from '../../contracts/events/task-events.ts';
+import { isPgError, PG_UNIQUE_VIOLATION } from '../../contracts/ports/sql.ts';
+import { decide } from '../../domain/task/decide.ts';
+import { evolve, initialState } from '../../domain/task/evolve.ts';
+import type { Result } from '../../domain/shared/result.ts';
+import { err, ok } from '../../domain/shared/result.ts';
+import type { DomainError, TaskCommand, TaskEvent, TaskState } from '../../domain/task/types.ts';
+import type { EventStore } from '../event-store/event-store.ts';
+import type { RememberedResult } from '../event-store/idempotency.sql.ts';
+import type { EventMetadata, NewEvent, StoredEvent } from '../event-store/types.ts';
+
+/** Who asks and how: everything about a command that is not the command itself. */
+export interface CommandContext {
+  readonly request_id: string | null;
+  readonly correlation_id: string | null;
+  readonly causation_id: string | null;
+  readonly traceparent: string | null;
+  /** Client Idempotency-Key and a hash of the request it came with. */
+  readonly idempotency?: { readonly key: string; readonly request_hash: string };
+  /** If-Match: the version the client expects the task to be at. */
+  readonly expected_version?: number;
+}
+
+export interface CommandAccepted {
+  readonly task_id: string;
+  readonly version: number;
+  readonly position: number;
+  /** True when this answer repeats an earlier result (idempotent retry, re-creation of a client id). */
+  readonly replayed: boolean;
+}
+
+export type CommandError =
+  | DomainError
+  | { readonly code: 'precondition_failed'; readonly current_version: number }
+  | { readonly code: 'version_conflict'; readonly current_version: number }
+  | { readonly code: 'idempotency_key_reused' };
+
+export type CommandOutcome = Result<CommandAccepted, CommandError>;
+
+/** A command as a caller states it; the handler stamps the time from its clock. */
+export type CommandInput = TaskCommand extends infer C ? (C extends TaskCommand ? Omit<C, 'now'> : never) : never;
+
+export interface CommandHandler {
+  handle(command: CommandInput, context: CommandContext): Promise<CommandOutcome>;
+}
+
+export interface CommandObserver { eventsAppended(events: readonly NewEvent[]): void }
+
+interface LoadedStream { readonly state: TaskState; readonly events: readonly StoredEvent[] }
+
+/** Rebuilds the task's state from its own stream: the only state a decision is made on. */
+export async function loadTask(store: EventStore, taskId: string): Promise<LoadedStream> {
+  const events = await store.readStream(taskId);
+  let state: TaskState = initialState;
+  for (const stored of events) {
+    const event = parseTaskEvent(stored.type, stored.data);
+    if (event) state = evolve(state, event);
+  }
+  return { state, events };
+}
+
+const answer = (task_id: string, version: number, position: number, replayed: boolean): CommandOutcome =>
+  ok({ task_id, version, position, replayed });
+
+function fromRemembered(remembered: RememberedResult, requestHash: string): CommandOutcome {
+  if (remembered.request_hash !== requestHash) return err({ code: 'idempotency_key_reused' });
+  return answer(remembered.stream_id, remembered.version, remembered.position, true);
+}
+
+/**
+ * load stream → decide → append at the loaded version. Commands never touch read models; a concurrent
+ * writer between load and append surfaces as a version conflict, never as a lost update.
+ */
+export function createCommandHandler(deps: {
+  store: EventStore;
+  clock?: () => Date;
+  observer?: CommandObserver;
+}): CommandHandler {
+  const clock = deps.clock ?? (() => new Date());
+  const observer = deps.observer ?? { eventsAppended: () => undefined };
+  const { store } = deps;
+
+  return {
+    async handle(command, context) {
+      const userId = command.user_id;
+      const idempotency = context.idempotency;
+      if (idempotency) {
+        const remembered = await store.findRememberedResult(userId, idempotency.key);
+        if (remembered) return fromRemembered(remembered, idempotency.request_hash);
+      }
+
+      const { state, events: history } = await loadTask(store, command.task_id);
+      const last = history.at(-1);
+      const currentVersion = state.kind === 'present' ? state.task.version : 0;
+
+      // Re-creating a task under the client's own id answers the first result: creation is idempotent.
+      if (command.type === 'CreateTask' && state.kind === 'present' && state.task.user_id === userId) {
+        const first = history[0];
+        if (first) return answer(command.task_id, first.version, first.position, true);
+      }
+      if (context.expected_version !== undefined && context.expected_version !== currentVersion) {
+        // A version the client cannot have seen for a task it cannot see is still just "not found".
+        if (state.kind === 'absent' || state.task.user_id !== userId) return err({ code: 'not_found', task_id: command.task_id });
+        return err({ code: 'precondition_failed', current_version: currentVersion });
+      }
+
+      const decided = decide({ ...command, now: clock().toISOString() }, state);
+      if (!decided.ok) return decided;
+      if (decided.value.length === 0) {
+        const result: RememberedResult = {
+          request_hash: idempotency?.request_hash ?? '',
+          status: 200,
+          stream_id: command.task_id,
+          version: currentVersion,
+          position: last?.position ?? 0,
+        };
+        if (idempotency) await store.rememberResult(userId, idempotency.key, result);
+        return answer(command.task_id, currentVersion, result.position, false);
+      }
+
+      const metadata: EventMetadata = {
+        user_id: userId,
+        correlation_id: context.correlation_id ?? context.request_id ?? randomUUID(),
+        causation_id: context.causation_id,
+        traceparent: context.traceparent,
+        idempotency_key: idempotency?.key ?? null,
+        request_id: context.request_id,
+      };
+      const newEvents = decided.value.map((event: TaskEvent): NewEvent => ({
+        event_id: randomUUID(),
+        type: event.type,
+        schema_version: CURRENT_SCHEMA_VERSION[event.type] ?? 1,
+        data: event.data,
+        metadata,
+      }));
+      try {
+        const appended = await store.append(
+          command.task_id,
+          currentVersion === 0 ? 'no_stream' : currentVersion,
+          newEvents,
+          idempotency && { user_id: userId, key: idempotency.key, request_hash: idempotency.request_hash, status: command.type === 'CreateTask' ? 201 : 200 },
+        );
+        if (!appended.ok) return err(appended.error);
+        observer.eventsAppended(newEvents);
+        return answer(command.task_id, appended.value.version, appended.value.position, false);
+      } catch (error) {
+        // The same key raced us and won: answer what it got.
+        if (idempotency && isPgError(error, PG_UNIQUE_VIOLATION)) {
+          const remembered = await store.findRememberedResult(userId, idempotency.key);
+          if (remembered) return fromRemembered(remembered, idempotency.request_hash);
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CreateTaskBody, TaskIdParams, UpdateTaskBody } from '../../contracts/commands.ts';
+import { problem, PROBLEM_CONTENT_TYPE, type Problem } from '../../contracts/problem.ts';
+import { parseInput } from '../../contracts/validation.ts';
+import type { FieldError, TaskFields } from '../../domain/task/types.ts';
+import type { CommandHandler, CommandInput, CommandOutcome } from '../commands/command-handler.ts';
+import { commandContext } from './command-context.ts';
+import { commandProblem } from './command-problem.ts';
+
+function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+const invalid = (errors: FieldError[]): Problem =>
+  problem('validation', 400, 'The request is not valid', { detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors });
+
+function sendOutcome(reply: FastifyReply, outcome: CommandOutcome, status: number): FastifyReply {
+  if (!outcome.ok) return sendProblem(reply, commandProblem(outcome.error));
+  const { task_id, version, position } = outcome.value;
+  return reply.code(status).header('etag', `"${version}"`).send({ task_id, version, position });
+}
+
+/** PATCH semantics: an absent field stays, null clears it to the field's empty value. */
+function toChanges(body: UpdateTaskBody): Partial<TaskFields> {
+  const changes: { -readonly [K in keyof TaskFields]?: TaskFields[K] } = {};
+  if (body.title !== undefined) changes.title = body.title;
+  if (body.description !== undefined) changes.description = body.description;
+  if (body.priority !== undefined) changes.priority = body.priority ?? 'none';
+  if (body.tags !== undefined) changes.tags = body.tags ?? [];
+  if (body.due !== undefined) changes.due = body.due;
+  if (body.reminders !== undefined) changes.reminders = body.reminders ?? [];
+  if (body.recurrence !== undefined) changes.recurrence = body.recurrence;
+  return changes;
+}
+
+/** The five command endpoints. Each validates, builds a command, calls the handler and maps the result. */
+export function registerTaskCommandRoutes(app: FastifyInstance, deps: { commands: CommandHandler }): void {
+  const run = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    build: (userId: string) => { command: CommandInput; status: number } | FieldError[],
+  ): Promise<FastifyReply> => {
+    const context = commandContext(request);
+    if (!context.ok) return sendProblem(reply, invalid(context.error));
+    const built = build(request.principal.user_id);
+    if (Array.isArray(built)) return sendProblem(reply, invalid(built));
+    const outcome = await deps.commands.handle(built.command, context.value);
+    if (outcome.ok && built.command.type === 'CreateTask') reply.header('location', `/api/tasks/${outcome.value.task_id}`);
+    return sendOutcome(reply, outcome, built.status);
+  };
+
+  const withId = (request: FastifyRequest, type: 'CompleteTask' | 'ReopenTask' | 'DeleteTask') => (userId: string) => {
+    const params = parseInput(TaskIdParams, request.params, 'params');
+    return params.ok ? { command: { type, task_id: params.value.id, user_id: userId }, status: 200 } : params.error;
+  };
+
+  app.post('/api/tasks', (request, reply) =>
+    run(request, reply, (userId) => {
+      const body = parseInput(CreateTaskBody, request.body ?? undefined, 'body');
+      if (!body.ok) return body.error;
+      const { id, ...fields } = body.value;
+      return { command: { type: 'CreateTask', task_id: id ?? randomUUID(), user_id: userId, fields }, status: 201 };
+    }));
+
+  app.patch('/api/tasks/:id', (request, reply) =>
+    run(request, reply, (userId) => {
+      const params = parseInput(TaskIdParams, request.params, 'params');
+      if (!params.ok) return params.error;
+      const body = parseInput(UpdateTaskBody, request.body ?? undefined, 'body');
+      if (!body.ok) return body.error;
+      return { command: { type: 'UpdateTask', task_id: params.value.id, user_id: userId, changes: toChanges(body.value) }, status: 200 };
+    }));
+
+  app.post('/api/tasks/:id/complete', (request, reply) => run(request, reply, withId(request, 'CompleteTask')));
+  app.post('/api/tasks/:id/reopen', (request, reply) => run(request, reply, withId(request, 'ReopenTask')));
+  app.delete('/api/tasks/:id', (request, reply) => run(request, reply, withId(request, 'DeleteTask')));
+}

@@ -26,12 +26,19 @@ export interface System {
 }
 
 /** The composition root: the one place that chooses implementations and connects them. */
-export async function createSystem(config: Config, logger: Logger, options: { clock?: () => Date } = {}): Promise<System> {
+export interface SystemOptions {
+  readonly clock?: () => Date;
+  /** Decorates the event store; tests use it to line up concurrent commands deterministically. */
+  readonly decorateStore?: (store: EventStore) => EventStore;
+}
+
+export async function createSystem(config: Config, logger: Logger, options: SystemOptions = {}): Promise<System> {
   const metrics = createMetrics();
   const auth = await setUpAuth(config);
   const database = await openDatabase(config, logger, metrics);
   try {
-    const store = postgresEventStore(database.db, upcastEvent);
+    const plainStore = postgresEventStore(database.db, upcastEvent);
+    const store = options.decorateStore ? options.decorateStore(plainStore) : plainStore;
     const commands = createCommandHandler({
       store,
       ...(options.clock ? { clock: options.clock } : {}),

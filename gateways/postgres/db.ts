@@ -44,7 +44,7 @@ export function createDb(url: string, options: { max?: number; observe?: QueryOb
   const direct = timed(pool, observe);
   return {
     url,
-    query: direct.query,
+    query: (text, params) => direct.query(text, params),
     async transaction(work) {
       const client = await pool.connect();
       try {

@@ -1,0 +1,47 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../../contracts/openapi.ts';
+import { startTestSystem, type TestSystem } from '../../test/support/test-system.ts';
+
+let t: TestSystem;
+beforeAll(async () => { t = await startTestSystem(); });
+
+describe('service endpoints', () => {
+  it('answers /health and /ready without a token', async () => {
+    expect(await t.call('GET', '/health', { user: null })).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await t.call('GET', '/ready', { user: null })).toMatchObject({ status: 200, body: { status: 'ready' } });
+  });
+
+  it('exports the named metrics, counting what happened', async () => {
+    await t.call('POST', '/api/tasks', { body: { title: 'Counted' } });
+    const metrics = (await t.call('GET', '/metrics', { user: null })).text;
+    expect(metrics).toMatch(/^http_requests_total\{method="POST",route="\/api\/tasks",status_code="201"\} 1$/m);
+    expect(metrics).toMatch(/^http_request_duration_seconds_bucket\{.*route="\/api\/tasks".*\} \d+$/m);
+    expect(metrics).toMatch(/^events_appended_total\{type="TaskCreated"\} 1$/m);
+    expect(metrics).toMatch(/^tasks_created_total 1$/m);
+    expect(metrics).toMatch(/^database_query_duration_seconds_count\{outcome="ok"\} [1-9]\d*$/m);
+  });
+
+  it('serves the OpenAPI document without a token, and a docs page', async () => {
+    const openapi = await t.call('GET', '/api/openapi.json', { user: null });
+    expect(openapi.status).toBe(200);
+    expect(openapi.body).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+    const docs = await fetch(`${t.baseUrl}/docs/`, { redirect: 'follow' });
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+  });
+
+  it('answers an unknown route with a problem+json 404', async () => {
+    const response = await t.call('GET', '/api/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('logs JSON lines with the request id and the user id, keeping a caller\'s X-Request-Id', async () => {
+    const response = await t.call('POST', '/api/tasks', { body: { title: 'Logged' }, user: 'carol', headers: { 'x-request-id': 'req-abc-123' } });
+    expect(response.headers.get('x-request-id')).toBe('req-abc-123');
+    const lines = t.logs.filter((line) => line['request_id'] === 'req-abc-123');
+    const completed = lines.find((line) => line['msg'] === 'request completed');
+    expect(completed).toMatchObject({ level: 'info', user_id: 'carol', request_id: 'req-abc-123' });
+    expect(typeof completed?.['time']).toBe('string');
+  });
+});

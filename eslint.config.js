@@ -1,0 +1,40 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** A folder may only import from folders below it (DESIGN §1): domain ← contracts ← edges ← app. */
+const layers = {
+  domain: ['contracts', 'write-side', 'projections', 'read-api', 'gateways', 'app'],
+  contracts: ['write-side', 'projections', 'read-api', 'gateways', 'app'],
+  'write-side': ['projections', 'read-api', 'gateways', 'app'],
+  projections: ['write-side', 'read-api', 'gateways', 'app'],
+  'read-api': ['write-side', 'projections', 'gateways', 'app'],
+  gateways: ['write-side', 'projections', 'read-api', 'app'],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', '.cache/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/require-await': 'off',
+      'no-restricted-syntax': ['error', { selector: 'TSAsExpression > TSAsExpression', message: 'no double casts (as unknown as)' }],
+    },
+  },
+  ...Object.entries(layers).map(([folder, forbidden]) => ({
+    files: [`${folder}/**/*.ts`],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: forbidden.map((above) => ({ group: [`**/${above}/*`, `**/${above}/**`], message: `${folder}/ may not import from ${above}/ (DESIGN §1 layering)` })),
+      }],
+    },
+  })),
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+);

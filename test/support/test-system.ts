@@ -1,0 +1,57 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll } from 'vitest';
+import { loadConfig } from '../../app/config.ts';
+import { createSystem, type System, type SystemOptions } from '../../app/system.ts';
+import { mintToken } from '../../gateways/auth/mint-token.ts';
+import { testDatabase } from './test-database.ts';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface TestSystem {
+  readonly system: System;
+  readonly baseUrl: string;
+  /** Every JSON log line the system wrote. */
+  readonly logs: Array<Record<string, unknown>>;
+  token(userId: string, options?: { admin?: boolean; email?: string }): Promise<string>;
+  /** fetch against the system with a bearer token for `userId` (or none when null). */
+  call(method: string, path: string, options?: { user?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<TestResponse>;
+}
+
+export interface TestResponse { readonly status: number; readonly headers: Headers; readonly body: unknown; readonly text: string }
+
+/** The whole system on a real socket against its own fresh database, closed after the file. */
+export async function startTestSystem(options: SystemOptions & { env?: Record<string, string> } = {}): Promise<TestSystem> {
+  const { url } = await testDatabase();
+  const config = loadConfig({ DATABASE_URL: url, AUTH_JWT_SECRET: TEST_SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...options.env });
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = pino({ level: 'info', timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, sink);
+  const system = await createSystem(config, logger, options);
+  await system.http.listen({ port: 0, host: '127.0.0.1' });
+  const address = system.http.addresses()[0];
+  const baseUrl = `http://127.0.0.1:${address && typeof address === 'object' ? address.port : 0}`;
+  afterAll(() => system.close());
+
+  const token = (userId: string, extra: { admin?: boolean; email?: string } = {}) => mintToken({ secret: TEST_SECRET, userId, ...extra });
+  return {
+    system, baseUrl, logs, token,
+    async call(method, path, callOptions = {}) {
+      const user = callOptions.user === undefined ? 'alice' : callOptions.user;
+      const headers: Record<string, string> = { ...callOptions.headers };
+      if (user !== null) headers['authorization'] = `Bearer ${await token(user)}`;
+      const body = callOptions.rawBody ?? (callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body));
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+  };
+}

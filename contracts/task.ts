@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  MAX_BEFORE_MINUTES, MAX_DESCRIPTION_LENGTH, MAX_REMINDERS, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH,
+  MAX_BEFORE_MINUTES, MAX_DESCRIPTION_LENGTH, MAX_REMINDERS, MAX_RRULE_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH,
 } from '../domain/task/limits.ts';
 import {
   ANCHORS, CHANNELS, PRIORITIES, type Due as DomainDue, type Recurrence as DomainRecurrence, type Reminder as DomainReminder,
@@ -40,7 +40,7 @@ export const Reminder = z
 
 export const Recurrence = z
   .strictObject({
-    rrule: z.string().min(1).max(500).describe('RFC 5545 RRULE subset: FREQ, INTERVAL, BYDAY, BYMONTHDAY, COUNT, UNTIL'),
+    rrule: z.string().min(1).max(MAX_RRULE_LENGTH).describe('RFC 5545 RRULE subset: FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, COUNT, UNTIL'),
     anchor: z.enum(ANCHORS).default('due').describe('Count the next occurrence from the due date or from the completion'),
   })
   .meta({ id: 'Recurrence' }) satisfies z.ZodType<DomainRecurrence>;

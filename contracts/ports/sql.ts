@@ -7,7 +7,7 @@ export interface QueryResult<R> { readonly rows: R[]; readonly rowCount: number 
 export type Row = Record<string, unknown>;
 
 export interface Queryable {
-  query<R extends Row = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R extends object = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
 }
 
 export interface Transactional extends Queryable {

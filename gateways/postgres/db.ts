@@ -18,12 +18,13 @@ const noObserver: QueryObserver = () => undefined;
 
 function timed(client: pg.Pool | pg.PoolClient, observe: QueryObserver): Queryable {
   return {
-    async query<R extends Row = Row>(text: string, params?: readonly unknown[]) {
+    async query<R extends object = Row>(text: string, params?: readonly unknown[]) {
       const started = performance.now();
       try {
-        const result = await client.query<R>(text, params ? [...params] : undefined);
+        const result = await client.query<Row>(text, params ? [...params] : undefined);
         observe((performance.now() - started) / 1000, 'ok');
-        return result;
+        // The SQL text decides the row shape; each caller states it next to its query.
+        return { rows: result.rows as R[], rowCount: result.rowCount };
       } catch (error) {
         observe((performance.now() - started) / 1000, 'error');
         throw error;

@@ -1,3 +1,4 @@
+import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Result } from '../../domain/shared/result.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { append } from './append.sql.ts';
@@ -6,20 +7,17 @@ import { readLogAfter, readLogHead } from './read-log.sql.ts';
 import { readStream } from './read-stream.sql.ts';
 import type { Upcaster } from './row.ts';
 import type {
-  Appended, ExpectedVersion, IdempotencyRecord, LogCheckpoint, NewEvent, StoredEvent, VersionConflict,
+  Appended, ExpectedVersion, IdempotencyRecord, NewEvent, VersionConflict,
 } from './types.ts';
 
-/** The port: what the command handler, the log readers and the queries see. No SQL here. */
-export interface EventStore {
+/** The port: what the command handler sees; readers see only its EventLog part. No SQL here. */
+export interface EventStore extends EventLog {
   append(
     streamId: string,
     expected: ExpectedVersion,
     events: readonly NewEvent[],
     idempotency?: IdempotencyRecord,
   ): Promise<Result<Appended, VersionConflict>>;
-  readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number; limit?: number }): Promise<StoredEvent[]>;
-  readLogAfter(after: LogCheckpoint, limit: number): Promise<StoredEvent[]>;
-  readLogHead(): Promise<LogCheckpoint>;
   findRememberedResult(userId: string, key: string): Promise<RememberedResult | null>;
   rememberResult(userId: string, key: string, result: RememberedResult): Promise<void>;
 }

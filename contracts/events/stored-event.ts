@@ -1,0 +1,39 @@
+/** An event as the store keeps it and every log reader receives it. */
+
+export interface EventMetadata {
+  readonly user_id: string;
+  readonly correlation_id: string;
+  readonly causation_id: string | null;
+  readonly traceparent: string | null;
+  readonly idempotency_key: string | null;
+  readonly request_id: string | null;
+}
+
+export interface NewEvent {
+  readonly event_id: string;
+  readonly type: string;
+  readonly schema_version: number;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+}
+
+export interface StoredEvent extends NewEvent {
+  readonly stream_id: string;
+  readonly version: number;
+  readonly position: number;
+  /** xid8 of the appending transaction, as text: the first half of the log order. */
+  readonly transaction_id: string;
+  readonly created_at: string;
+}
+
+/** A point in the global log: everything at or before it has been read. */
+export interface LogCheckpoint { readonly transaction_id: string; readonly position: number }
+
+export const LOG_START: LogCheckpoint = { transaction_id: '0', position: 0 };
+
+/** Log order: by transaction, then position. xid8 values exceed 2^53, so they compare as BigInt. */
+export function isBefore(a: LogCheckpoint, b: LogCheckpoint): boolean {
+  const ax = BigInt(a.transaction_id);
+  const bx = BigInt(b.transaction_id);
+  return ax < bx || (ax === bx && a.position < b.position);
+}

@@ -1,0 +1,47 @@
+import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
+
+export interface DeadLetter {
+  readonly id: number;
+  readonly projection: string;
+  readonly event_id: string;
+  readonly stream_id: string;
+  readonly version: number;
+  readonly position: number;
+  readonly type: string;
+  readonly error: string;
+  readonly attempts: number;
+  readonly created_at: string;
+}
+
+export async function recordDeadLetter(tx: Queryable, projection: string, event: StoredEvent, error: string, attempts: number): Promise<void> {
+  await tx.query(
+    `INSERT INTO projection_dead_letters (projection, event_id, stream_id, version, position, transaction_id, type, error, attempts)
+     VALUES ($1, $2, $3, $4, $5, $6::xid8, $7, $8, $9)
+     ON CONFLICT (projection, event_id) DO UPDATE SET error = excluded.error, attempts = excluded.attempts, resolved_at = NULL`,
+    [projection, event.event_id, event.stream_id, event.version, event.position, event.transaction_id, event.type, error.slice(0, 4000), attempts],
+  );
+}
+
+export async function listDeadLetters(db: Queryable, projection?: string): Promise<DeadLetter[]> {
+  const result = await db.query<DeadLetter & { created_at: Date }>(
+    `SELECT id::float8 AS id, projection, event_id, stream_id, version::float8 AS version, position::float8 AS position,
+            type, error, attempts, created_at
+       FROM projection_dead_letters
+      WHERE resolved_at IS NULL AND ($1::text IS NULL OR projection = $1)
+      ORDER BY projection, position`,
+    [projection ?? null],
+  );
+  return result.rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() }));
+}
+
+export async function countDeadLetters(db: Queryable): Promise<Map<string, number>> {
+  const result = await db.query<{ projection: string; n: number }>(
+    `SELECT projection, count(*)::int AS n FROM projection_dead_letters WHERE resolved_at IS NULL GROUP BY projection`,
+  );
+  return new Map(result.rows.map((row) => [row.projection, row.n]));
+}
+
+export async function resolveDeadLetter(tx: Queryable, id: number): Promise<void> {
+  await tx.query('UPDATE projection_dead_letters SET resolved_at = now() WHERE id = $1', [id]);
+}

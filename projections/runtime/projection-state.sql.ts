@@ -1,0 +1,79 @@
+import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
+import { identifier, versionedTable, type Projector } from './projector.ts';
+
+export interface ProjectionState {
+  readonly name: string;
+  readonly active_table: string | null;
+  readonly checkpoint: LogCheckpoint;
+  readonly updated_at: string;
+}
+
+interface StateRow {
+  name: string; active_table: string | null; transaction_id: string; position: number; updated_at: Date;
+  [column: string]: unknown;
+}
+
+const COLUMNS = `name, active_table, transaction_id::text AS transaction_id, position::float8 AS position, updated_at`;
+
+const toState = (row: StateRow): ProjectionState => ({
+  name: row.name,
+  active_table: row.active_table,
+  checkpoint: { transaction_id: row.transaction_id, position: row.position },
+  updated_at: row.updated_at.toISOString(),
+});
+
+/** The projector's row, locked until the transaction ends: batches, retries and swaps queue here. */
+export async function lockProjection(tx: Queryable, name: string): Promise<ProjectionState> {
+  const result = await tx.query<StateRow>(`SELECT ${COLUMNS} FROM projections WHERE name = $1 FOR UPDATE`, [name]);
+  const row = result.rows[0];
+  if (!row) throw new Error(`projection ${name} is not registered`);
+  return toState(row);
+}
+
+export async function readCheckpoint(db: Queryable, name: string): Promise<LogCheckpoint> {
+  const result = await db.query<{ transaction_id: string; position: number }>(
+    'SELECT transaction_id::text AS transaction_id, position::float8 AS position FROM projections WHERE name = $1', [name]);
+  return result.rows[0] ?? { transaction_id: '0', position: 0 };
+}
+
+export async function readProjections(db: Queryable): Promise<ProjectionState[]> {
+  const result = await db.query<StateRow>(`SELECT ${COLUMNS} FROM projections ORDER BY name`);
+  return result.rows.map(toState);
+}
+
+export async function saveCheckpoint(tx: Queryable, name: string, checkpoint: LogCheckpoint): Promise<void> {
+  await tx.query(
+    `UPDATE projections SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = $1`,
+    [name, checkpoint.transaction_id, checkpoint.position],
+  );
+}
+
+/** Readers waiting for read-your-writes listen on this channel; the payload names the projection. */
+export const PROJECTION_CHANNEL = 'todo_projections';
+
+export async function announceProgress(tx: Queryable, name: string): Promise<void> {
+  await tx.query(`SELECT pg_notify('${PROJECTION_CHANNEL}', $1)`, [name]);
+}
+
+/** Registers a projector on first start: its row and, for table-backed ones, table v1 and the view. */
+export async function registerProjection(db: Queryable & { transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> }, projector: Projector): Promise<void> {
+  await db.transaction(async (tx) => {
+    // Serialises first starts of the same projector in several processes.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`register:${projector.name}`]);
+    const existing = await tx.query('SELECT 1 FROM projections WHERE name = $1', [projector.name]);
+    if (existing.rowCount) return;
+    let table: string | null = null;
+    if (projector.table) {
+      table = versionedTable(projector.table.base, 1);
+      await projector.table.create(tx, table);
+      await pointView(tx, projector.table.view, table);
+    }
+    await tx.query('INSERT INTO projections (name, active_table) VALUES ($1, $2)', [projector.name, table]);
+  });
+}
+
+export async function pointView(tx: Queryable, view: string, table: string): Promise<void> {
+  await tx.query(`DROP VIEW IF EXISTS ${identifier(view)}`);
+  await tx.query(`CREATE VIEW ${identifier(view)} AS SELECT * FROM ${identifier(table)}`);
+}

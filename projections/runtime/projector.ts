@@ -1,0 +1,44 @@
+import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
+
+/** What to do with an event that keeps failing after its retries. */
+export type PoisonPolicy = 'skip' | 'stop';
+
+/**
+ * A read-model projector: applies a batch of log events inside the runtime's transaction. It must be
+ * idempotent (the same batch applied twice leaves the same rows), which a per-stream version guard gives.
+ */
+export interface Projector {
+  readonly name: string;
+  readonly onPoison: PoisonPolicy;
+  /** Table-backed projectors: the base name and the DDL of a fresh versioned table (`<base>_v<n>`). */
+  readonly table?: {
+    readonly base: string;
+    /** The view queries read; it points at the active table. */
+    readonly view: string;
+    create(tx: Queryable, table: string): Promise<void>;
+  };
+  apply(tx: Queryable, events: readonly StoredEvent[], table: string | null): Promise<void>;
+  /**
+   * Drops what the projection holds for one stream, so a retry of a dead letter can replay the whole
+   * stream; projectors that key by event id need none (replaying is a no-op for what they have).
+   */
+  forgetStream?(tx: Queryable, table: string | null, streamId: string): Promise<void>;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Table names are ours, never input; still, nothing reaches SQL text unchecked. */
+export function identifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
+  return `"${name}"`;
+}
+
+export function versionedTable(base: string, version: number): string {
+  return `${base}_v${version}`;
+}
+
+export function tableVersion(table: string): number {
+  const match = /_v(\d+)$/.exec(table);
+  return match ? Number.parseInt(match[1] ?? '0', 10) : 0;
+}

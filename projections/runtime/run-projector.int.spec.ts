@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
+import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { projectionHarness, recordingObserver, type Harness } from '../../test/support/projection-harness.ts';
+import { listDeadLetters } from './dead-letters.sql.ts';
+import { readCheckpoint } from './projection-state.sql.ts';
+import type { PoisonPolicy, Projector } from './projector.ts';
+import { retryDeadLetters } from './retry-dead-letters.ts';
+
+let t: TestDatabase;
+let h: Harness;
+beforeAll(async () => { t = await testDatabase(); h = await projectionHarness(t.db, t.url); });
+afterAll(() => h.close());
+
+const context = { request_id: null, correlation_id: null, causation_id: null, traceparent: null };
+const create = (title: string) =>
+  h.commands.handle({ type: 'CreateTask', task_id: randomUUID(), user_id: 'alice', fields: { title } }, context);
+
+/** A projector that records which runtime saw which event, and fails on titles it is told to. */
+function recorder(name: string, options: { onPoison?: PoisonPolicy; failOn?: Set<string> } = {}) {
+  const table = name.replaceAll('-', '_');
+  let runtimeLabel = '';
+  const projector: Projector & { label(l: string): void } = {
+    name,
+    onPoison: options.onPoison ?? 'skip',
+    label(l: string) { runtimeLabel = l; },
+    async apply(tx: Queryable, events: readonly StoredEvent[]) {
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${table} (event_id uuid PRIMARY KEY, stream_id uuid, runtime text)`);
+      for (const event of events) {
+        const title = (event.data as { title?: string }).title ?? '';
+        if (options.failOn?.has(title)) throw new Error(`cannot project ${title}`);
+        await tx.query(`INSERT INTO ${table} VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [event.event_id, event.stream_id, runtimeLabel]);
+      }
+    },
+  };
+  const seen = async () => (await t.db.query<{ event_id: string; runtime: string }>(`SELECT event_id, runtime FROM ${table}`)).rows;
+  return { projector, seen };
+}
+
+describe('the projector runtime', () => {
+  it('applies the log from its checkpoint, woken by NOTIFY, and keeps the checkpoint with the batch', async () => {
+    await create('before start');
+    const { projector, seen } = recorder('wake-test');
+    const runtime = await h.run(projector);
+    await runtime.caughtUp();
+    const first = (await seen()).length;
+    await create('after start');
+    await runtime.caughtUp();
+    expect((await seen()).length).toBe(first + 1);
+    const checkpoint = await readCheckpoint(t.db, 'wake-test');
+    expect(checkpoint).toEqual(await h.store.readLogHead());
+    await runtime.stop();
+  });
+
+  it('runs one active instance; a standby takes over when the holder\'s connection dies', async () => {
+    const a = recorder('leader-test');
+    const b = recorder('leader-test');
+    a.projector.label('a');
+    b.projector.label('b');
+    const first = await h.run(a.projector);
+    await first.caughtUp();
+    const second = await h.run(b.projector);
+    await create('seen by the leader');
+    await first.caughtUp();
+    expect(first.isLeader()).toBe(true);
+    expect(second.isLeader()).toBe(false);
+    expect((await a.seen()).every((row) => row.runtime === 'a')).toBe(true);
+
+    // Kill the leader's session from outside, as a crashed process would lose it.
+    await t.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'test-leader-test' AND pid IN (
+      SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)`);
+    await first.stop();
+    await create('seen by the standby');
+    await second.caughtUp();
+    expect(second.isLeader()).toBe(true);
+    const rows = await a.seen();
+    expect(rows.filter((row) => row.runtime === 'b').length).toBeGreaterThanOrEqual(1);
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(rows.length);
+    await second.stop();
+  });
+
+  it('dead-letters an event that keeps failing, skips it visibly, and a retry replays it once fixed', async () => {
+    const failOn = new Set(['poison']);
+    const { projector, seen } = recorder('skip-test', { failOn });
+    const observer = recordingObserver();
+    await create('fine 1');
+    const poison = await create('poison');
+    await create('fine 2');
+    const runtime = await h.run(projector, { observer, maxAttempts: 3 });
+    await runtime.caughtUp();
+    const deadLetters = await listDeadLetters(t.db, 'skip-test');
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]).toMatchObject({ stream_id: poison.ok ? poison.value.task_id : '', error: 'cannot project poison', attempts: 3 });
+    expect(observer.events.filter((e) => e.kind === 'dead-letter')).toHaveLength(1);
+    expect(observer.events.filter((e) => e.kind === 'retry').length).toBeGreaterThanOrEqual(3);
+    const seenBefore = await seen();
+
+    failOn.clear();
+    const outcomes = await retryDeadLetters(t.db, h.store, projector);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    expect(await listDeadLetters(t.db, 'skip-test')).toEqual([]);
+    expect((await seen()).length).toBe(seenBefore.length + 1);
+    await runtime.stop();
+  });
+
+  it('stops at an event that keeps failing when its policy is stop, with the checkpoint before it', async () => {
+    await create('ok before');
+    const poison = await create('halt here');
+    const { projector } = recorder('stop-test', { onPoison: 'stop', failOn: new Set(['halt here']) });
+    const observer = recordingObserver();
+    const runtime = await h.run(projector, { observer, maxAttempts: 2 });
+    for (let i = 0; i < 500 && !observer.events.some((e) => e.kind === 'stopped'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(observer.events.some((e) => e.kind === 'stopped')).toBe(true);
+    const [stored] = await h.store.readStream(poison.ok ? poison.value.task_id : '');
+    const checkpoint = await readCheckpoint(t.db, 'stop-test');
+    expect(checkpoint.position).toBeLessThan(stored?.position ?? 0);
+    await runtime.stop();
+  });
+});

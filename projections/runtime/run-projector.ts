@@ -1,0 +1,199 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isBefore, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
+import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
+import { recordDeadLetter } from './dead-letters.sql.ts';
+import { announceProgress, lockProjection, readCheckpoint, registerProjection, saveCheckpoint } from './projection-state.sql.ts';
+import type { Projector } from './projector.ts';
+import { isTransient } from './transient-error.ts';
+
+export interface ProjectionObserver {
+  batchApplied(name: string, events: number, seconds: number, checkpoint: LogCheckpoint): void;
+  retrying(name: string, error: unknown, attempt: number): void;
+  deadLettered(name: string, event: StoredEvent, error: unknown): void;
+  stopped(name: string, reason: string): void;
+  leadership(name: string, leader: boolean): void;
+}
+
+/** A dedicated connection whose loss means the advisory lock on it is gone. */
+export interface LeaderSession extends Queryable { readonly lost: Promise<void>; close(): Promise<void> }
+
+export interface ProjectorRuntimeDeps {
+  readonly db: Transactional;
+  readonly log: EventLog;
+  readonly projector: Projector;
+  readonly openSession: () => Promise<LeaderSession>;
+  /** Subscribes to append notifications; returns the unsubscribe function. */
+  readonly onAppend: (wake: () => void) => () => void;
+  readonly observer: ProjectionObserver;
+  readonly batchSize?: number;
+  readonly maxAttempts?: number;
+  readonly idlePollMs?: number;
+  readonly standbyPollMs?: number;
+  readonly backoffMs?: (attempt: number) => number;
+}
+
+export interface ProjectorRuntime {
+  readonly name: string;
+  isLeader(): boolean;
+  /** Stops after the batch in flight; releases leadership so a standby takes over. */
+  stop(): Promise<void>;
+  /** Resolves once everything committed to the log before the call has been applied (tests, CLI). */
+  caughtUp(): Promise<void>;
+}
+
+const defaultBackoff = (attempt: number) => Math.min(10_000, 100 * 2 ** (attempt - 1));
+
+/**
+ * Runs one projector: only while holding its advisory lock (one active instance; a standby takes over when
+ * the holder's connection dies), in batches from its checkpoint, each batch and its checkpoint in one
+ * transaction, woken by NOTIFY with a slow poll as a safety net.
+ */
+export async function startProjector(deps: ProjectorRuntimeDeps): Promise<ProjectorRuntime> {
+  const { db, log, projector, observer } = deps;
+  const name = projector.name;
+  const batchSize = deps.batchSize ?? 500;
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const idlePollMs = deps.idlePollMs ?? 1000;
+  const standbyPollMs = deps.standbyPollMs ?? 1000;
+  const backoff = deps.backoffMs ?? defaultBackoff;
+  const lockKey = `projection:${name}`;
+
+  await registerProjection(db, projector);
+
+  let stopped = false;
+  let session: LeaderSession | undefined;
+  let leading = false;
+  let wake: () => void = () => undefined;
+  const unsubscribe = deps.onAppend(() => wake());
+  const idle = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => { clearTimeout(timer); resolve(); };
+  });
+
+  async function tryLead(): Promise<boolean> {
+    try {
+      session ??= await deps.openSession();
+      const result = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [lockKey]);
+      if (!result.rows[0]?.locked) return false;
+      const held = session;
+      void held.lost.then(() => {
+        if (session !== held) return;
+        session = undefined;
+        leading = false;
+        observer.leadership(name, false);
+        wake();
+      });
+      leading = true;
+      observer.leadership(name, true);
+      return true;
+    } catch (error) {
+      await session?.close();
+      session = undefined;
+      leading = false;
+      observer.retrying(name, error, 1);
+      return false;
+    }
+  }
+
+  /** One batch in one transaction; returns how many events it applied. */
+  async function runBatch(): Promise<number> {
+    const started = performance.now();
+    return db.transaction(async (tx) => {
+      const state = await lockProjection(tx, name);
+      const events = await log.readLogAfter(state.checkpoint, batchSize);
+      const last = events.at(-1);
+      if (!last) return 0;
+      await projector.apply(tx, events, state.active_table);
+      const checkpoint = { transaction_id: last.transaction_id, position: last.position };
+      await saveCheckpoint(tx, name, checkpoint);
+      await announceProgress(tx, name);
+      observer.batchApplied(name, events.length, (performance.now() - started) / 1000, checkpoint);
+      return events.length;
+    });
+  }
+
+  /**
+   * After the retries, find the event at fault: apply the batch one event at a time under savepoints. The
+   * failing one is dead-lettered; the projector skips it or stops, per its policy.
+   */
+  async function isolatePoison(attempts: number): Promise<'skipped' | 'stopped'> {
+    return db.transaction(async (tx) => {
+      const state = await lockProjection(tx, name);
+      const events = await log.readLogAfter(state.checkpoint, batchSize);
+      let checkpoint: LogCheckpoint = state.checkpoint;
+      for (const event of events) {
+        await tx.query('SAVEPOINT one_event');
+        try {
+          await projector.apply(tx, [event], state.active_table);
+          await tx.query('RELEASE SAVEPOINT one_event');
+          checkpoint = { transaction_id: event.transaction_id, position: event.position };
+        } catch (error) {
+          await tx.query('ROLLBACK TO SAVEPOINT one_event');
+          if (isTransient(error)) throw error;
+          await recordDeadLetter(tx, name, event, error instanceof Error ? error.message : String(error), attempts);
+          observer.deadLettered(name, event, error);
+          if (projector.onPoison === 'stop') {
+            await saveCheckpoint(tx, name, checkpoint);
+            return 'stopped';
+          }
+          checkpoint = { transaction_id: event.transaction_id, position: event.position };
+        }
+      }
+      await saveCheckpoint(tx, name, checkpoint);
+      await announceProgress(tx, name);
+      return 'skipped';
+    });
+  }
+
+  const loop = (async () => {
+    let attempt = 0;
+    while (!stopped) {
+      if (!leading && !(await tryLead())) {
+        await idle(standbyPollMs);
+        continue;
+      }
+      try {
+        const applied = await runBatch();
+        attempt = 0;
+        if (applied < batchSize && !stopped) await idle(idlePollMs);
+      } catch (error) {
+        attempt += 1;
+        observer.retrying(name, error, attempt);
+        if (isTransient(error) || attempt < maxAttempts) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        try {
+          const outcome = await isolatePoison(attempt);
+          attempt = 0;
+          if (outcome === 'stopped') {
+            stopped = true;
+            observer.stopped(name, 'an event kept failing and the policy is to stop; see `todo projections dead-letters`');
+          }
+        } catch (isolationError) {
+          observer.retrying(name, isolationError, attempt);
+          await sleep(backoff(attempt));
+        }
+      }
+    }
+  })();
+
+  return {
+    name,
+    isLeader: () => leading,
+    async stop() {
+      stopped = true;
+      wake();
+      await loop;
+      unsubscribe();
+      await session?.close();
+      session = undefined;
+      leading = false;
+    },
+    async caughtUp() {
+      const head = await log.readLogHead();
+      while (isBefore(await readCheckpoint(db, name), head)) await sleep(20);
+    },
+  };
+}

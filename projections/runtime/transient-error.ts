@@ -1,0 +1,16 @@
+/**
+ * Errors that say nothing about the event: the database went away, was shutting down, ran out of
+ * resources, or chose us as a deadlock victim. These are retried forever (with backoff), never
+ * dead-lettered; anything else is the event's fault after the retries run out.
+ */
+const TRANSIENT_SQLSTATE_CLASSES = ['08', '53', '57', '40', '58'];
+const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+export function isTransient(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  if (code.length === 5 && TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2))) return true;
+  if (TRANSIENT_NODE_CODES.has(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|connection.*(closed|lost)|Client has encountered a connection error/i.test(message);
+}

@@ -1,0 +1,80 @@
+import type { Due, Recurrence, Reminder, Task } from '../../domain/task/types.ts';
+import { dueInstant, overdueFrom } from '../../domain/task/due-instant.ts';
+import { priorityRank } from '../../domain/task/rules/priority.ts';
+
+/** A task_view row as SELECT returns it. */
+export interface TaskRow {
+  task_id: string;
+  user_id: string;
+  title: string;
+  description: string | null;
+  status: 'open' | 'completed';
+  priority: Task['priority'];
+  tags: string[];
+  due: Due | null;
+  reminders: Reminder[];
+  recurrence: Recurrence | null;
+  series_id: string | null;
+  occurrence: number;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+  deleted_at: Date | null;
+  version: number;
+  position: number;
+}
+
+/** The columns `rowToTask` needs, for SELECTs. */
+export const TASK_ROW_COLUMNS = `task_id, user_id, title, description, status, priority, tags, due, reminders, recurrence,
+  series_id, occurrence, created_at, updated_at, completed_at, deleted_at, version, position::float8 AS position`;
+
+const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+
+export function rowToTask(row: TaskRow): Task {
+  return {
+    id: row.task_id,
+    user_id: row.user_id,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    priority: row.priority,
+    tags: row.tags,
+    due: row.due,
+    reminders: row.reminders,
+    recurrence: row.recurrence,
+    series_id: row.series_id,
+    occurrence: row.occurrence,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    completed_at: iso(row.completed_at),
+    deleted_at: iso(row.deleted_at),
+    version: row.version,
+  };
+}
+
+/** The row to write for a task state, derived columns included; the JSON record for jsonb_to_recordset. */
+export function taskToRecord(task: Task, position: number): Record<string, unknown> {
+  return {
+    task_id: task.id,
+    user_id: task.user_id,
+    title: task.title,
+    description: task.description,
+    status: task.status,
+    priority: task.priority,
+    priority_rank: priorityRank(task.priority),
+    tags: task.tags,
+    due: task.due,
+    due_at: task.due ? dueInstant(task.due) : null,
+    overdue_at: task.due ? overdueFrom(task.due) : null,
+    reminders: task.reminders,
+    recurrence: task.recurrence,
+    series_id: task.series_id,
+    occurrence: task.occurrence,
+    created_at: task.created_at,
+    updated_at: task.updated_at,
+    completed_at: task.completed_at,
+    deleted_at: task.deleted_at,
+    version: task.version,
+    position,
+  };
+}

@@ -1,0 +1,50 @@
+import type { Queryable } from '../../contracts/ports/sql.ts';
+import { identifier } from '../runtime/projector.ts';
+
+/** The read view every task query reads; it points at the active versioned table. */
+export const TASK_VIEW = 'task_view';
+
+/**
+ * The queryable task read model. Deleted tasks keep their row (a reopen restores them) and are filtered
+ * out by every query; each index is partial on `deleted_at IS NULL` and ends in task_id, the keyset tiebreak.
+ */
+export async function createTaskViewTable(tx: Queryable, table: string): Promise<void> {
+  const t = identifier(table);
+  const index = (suffix: string) => identifier(`${table}_${suffix}`);
+  await tx.query(`
+    CREATE TABLE ${t} (
+      task_id        uuid        PRIMARY KEY,
+      user_id        text        NOT NULL,
+      title          text        NOT NULL,
+      title_key      text COLLATE "C" GENERATED ALWAYS AS (lower(title)) STORED,
+      description    text,
+      status         text        NOT NULL,
+      priority       text        NOT NULL,
+      priority_rank  smallint    NOT NULL,
+      tags           text[]      NOT NULL,
+      due            jsonb,
+      due_at         timestamptz,
+      due_sort       timestamptz GENERATED ALWAYS AS (coalesce(due_at, 'infinity')) STORED,
+      overdue_at     timestamptz,
+      reminders      jsonb       NOT NULL,
+      recurrence     jsonb,
+      series_id      uuid,
+      occurrence     integer     NOT NULL,
+      created_at     timestamptz NOT NULL,
+      updated_at     timestamptz NOT NULL,
+      completed_at   timestamptz,
+      deleted_at     timestamptz,
+      version        integer     NOT NULL,
+      position       bigint      NOT NULL,
+      search         tsvector    GENERATED ALWAYS AS (
+                       setweight(to_tsvector('english', title), 'A') ||
+                       setweight(to_tsvector('english', coalesce(description, '')), 'B')) STORED
+    )`);
+  await tx.query(`CREATE INDEX ${index('created')} ON ${t} (user_id, created_at, task_id) WHERE deleted_at IS NULL`);
+  await tx.query(`CREATE INDEX ${index('updated')} ON ${t} (user_id, updated_at, task_id) WHERE deleted_at IS NULL`);
+  await tx.query(`CREATE INDEX ${index('due')} ON ${t} (user_id, due_sort, task_id) WHERE deleted_at IS NULL`);
+  await tx.query(`CREATE INDEX ${index('priority')} ON ${t} (user_id, priority_rank, task_id) WHERE deleted_at IS NULL`);
+  await tx.query(`CREATE INDEX ${index('title')} ON ${t} (user_id, title_key, task_id) WHERE deleted_at IS NULL`);
+  await tx.query(`CREATE INDEX ${index('search')} ON ${t} USING gin (search) WHERE deleted_at IS NULL`);
+  await tx.query(`CREATE INDEX ${index('tags')} ON ${t} USING gin (tags) WHERE deleted_at IS NULL`);
+}

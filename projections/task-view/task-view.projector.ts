@@ -1,0 +1,69 @@
+import { parseTaskEvent } from '../../contracts/events/task-events.ts';
+import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
+import { evolve, initialState } from '../../domain/task/evolve.ts';
+import type { TaskState } from '../../domain/task/types.ts';
+import { identifier, type Projector } from '../runtime/projector.ts';
+import { rowToTask, TASK_ROW_COLUMNS, taskToRecord, type TaskRow } from './task-row.ts';
+import { createTaskViewTable, TASK_VIEW } from './task-view-table.sql.ts';
+
+const RECORD_COLUMNS = `task_id uuid, user_id text, title text, description text, status text, priority text,
+  priority_rank smallint, tags text[], due jsonb, due_at timestamptz, overdue_at timestamptz, reminders jsonb,
+  recurrence jsonb, series_id uuid, occurrence integer, created_at timestamptz, updated_at timestamptz,
+  completed_at timestamptz, deleted_at timestamptz, version integer, position bigint`;
+
+const COLUMN_NAMES = RECORD_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0] ?? '');
+const UPDATE_SET = COLUMN_NAMES.filter((c) => c !== 'task_id').map((c) => `${c} = excluded.${c}`).join(', ');
+
+/**
+ * Folds each task's new events onto its row with the domain's own `evolve` — the same function the write
+ * side decides with — and writes every changed row in one statement. Events at or below a row's version
+ * are skipped, so a batch applied twice changes nothing. Two round trips per batch, whatever its size.
+ */
+async function applyTaskEvents(tx: Queryable, events: readonly StoredEvent[], table: string | null): Promise<void> {
+  if (!table) throw new Error('task-view needs its table');
+  const t = identifier(table);
+  const byTask = new Map<string, StoredEvent[]>();
+  for (const event of events) {
+    const list = byTask.get(event.stream_id);
+    if (list) list.push(event); else byTask.set(event.stream_id, [event]);
+  }
+  const existing = await tx.query<TaskRow>(`SELECT ${TASK_ROW_COLUMNS} FROM ${t} WHERE task_id = ANY($1::uuid[])`, [[...byTask.keys()]]);
+  const rows = new Map(existing.rows.map((row) => [row.task_id, row]));
+
+  const records: Record<string, unknown>[] = [];
+  for (const [taskId, taskEvents] of byTask) {
+    const row = rows.get(taskId);
+    let state: TaskState = row ? { kind: 'present', task: rowToTask(row) } : initialState;
+    let position = row?.position ?? 0;
+    const from = state.kind === 'present' ? state.task.version : 0;
+    for (const stored of taskEvents) {
+      if (stored.version <= from) continue;
+      const event = parseTaskEvent(stored.type, stored.data);
+      if (!event) continue;
+      const next = evolve(state, event);
+      // The stream's own version wins over a count of folded events (a dead-lettered event leaves a gap).
+      state = next.kind === 'present' ? { kind: 'present', task: { ...next.task, version: stored.version } } : next;
+      position = stored.position;
+    }
+    if (state.kind === 'present' && state.task.version > from) records.push(taskToRecord(state.task, position));
+  }
+  if (records.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${t} (${COLUMN_NAMES.join(', ')})
+     SELECT ${COLUMN_NAMES.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r (${RECORD_COLUMNS})
+     ON CONFLICT (task_id) DO UPDATE SET ${UPDATE_SET} WHERE ${t}.version < excluded.version`,
+    [JSON.stringify(records)],
+  );
+}
+
+export const taskViewProjector: Projector = {
+  name: 'task-view',
+  // A task row that cannot be built is one stale task, not a reason to stop every query's freshness.
+  onPoison: 'skip',
+  table: { base: 'task_view', view: TASK_VIEW, create: createTaskViewTable },
+  apply: applyTaskEvents,
+  async forgetStream(tx, table, streamId) {
+    if (table) await tx.query(`DELETE FROM ${identifier(table)} WHERE task_id = $1`, [streamId]);
+  },
+};

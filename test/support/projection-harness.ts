@@ -1,0 +1,60 @@
+import { upcastEvent } from '../../contracts/events/upcast.ts';
+import { listen } from '../../gateways/postgres/listen.ts';
+import { openSession } from '../../gateways/postgres/session.ts';
+import type { Db } from '../../gateways/postgres/db.ts';
+import { startProjector, type ProjectionObserver, type ProjectorRuntime } from '../../projections/runtime/run-projector.ts';
+import type { Projector } from '../../projections/runtime/projector.ts';
+import { createCommandHandler, type CommandHandler } from '../../write-side/commands/command-handler.ts';
+import { postgresEventStore, type EventStore } from '../../write-side/event-store/event-store.ts';
+
+export interface ObservedProjection extends ProjectionObserver { readonly events: Array<{ kind: string; detail: unknown }> }
+
+export function recordingObserver(): ObservedProjection {
+  const events: Array<{ kind: string; detail: unknown }> = [];
+  return {
+    events,
+    batchApplied: (_name, count) => events.push({ kind: 'batch', detail: count }),
+    retrying: (_name, error, attempt) => events.push({ kind: 'retry', detail: { attempt, error: String(error) } }),
+    deadLettered: (_name, event) => events.push({ kind: 'dead-letter', detail: event.event_id }),
+    stopped: (_name, reason) => events.push({ kind: 'stopped', detail: reason }),
+    leadership: (_name, leader) => events.push({ kind: leader ? 'lead' : 'lost', detail: null }),
+  };
+}
+
+export interface Harness {
+  readonly store: EventStore;
+  readonly commands: CommandHandler;
+  run(projector: Projector, options?: { observer?: ProjectionObserver; batchSize?: number; maxAttempts?: number }): Promise<ProjectorRuntime>;
+  close(): Promise<void>;
+}
+
+/** The write side plus projector runtimes wired the way app/ wires them, on one test database. */
+export async function projectionHarness(db: Db, url: string): Promise<Harness> {
+  const store = postgresEventStore(db, upcastEvent);
+  const commands = createCommandHandler({ store });
+  const subscribers = new Set<() => void>();
+  const listener = await listen(url, 'todo_events', () => { for (const wake of subscribers) wake(); });
+  const runtimes: ProjectorRuntime[] = [];
+  return {
+    store,
+    commands,
+    async run(projector, options = {}) {
+      const runtime = await startProjector({
+        db, log: store, projector,
+        openSession: () => openSession(url, `test-${projector.name}`),
+        onAppend: (wake) => { subscribers.add(wake); return () => subscribers.delete(wake); },
+        observer: options.observer ?? recordingObserver(),
+        backoffMs: () => 10,
+        standbyPollMs: 50,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+      });
+      runtimes.push(runtime);
+      return runtime;
+    },
+    async close() {
+      await Promise.all(runtimes.map((r) => r.stop()));
+      await listener.close();
+    },
+  };
+}

@@ -6,7 +6,16 @@ import { buildOpenApiDocument } from '../contracts/openapi.ts';
 import { createCommandHandler, type CommandHandler } from '../write-side/commands/command-handler.ts';
 import { postgresEventStore, type EventStore } from '../write-side/event-store/event-store.ts';
 import { registerTaskCommandRoutes } from '../write-side/http/task-command.routes.ts';
+import { openSession } from '../gateways/postgres/session.ts';
+import { PROJECTION_CHANNEL } from '../projections/runtime/projection-state.sql.ts';
+import { startProjector, type ProjectorRuntime } from '../projections/runtime/run-projector.ts';
+import { createProjectionWaiter } from '../read-api/consistency/wait-for-projection.ts';
+import { registerTaskHistoryRoutes } from '../read-api/history/task-history.routes.ts';
+import { registerTaskQueryRoutes } from '../read-api/tasks/task-query.routes.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
+import { listenFor } from './notifications.ts';
+import { projectionMetrics } from './projection-metrics.ts';
+import { PROJECTORS } from './projectors.ts';
 import { openDatabase, type Database } from './database.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -21,6 +30,7 @@ export interface System {
   readonly commands: CommandHandler;
   readonly auth: AuthSetup;
   readonly metrics: Metrics;
+  readonly projectors: readonly ProjectorRuntime[];
   /** Stops accepting, finishes in-flight requests, then closes the pool and the embedded server. */
   close(): Promise<void>;
 }
@@ -51,20 +61,43 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
         },
       },
     });
+    const clock = options.clock ?? (() => new Date());
+    const db = database.db;
+    const appends = await listenFor(db.url, 'todo_events', logger);
+    const progress = await listenFor(db.url, PROJECTION_CHANNEL, logger);
+    const observer = projectionMetrics(metrics.registry, db, store, logger);
+    // The api serves task queries, so it runs the task-view projector beside them.
+    const projectors = await Promise.all(PROJECTORS.map((projector) => startProjector({
+      db,
+      log: store,
+      projector,
+      openSession: () => openSession(db.url, `todo-projector-${projector.name}`),
+      onAppend: (wake) => appends.subscribe(wake),
+      observer,
+      batchSize: config.PROJECTION_BATCH_SIZE,
+    })));
+    const waiter = createProjectionWaiter({ db, onProgress: (wake) => progress.subscribe(wake), timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
     const http = await buildHttpServer({
       logger,
       metrics,
       verifier: auth.verifier,
       db: database.db,
       openapi: buildOpenApiDocument(),
-      routes: [(app) => registerTaskCommandRoutes(app, { commands })],
+      routes: [
+        (app) => registerTaskCommandRoutes(app, { commands }),
+        (app) => registerTaskQueryRoutes(app, { db, waiter, clock }),
+        (app) => registerTaskHistoryRoutes(app, { log: store }),
+      ],
     });
     let closing: Promise<void> | undefined;
     return {
-      http, database, store, commands, auth, metrics,
+      http, database, store, commands, auth, metrics, projectors,
       close() {
         closing ??= (async () => {
           await http.close();
+          await Promise.all(projectors.map((runtime) => runtime.stop()));
+          await appends.close();
+          await progress.close();
           await database.close();
         })();
         return closing;

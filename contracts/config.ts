@@ -21,6 +21,8 @@ export const Config = z
     SENDGRID_API_KEY: optionalText,
     SENDGRID_FROM: optionalText,
     FIREBASE_CREDENTIALS: optionalText,
+    READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+    PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .transform(({ BETTER_AUTH_SECRET, AUTH_JWT_SECRET, ...rest }) => ({

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { CommandAccepted, CreateTaskBody, UpdateTaskBody } from './commands.ts';
-import { TASK_EVENT_PAYLOADS } from './events/task-events.ts';
+import {
+  TASK_EVENT_PAYLOADS, TaskCompletedPayload, TaskCreatedPayload, TaskDeletedPayload, TaskReopenedPayload, TaskUpdatedPayload,
+} from './events/task-events.ts';
 import { TaskCloudEvent } from './events/cloudevent.ts';
+import {
+  DEFAULT_HISTORY_PAGE_SIZE, EventMetadataView, MAX_HISTORY_PAGE_SIZE, TaskAsOf, TaskHistoryEvent, TaskHistoryPage,
+} from './history.ts';
 import { FieldError, Problem } from './problem.ts';
 import { Channel, Due, Priority, Recurrence, Reminder, Task, TaskId } from './task.ts';
 
@@ -35,6 +40,24 @@ const commandResponses = (success: string, status: '200' | '201') => ({
   '422': problemResponse('Idempotency-Key reused with a different request'),
 });
 
+const minPositionParam = {
+  name: 'min_position', in: 'query', required: false, schema: { type: 'integer', minimum: 0 },
+  description: 'Accepted like on every query; always satisfied here, as the event store itself is read',
+};
+
+const historyQuery = (summary: string, operationId: string, parameters: readonly object[], response: string, notFound: string) => ({
+  summary,
+  operationId,
+  tags: ['history'],
+  parameters: [taskIdParam, ...parameters, minPositionParam],
+  responses: {
+    '200': { description: 'Read from the event store: always includes every answered command', ...json(response) },
+    '400': problemResponse('Invalid id or query parameters; `errors` lists each one'),
+    '401': problemResponse('Missing, malformed or expired token'),
+    '404': problemResponse(notFound),
+  },
+});
+
 const command = (summary: string, operationId: string, status: '200' | '201' = '200', body?: string) => ({
   summary,
   operationId,
@@ -49,6 +72,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   const publicSchemas = [
     CreateTaskBody, UpdateTaskBody, CommandAccepted, Task, TaskId, Priority, Channel, Due, Reminder, Recurrence, Problem, FieldError,
+    TaskHistoryPage, TaskHistoryEvent, EventMetadataView, TaskAsOf,
+    TaskCreatedPayload, TaskUpdatedPayload, TaskCompletedPayload, TaskReopenedPayload, TaskDeletedPayload,
   ];
   for (const schema of publicSchemas) {
     const id = schema.meta()?.id;
@@ -68,7 +93,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: [{ name: 'commands', description: 'Change tasks: each appends events and answers {task_id, version, position}' }],
+    tags: [
+      { name: 'commands', description: 'Change tasks: each appends events and answers {task_id, version, position}' },
+      { name: 'history', description: 'A task\'s events, and the task as it was at a version or an instant (folded from its events)' },
+    ],
     paths: {
       '/api/tasks': { post: command('Create a task', 'createTask', '201', 'CreateTaskBody') },
       '/api/tasks/{id}': {
@@ -77,6 +105,27 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       '/api/tasks/{id}/complete': { post: command('Complete a task', 'completeTask') },
       '/api/tasks/{id}/reopen': { post: command('Reopen a completed or deleted task', 'reopenTask') },
+      '/api/tasks/{id}/history': {
+        get: historyQuery('The task\'s events in version order, paged', 'getTaskHistory', [
+          {
+            name: 'limit', in: 'query', required: false,
+            schema: { type: 'integer', minimum: 1, maximum: MAX_HISTORY_PAGE_SIZE, default: DEFAULT_HISTORY_PAGE_SIZE },
+          },
+          { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'Opaque: `next_cursor` of the previous page' },
+        ], 'TaskHistoryPage', 'No such task (or another user\'s)'),
+      },
+      '/api/tasks/{id}/state': {
+        get: historyQuery('The task as it was: folded from its events up to a version or an instant', 'getTaskState', [
+          {
+            name: 'version', in: 'query', required: false, schema: { type: 'integer', minimum: 0 },
+            description: 'Fold events 1..version; beyond the last version the latest state answers. Exactly one of version and at',
+          },
+          {
+            name: 'at', in: 'query', required: false, schema: { type: 'string', format: 'date-time' },
+            description: 'ISO 8601 instant with offset: fold the events the store recorded at or before it. Exactly one of version and at',
+          },
+        ], 'TaskAsOf', 'No such task (or another user\'s), or it did not exist yet at that point'),
+      },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

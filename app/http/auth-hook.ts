@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { problem } from '../../contracts/problem.ts';
 import { bearerToken } from '../../gateways/auth/bearer.ts';
 import type { TokenVerifier } from '../../gateways/auth/verify-token.ts';
-import { sendProblem } from './problem-reply.ts';
+import { sendProblem } from '../../contracts/problem-reply.ts';
 
 const PUBLIC = new Set(['/api/openapi.json']);
 

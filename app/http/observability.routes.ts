@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { problem } from '../../contracts/problem.ts';
 import type { Metrics } from '../metrics.ts';
-import { sendProblem } from './problem-reply.ts';
+import { sendProblem } from '../../contracts/problem-reply.ts';
 
 /** Liveness, readiness (the database answers) and Prometheus metrics, plus the HTTP metrics hook. */
 export function registerObservability(app: FastifyInstance, deps: { metrics: Metrics; db: Queryable }): void {

@@ -9,7 +9,7 @@ import type { TokenVerifier } from '../../gateways/auth/verify-token.ts';
 import type { Metrics } from '../metrics.ts';
 import { requireBearerToken } from './auth-hook.ts';
 import { registerObservability } from './observability.routes.ts';
-import { sendProblem } from './problem-reply.ts';
+import { sendProblem } from '../../contracts/problem-reply.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 

@@ -4,14 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface Listener { close(): Promise<void> }
 
 /**
- * LISTENs on a channel over a dedicated connection and calls `onNotify` for each notification. A lost
- * connection is re-established with backoff; `onNotify` is also called after every (re)connect, because
- * notifications sent while disconnected are lost and the reader must look for itself.
+ * LISTENs on a channel over a dedicated connection and calls `onNotify` with each notification's payload. A
+ * lost connection is re-established with backoff; `onNotify(null)` is also called after every (re)connect,
+ * because notifications sent while disconnected are lost and the reader must look for itself.
  */
 export async function listen(
   url: string,
   channel: string,
-  onNotify: () => void,
+  onNotify: (payload: string | null) => void,
   onError: (error: unknown) => void = () => undefined,
 ): Promise<Listener> {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
@@ -21,7 +21,7 @@ export async function listen(
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url, application_name: `todo-listen-${channel}` });
     next.on('notification', (message) => {
-      if (message.channel === channel) onNotify();
+      if (message.channel === channel) onNotify(message.payload ?? null);
     });
     next.on('error', (error) => {
       onError(error);
@@ -30,7 +30,7 @@ export async function listen(
     await next.connect();
     await next.query(`LISTEN ${channel}`);
     client = next;
-    onNotify();
+    onNotify(null);
   };
 
   let reconnecting = false;

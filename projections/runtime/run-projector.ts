@@ -64,11 +64,18 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   let stopped = false;
   let session: LeaderSession | undefined;
   let leading = false;
-  let wake: () => void = () => undefined;
-  const unsubscribe = deps.onAppend(() => wake());
+  // A wake-up that arrives mid-batch must not be lost: it is remembered until the next idle wait.
+  let pendingWake = false;
+  let wakeIdle: (() => void) | undefined;
+  const wake = () => {
+    pendingWake = true;
+    wakeIdle?.();
+  };
+  const unsubscribe = deps.onAppend(wake);
   const idle = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    wake = () => { clearTimeout(timer); resolve(); };
+    if (pendingWake) { pendingWake = false; resolve(); return; }
+    const timer = setTimeout(() => { wakeIdle = undefined; resolve(); }, ms);
+    wakeIdle = () => { clearTimeout(timer); wakeIdle = undefined; pendingWake = false; resolve(); };
   });
 
   async function tryLead(): Promise<boolean> {

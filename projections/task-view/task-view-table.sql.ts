@@ -1,9 +1,6 @@
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { identifier } from '../runtime/projector.ts';
 
-/** The read view every task query reads; it points at the active versioned table. */
-export const TASK_VIEW = 'task_view';
-
 /**
  * The queryable task read model. Deleted tasks keep their row (a reopen restores them) and are filtered
  * out by every query; each index is partial on `deleted_at IS NULL` and ends in task_id, the keyset tiebreak.

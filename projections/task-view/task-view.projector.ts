@@ -4,8 +4,8 @@ import type { Queryable } from '../../contracts/ports/sql.ts';
 import { evolve, initialState } from '../../domain/task/evolve.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import { identifier, type Projector } from '../runtime/projector.ts';
-import { rowToTask, TASK_ROW_COLUMNS, taskToRecord, type TaskRow } from './task-row.ts';
-import { createTaskViewTable, TASK_VIEW } from './task-view-table.sql.ts';
+import { rowToTask, TASK_ROW_COLUMNS, TASK_VIEW, taskToRecord, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
+import { createTaskViewTable } from './task-view-table.sql.ts';
 
 const RECORD_COLUMNS = `task_id uuid, user_id text, title text, description text, status text, priority text,
   priority_rank smallint, tags text[], due jsonb, due_at timestamptz, overdue_at timestamptz, reminders jsonb,

@@ -142,7 +142,11 @@ export function createCommandHandler(deps: {
           newEvents,
           idempotency && { user_id: userId, key: idempotency.key, request_hash: idempotency.request_hash, status: command.type === 'CreateTask' ? 201 : 200 },
         );
-        if (!appended.ok) return err(appended.error);
+        if (!appended.ok) {
+          // A parallel retry of the same key may be the writer that won: answer what it got.
+          const remembered = idempotency && (await store.findRememberedResult(userId, idempotency.key));
+          return remembered ? fromRemembered(remembered, idempotency.request_hash) : err(appended.error);
+        }
         observer.eventsAppended(newEvents);
         return answer(command.task_id, appended.value.version, appended.value.position, false);
       } catch (error) {

@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CreateTaskBody, TaskIdParams, UpdateTaskBody } from '../../contracts/commands.ts';
-import { problem, PROBLEM_CONTENT_TYPE, type Problem } from '../../contracts/problem.ts';
+import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import { parseInput } from '../../contracts/validation.ts';
 import type { FieldError, TaskFields } from '../../domain/task/types.ts';
 import type { CommandHandler, CommandInput, CommandOutcome } from '../commands/command-handler.ts';
 import { commandContext } from './command-context.ts';
 import { commandProblem } from './command-problem.ts';
-
-function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
-}
-
-const invalid = (errors: FieldError[]): Problem =>
-  problem('validation', 400, 'The request is not valid', { detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors });
 
 function sendOutcome(reply: FastifyReply, outcome: CommandOutcome, status: number): FastifyReply {
   if (!outcome.ok) return sendProblem(reply, commandProblem(outcome.error));
@@ -42,9 +35,9 @@ export function registerTaskCommandRoutes(app: FastifyInstance, deps: { commands
     build: (userId: string) => { command: CommandInput; status: number } | FieldError[],
   ): Promise<FastifyReply> => {
     const context = commandContext(request);
-    if (!context.ok) return sendProblem(reply, invalid(context.error));
+    if (!context.ok) return sendProblem(reply, invalidRequest(context.error));
     const built = build(request.principal.user_id);
-    if (Array.isArray(built)) return sendProblem(reply, invalid(built));
+    if (Array.isArray(built)) return sendProblem(reply, invalidRequest(built));
     const outcome = await deps.commands.handle(built.command, context.value);
     if (outcome.ok && built.command.type === 'CreateTask') reply.header('location', `/api/tasks/${outcome.value.task_id}`);
     return sendOutcome(reply, outcome, built.status);

@@ -2,6 +2,14 @@ import type { Due, Recurrence, Reminder, Task } from '../../domain/task/types.ts
 import { dueInstant, overdueFrom } from '../../domain/task/due-instant.ts';
 import { priorityRank } from '../../domain/task/rules/priority.ts';
 
+/*
+ * The task read model as projections/task-view writes it and read-api queries it: the view's name and the
+ * shape of its rows.
+ */
+
+/** The view every task query reads; it points at the projection's active versioned table. */
+export const TASK_VIEW = 'task_view';
+
 /** A task_view row as SELECT returns it. */
 export interface TaskRow {
   task_id: string;

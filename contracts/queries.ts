@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { Priority, Task } from './task.ts';
+
+export const SORTS = ['due', 'priority', 'created', 'updated', 'title'] as const;
+export type Sort = (typeof SORTS)[number];
+export const ORDERS = ['asc', 'desc'] as const;
+export type Order = (typeof ORDERS)[number];
+
+/** Newest first for times and most urgent first for priority; earliest due and A→Z otherwise. */
+export const DEFAULT_ORDER: Readonly<Record<Sort, Order>> = { due: 'asc', priority: 'desc', created: 'desc', updated: 'desc', title: 'asc' };
+
+export const MAX_PAGE_SIZE = 200;
+
+/** A repeatable query parameter arrives as a string once and as an array when repeated. */
+const repeatable = <T extends z.ZodType>(item: T) =>
+  z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(item).min(1).max(20));
+
+/** A date (taken at 00:00 UTC) or an instant with offset. */
+const instantOrDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((value) =>
+  value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString());
+
+export const MinPosition = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const ListTasksQuery = z
+  .strictObject({
+    status: z.enum(['open', 'completed']).optional(),
+    priority: repeatable(Priority).optional(),
+    tag: repeatable(z.string().trim().toLowerCase().min(1).max(50)).optional().describe('Repeatable; any of'),
+    due_before: instantOrDate.optional().describe('due < this (a date means 00:00 UTC)'),
+    due_after: instantOrDate.optional().describe('due ≥ this (a date means 00:00 UTC)'),
+    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    q: z.string().trim().min(1).max(200).optional().describe('Full-text search over title and description'),
+    sort: z.enum(SORTS).default('created'),
+    order: z.enum(ORDERS).optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+    cursor: z.string().min(1).max(500).optional(),
+    min_position: MinPosition.optional().describe('Wait until the read model has this position (read your writes)'),
+  })
+  .meta({ id: 'ListTasksQuery' });
+export type ListTasksQuery = z.output<typeof ListTasksQuery>;
+
+export const TaskPage = z
+  .strictObject({ items: z.array(Task), next_cursor: z.string().nullable() })
+  .meta({ id: 'TaskPage' });
+export type TaskPage = z.infer<typeof TaskPage>;
+
+export const GetTaskQuery = z.strictObject({ min_position: MinPosition.optional() });

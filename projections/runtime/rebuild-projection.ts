@@ -1,0 +1,66 @@
+import { LOG_START, type LogCheckpoint } from '../../contracts/events/stored-event.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
+import type { Transactional } from '../../contracts/ports/sql.ts';
+import { announceProgress, lockProjection, pointView, readProjections, saveCheckpoint } from './projection-state.sql.ts';
+import { identifier, tableVersion, versionedTable, type Projector } from './projector.ts';
+
+export interface RebuildReport {
+  readonly projection: string;
+  readonly from_table: string;
+  readonly to_table: string;
+  readonly events: number;
+  readonly seconds: number;
+}
+
+/**
+ * Blue/green rebuild: replays the whole log into a fresh `<base>_v<n+1>` beside the live table, in large
+ * batches, while queries keep reading the live one. The swap then takes the projector's row lock (the live
+ * runtime waits), applies what arrived meanwhile, points the view and the runtime at the new table and
+ * moves the checkpoint, all in one transaction. The old table is dropped after.
+ */
+export async function rebuildProjection(
+  db: Transactional,
+  log: EventLog,
+  projector: Projector,
+  options: { batchSize?: number; onProgress?: (events: number) => void } = {},
+): Promise<RebuildReport> {
+  const table = projector.table;
+  if (!table) throw new Error(`${projector.name} keeps no table to rebuild`);
+  const batchSize = options.batchSize ?? 5000;
+  const started = performance.now();
+  const current = (await readProjections(db)).find((p) => p.name === projector.name);
+  if (!current?.active_table) throw new Error(`projection ${projector.name} is not registered; start the service once first`);
+  const next = versionedTable(table.base, tableVersion(current.active_table) + 1);
+
+  // A rebuild that died half-way leaves its table behind; it is never the active one, so start it afresh.
+  await db.transaction(async (tx) => {
+    await tx.query(`DROP TABLE IF EXISTS ${identifier(next)}`);
+    await table.create(tx, next);
+  });
+
+  let checkpoint: LogCheckpoint = LOG_START;
+  let events = 0;
+  const catchUp = async (tx: Parameters<Parameters<Transactional['transaction']>[0]>[0]): Promise<number> => {
+    const batch = await log.readLogAfter(checkpoint, batchSize);
+    const last = batch.at(-1);
+    if (!last) return 0;
+    await projector.apply(tx, batch, next);
+    checkpoint = { transaction_id: last.transaction_id, position: last.position };
+    events += batch.length;
+    options.onProgress?.(events);
+    return batch.length;
+  };
+
+  while ((await db.transaction(catchUp)) === batchSize);
+
+  await db.transaction(async (tx) => {
+    await lockProjection(tx, projector.name);
+    while ((await catchUp(tx)) > 0);
+    await tx.query('UPDATE projections SET active_table = $2 WHERE name = $1', [projector.name, next]);
+    await saveCheckpoint(tx, projector.name, checkpoint);
+    await pointView(tx, table.view, next);
+    await announceProgress(tx, projector.name);
+  });
+  await db.query(`DROP TABLE IF EXISTS ${identifier(current.active_table)}`);
+  return { projection: projector.name, from_table: current.active_table, to_table: next, events, seconds: (performance.now() - started) / 1000 };
+}

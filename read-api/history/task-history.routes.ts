@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import { TaskIdParams } from '../../contracts/commands.ts';
+import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import { TaskHistoryQuery, TaskStateQuery, type AsOf, type TaskAsOf } from '../../contracts/history.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
+import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
+import { problem, type Problem } from '../../contracts/problem.ts';
+import { parseInput } from '../../contracts/validation.ts';
+import { toTaskView } from '../tasks/task-response.ts';
+import { eventsAsOf, foldStoredEvents } from './fold-as-of.ts';
+import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.ts';
+import { taskOwner } from './task-owner.ts';
+
+// The same answer as for a task that never existed, so another user's ids cannot be probed.
+const noSuchTask = (id: string): Problem => problem('not_found', 404, 'No such task', { detail: `task ${id} does not exist` });
+
+const notYet = (id: string, asOf: AsOf): Problem =>
+  problem('not_found', 404, 'The task did not exist yet', {
+    detail: `task ${id} was created after ${'version' in asOf ? `version ${asOf.version}` : asOf.at}`,
+  });
+
+// Only the metadata that explains an event; idempotency keys, request ids and trace context stay internal.
+function historyItem(event: StoredEvent) {
+  const { user_id, correlation_id, causation_id } = event.metadata;
+  return {
+    event_id: event.event_id,
+    type: event.type,
+    version: event.version,
+    position: event.position,
+    created_at: event.created_at,
+    data: event.data,
+    metadata: { user_id, correlation_id, causation_id },
+  };
+}
+
+/**
+ * A task's events and its state at a past version or instant, read from the event store itself: always
+ * current, and folded with the domain's `evolve` so the past looks exactly as the write side saw it.
+ */
+export function registerTaskHistoryRoutes(app: FastifyInstance, deps: { log: EventLog }): void {
+  app.get('/api/tasks/:id/history', async (request, reply) => {
+    const params = parseInput(TaskIdParams, request.params, 'params');
+    if (!params.ok) return sendProblem(reply, invalidRequest(params.error));
+    const query = parseInput(TaskHistoryQuery, request.query, 'query');
+    if (!query.ok) return sendProblem(reply, invalidRequest(query.error));
+    const { limit, cursor } = query.value;
+    const after = cursor === undefined ? 0 : decodeHistoryCursor(cursor);
+    if (after === null) {
+      return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor this server issued; start again without it' }]));
+    }
+
+    const id = params.value.id;
+    // One event more than a page tells whether another page follows.
+    const events = await deps.log.readStream(id, { fromVersion: after + 1, limit: limit + 1 });
+    const first = after === 0 ? events[0] : (await deps.log.readStream(id, { toVersion: 1 }))[0];
+    if (taskOwner(first) !== request.principal.user_id) return sendProblem(reply, noSuchTask(id));
+
+    const page = events.slice(0, limit);
+    const last = page.at(-1);
+    return { items: page.map(historyItem), next_cursor: events.length > limit && last ? encodeHistoryCursor(last.version) : null };
+  });
+
+  app.get('/api/tasks/:id/state', async (request, reply) => {
+    const params = parseInput(TaskIdParams, request.params, 'params');
+    if (!params.ok) return sendProblem(reply, invalidRequest(params.error));
+    const query = parseInput(TaskStateQuery, request.query, 'query');
+    if (!query.ok) return sendProblem(reply, invalidRequest(query.error));
+    const { as_of } = query.value;
+
+    const id = params.value.id;
+    // Version 1 is read even for version 0: "not yours" must be settled before "not yet" may be said.
+    const events = await deps.log.readStream(id, 'version' in as_of ? { toVersion: Math.max(as_of.version, 1) } : {});
+    if (taskOwner(events[0]) !== request.principal.user_id) return sendProblem(reply, noSuchTask(id));
+
+    const state = foldStoredEvents(eventsAsOf(events, as_of));
+    if (state.kind === 'absent') return sendProblem(reply, notYet(id, as_of));
+    const body: TaskAsOf = { version: state.task.version, as_of, deleted: state.task.deleted_at !== null, task: toTaskView(state.task) };
+    return body;
+  });
+}

@@ -4,7 +4,9 @@ import { mintToken } from '../gateways/auth/mint-token.ts';
 import { setUpAuth } from './auth.ts';
 import { startBanner } from './banner.ts';
 import { loadConfig } from './config.ts';
-import { openDatabase } from './database.ts';
+import { connectDatabase } from './database.ts';
+import { migrate } from '../gateways/postgres/migrate.ts';
+import { PROJECTIONS_USAGE, projectionsCommand } from './projections-command.ts';
 import { createLogger } from './logger.ts';
 import { createSystem, SERVICES, type ServiceName } from './system.ts';
 
@@ -13,7 +15,7 @@ const USAGE = `usage: todo <command>
   serve [all|api]                         run Todo (default: all, every service in one process)
   migrate                                 apply pending database migrations and exit
   token --user ID [--admin] [--email E]   print a development token signed with the configured secret
-`;
+${PROJECTIONS_USAGE}`;
 
 function isService(name: string): name is ServiceName {
   return (SERVICES as readonly string[]).includes(name);
@@ -47,8 +49,13 @@ async function serve(service: string, logger: Logger): Promise<void> {
 }
 
 async function migrateOnly(logger: Logger): Promise<void> {
-  const database = await openDatabase(loadConfig(), logger);
-  await database.close();
+  const database = await connectDatabase(loadConfig(), logger);
+  try {
+    const applied = await migrate(database.db);
+    logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database is up to date');
+  } finally {
+    await database.close();
+  }
 }
 
 async function token(args: string[]): Promise<void> {
@@ -77,6 +84,7 @@ export async function runCli(argv: string[]): Promise<void> {
     case 'serve': return serve(rest[0] ?? 'all', logger);
     case 'migrate': return migrateOnly(logger);
     case 'token': return token(rest);
+    case 'projections': return projectionsCommand(rest, logger);
     case undefined: case 'help': case '--help':
       process.stdout.write(USAGE);
       return;

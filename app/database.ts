@@ -1,7 +1,11 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../contracts/config.ts';
 import { createDb, type Db } from '../gateways/postgres/db.ts';
-import { lockDataDir } from '../gateways/postgres/data-dir-lock.ts';
+import { DataDirInUseError, lockDataDir } from '../gateways/postgres/data-dir-lock.ts';
+
+const RUNNING_URL_FILE = 'postgres.url';
 import { startEmbeddedPostgres } from '../gateways/postgres/embedded.ts';
 import { migrate } from '../gateways/postgres/migrate.ts';
 import type { Metrics } from './metrics.ts';
@@ -26,6 +30,8 @@ export async function openDatabase(config: Config, logger: Logger, metrics?: Met
   try {
     const server = await startEmbeddedPostgres(config.DATA_DIR, { log: (line) => logger.debug({ postgres: line }, 'embedded postgres') });
     logger.info({ data_dir: config.DATA_DIR }, 'embedded PostgreSQL started');
+    // Lets `todo projections …` and `todo migrate` in another terminal reach this instance's database.
+    await writeFile(join(config.DATA_DIR, RUNNING_URL_FILE), `${server.url}\n`, { mode: 0o600 });
     const db = createDb(server.url, poolOptions);
     try {
       await applyMigrations(db, logger);
@@ -39,6 +45,7 @@ export async function openDatabase(config: Config, logger: Logger, metrics?: Met
       embedded: true,
       async close() {
         await db.close();
+        await rm(join(config.DATA_DIR, RUNNING_URL_FILE), { force: true });
         await server.stop();
         await lock.release();
       },
@@ -47,6 +54,25 @@ export async function openDatabase(config: Config, logger: Logger, metrics?: Met
     await lock.release();
     throw error;
   }
+}
+
+/**
+ * For one-off commands (CLI): DATABASE_URL; else the embedded PostgreSQL of the Todo instance that holds
+ * DATA_DIR right now; else start the embedded one for the duration of the command.
+ */
+export async function connectDatabase(config: Config, logger: Logger): Promise<Database> {
+  if (!config.DATABASE_URL) {
+    try {
+      const lock = await lockDataDir(config.DATA_DIR);
+      await lock.release();
+    } catch (error) {
+      if (!(error instanceof DataDirInUseError)) throw error;
+      const url = (await readFile(join(config.DATA_DIR, RUNNING_URL_FILE), 'utf8')).trim();
+      const db = createDb(url, { max: 4 });
+      return { db, embedded: true, close: () => db.close() };
+    }
+  }
+  return openDatabase(config, logger);
 }
 
 async function applyMigrations(db: Db, logger: Logger): Promise<void> {

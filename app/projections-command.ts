@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import { upcastEvent } from '../contracts/events/upcast.ts';
+import { countDeadLetters, listDeadLetters } from '../projections/runtime/dead-letters.sql.ts';
+import { readProjections } from '../projections/runtime/projection-state.sql.ts';
+import { rebuildProjection } from '../projections/runtime/rebuild-projection.ts';
+import { retryDeadLetters } from '../projections/runtime/retry-dead-letters.ts';
+import { postgresEventStore } from '../write-side/event-store/event-store.ts';
+import { loadConfig } from './config.ts';
+import { connectDatabase } from './database.ts';
+import { PROJECTORS, projectorNamed } from './projectors.ts';
+
+export const PROJECTIONS_USAGE = `  projections status                      checkpoint, head, lag and dead letters of every projection
+  projections dead-letters [NAME]         events a projector could not apply
+  projections retry [NAME] [--id N]       replay dead-lettered events' streams (all, or one by id)
+  projections rebuild NAME                rebuild into a fresh table from position 0 and swap it in live
+`;
+
+function table(rows: ReadonlyArray<Record<string, string | number>>): string {
+  const first = rows[0];
+  if (!first) return '(none)\n';
+  const columns = Object.keys(first);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return `${[line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => String(r[c]))))].join('\n')}\n`;
+}
+
+/** `todo projections …`: against DATABASE_URL, or the running instance's embedded database. */
+export async function projectionsCommand(args: string[], logger: Logger): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({ args: rest, options: { id: { type: 'string', multiple: true } }, allowPositionals: true });
+  const database = await connectDatabase(loadConfig(), logger);
+  const { db } = database;
+  const store = postgresEventStore(db, upcastEvent);
+  const out = (text: string) => process.stdout.write(text);
+  try {
+    switch (sub) {
+      case 'status': {
+        const [states, head, dead] = await Promise.all([readProjections(db), store.readLogHead(), countDeadLetters(db)]);
+        out(table(states.map((s) => ({
+          projection: s.name,
+          table: s.active_table ?? '-',
+          checkpoint: s.checkpoint.position,
+          head: head.position,
+          lag: Math.max(0, head.position - s.checkpoint.position),
+          dead_letters: dead.get(s.name) ?? 0,
+          updated_at: s.updated_at,
+        }))));
+        return;
+      }
+      case 'dead-letters': {
+        const letters = await listDeadLetters(db, positionals[0]);
+        out(table(letters.map((d) => ({ id: d.id, projection: d.projection, position: d.position, task: d.stream_id, version: d.version, type: d.type, attempts: d.attempts, error: d.error }))));
+        return;
+      }
+      case 'retry': {
+        const ids = values.id?.map((id) => Number.parseInt(id, 10));
+        const projectors = positionals[0] ? [projectorNamed(positionals[0])] : PROJECTORS;
+        let failed = 0;
+        for (const projector of projectors) {
+          for (const outcome of await retryDeadLetters(db, store, projector, ids)) {
+            out(`${outcome.ok ? 'replayed' : 'failed  '} ${projector.name} #${outcome.dead_letter.id} task ${outcome.dead_letter.stream_id}${outcome.error ? `: ${outcome.error}` : ''}\n`);
+            if (!outcome.ok) failed += 1;
+          }
+        }
+        if (failed > 0) process.exitCode = 1;
+        return;
+      }
+      case 'rebuild': {
+        const name = positionals[0];
+        if (!name) throw new Error('rebuild needs a projection name');
+        const report = await rebuildProjection(db, store, projectorNamed(name), {
+          onProgress: (events) => process.stderr.write(`\r${events} events replayed`),
+        });
+        process.stderr.write('\n');
+        out(`rebuilt ${report.projection}: ${report.from_table} → ${report.to_table}, ${report.events} events in ${report.seconds.toFixed(1)} s ` +
+          `(${Math.round(report.events / Math.max(report.seconds, 0.001))} events/s)\n`);
+        return;
+      }
+      default:
+        throw new Error(`unknown projections command "${sub ?? ''}"\n${PROJECTIONS_USAGE}`);
+    }
+  } finally {
+    await database.close();
+  }
+}

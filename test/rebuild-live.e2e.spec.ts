@@ -1,0 +1,60 @@
+import { chmod, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDb } from '../gateways/postgres/db.ts';
+import { bulkCreateTasks } from './support/bulk-events.ts';
+import { runTodo, type TodoProcess } from './support/todo-process.ts';
+
+const running: TodoProcess[] = [];
+afterAll(() => { for (const todo of running) if (todo.child.exitCode === null) todo.child.kill('SIGKILL'); });
+
+describe('todo projections rebuild task-view, while the service answers queries', () => {
+  it('swaps in a rebuilt table with every task while a query loop keeps succeeding', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'todo-rebuild-'));
+    await chmod(dataDir, 0o755);
+    const server = runTodo(['serve', 'all'], { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
+    running.push(server);
+    const [, url] = await server.waitFor(/Todo is running on (http:\/\/localhost:\d+)/);
+    const [, token] = await server.waitFor(/export TOKEN=(\S+)/);
+    const headers = { authorization: `Bearer ${token ?? ''}`, 'content-type': 'application/json' };
+
+    let position = 0;
+    for (let i = 0; i < 40; i++) {
+      const response = await fetch(`${url}/api/tasks`, { method: 'POST', headers, body: JSON.stringify({ title: `Mine ${i}`, tags: ['live'] }) });
+      position = ((await response.json()) as { position: number }).position;
+    }
+    // A longer log than the API could write quickly, so the rebuild takes a while.
+    const db = createDb((await readFile(join(dataDir, 'postgres.url'), 'utf8')).trim());
+    await bulkCreateTasks(db, 60_000);
+    await db.close();
+
+    let calls = 0;
+    const failures: string[] = [];
+    let looping = true;
+    const loop = (async () => {
+      while (looping) {
+        const response = await fetch(`${url}/api/tasks?tag=live&limit=200&min_position=${position}`, { headers });
+        calls += 1;
+        const body = (await response.json()) as { items?: unknown[] };
+        if (response.status !== 200 || body.items?.length !== 40) failures.push(`${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+      }
+    })();
+
+    const rebuild = runTodo(['projections', 'rebuild', 'task-view'], { DATA_DIR: dataDir });
+    running.push(rebuild);
+    expect(await rebuild.exited).toBe(0);
+    looping = false;
+    await loop;
+    expect(rebuild.output()).toMatch(/rebuilt task-view: task_view_v1 → task_view_v2, \d+ events/);
+    expect(failures).toEqual([]);
+    expect(calls).toBeGreaterThan(0);
+
+    const status = runTodo(['projections', 'status'], { DATA_DIR: dataDir });
+    expect(await status.exited).toBe(0);
+    expect(status.output()).toMatch(/task-view\s+task_view_v2\s+(\d+)\s+\1\s+0\s+0/);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+});

@@ -34,7 +34,7 @@ export async function projectionsCommand(args: string[], logger: Logger): Promis
   const store = postgresEventStore(db, upcastEvent);
   const out = (text: string) => process.stdout.write(text);
   try {
-    switch (sub) {
+    switch (sub ?? '') {
       case 'status': {
         const [states, head, dead] = await Promise.all([readProjections(db), store.readLogHead(), countDeadLetters(db)]);
         out(table(states.map((s) => ({

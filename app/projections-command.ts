@@ -8,7 +8,8 @@ import { retryDeadLetters } from '../projections/runtime/retry-dead-letters.ts';
 import { postgresEventStore } from '../write-side/event-store/event-store.ts';
 import { loadConfig } from './config.ts';
 import { connectDatabase } from './database.ts';
-import { PROJECTORS, projectorNamed } from './projectors.ts';
+import { createCommandHandler } from '../write-side/commands/command-handler.ts';
+import { buildProjectors, projectorNamed } from './projectors.ts';
 
 export const PROJECTIONS_USAGE = `  projections status                      checkpoint, head, lag and dead letters of every projection
   projections dead-letters [NAME]         events a projector could not apply
@@ -32,6 +33,7 @@ export async function projectionsCommand(args: string[], logger: Logger): Promis
   const database = await connectDatabase(loadConfig(), logger);
   const { db } = database;
   const store = postgresEventStore(db, upcastEvent);
+  const all = buildProjectors({ log: store, commands: createCommandHandler({ store }), clock: () => new Date(), logger });
   const out = (text: string) => process.stdout.write(text);
   try {
     switch (sub ?? '') {
@@ -55,7 +57,7 @@ export async function projectionsCommand(args: string[], logger: Logger): Promis
       }
       case 'retry': {
         const ids = values.id?.map((id) => Number.parseInt(id, 10));
-        const projectors = positionals[0] ? [projectorNamed(positionals[0])] : PROJECTORS;
+        const projectors = positionals[0] ? [projectorNamed(all, positionals[0])] : all;
         let failed = 0;
         for (const projector of projectors) {
           for (const outcome of await retryDeadLetters(db, store, projector, ids)) {
@@ -69,7 +71,7 @@ export async function projectionsCommand(args: string[], logger: Logger): Promis
       case 'rebuild': {
         const name = positionals[0];
         if (!name) throw new Error('rebuild needs a projection name');
-        const report = await rebuildProjection(db, store, projectorNamed(name), {
+        const report = await rebuildProjection(db, store, projectorNamed(all, name), {
           onProgress: (events) => process.stderr.write(`\r${events} events replayed`),
         });
         process.stderr.write('\n');

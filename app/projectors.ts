@@ -1,11 +1,25 @@
+import type { Logger } from 'pino';
+import type { EventLog } from '../contracts/ports/event-log.ts';
 import type { Projector } from '../projections/runtime/projector.ts';
 import { taskViewProjector } from '../projections/task-view/task-view.projector.ts';
+import type { CommandHandler } from '../write-side/commands/command-handler.ts';
 
-/** Every projector Todo has, by name: the CLI's and the runtime's single list. */
-export const PROJECTORS: readonly Projector[] = [taskViewProjector];
+/** What projectors may be given: the log, the command handler (projectors talk to the write side only
+ *  through commands), a clock and a logger. */
+export interface ProjectorDeps {
+  readonly log: EventLog;
+  readonly commands: CommandHandler;
+  readonly clock: () => Date;
+  readonly logger: Logger;
+}
 
-export function projectorNamed(name: string): Projector {
-  const projector = PROJECTORS.find((p) => p.name === name);
-  if (!projector) throw new Error(`no projection named "${name}"; one of: ${PROJECTORS.map((p) => p.name).join(', ')}`);
+/** Every projector Todo has: the runtime's and the CLI's single list. */
+export function buildProjectors(_deps: ProjectorDeps): Projector[] {
+  return [taskViewProjector];
+}
+
+export function projectorNamed(projectors: readonly Projector[], name: string): Projector {
+  const projector = projectors.find((p) => p.name === name);
+  if (!projector) throw new Error(`no projection named "${name}"; one of: ${projectors.map((p) => p.name).join(', ')}`);
   return projector;
 }

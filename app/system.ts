@@ -15,7 +15,7 @@ import { registerTaskQueryRoutes } from '../read-api/tasks/task-query.routes.ts'
 import { setUpAuth, type AuthSetup } from './auth.ts';
 import { listenFor } from './notifications.ts';
 import { projectionMetrics } from './projection-metrics.ts';
-import { PROJECTORS } from './projectors.ts';
+import { buildProjectors } from './projectors.ts';
 import { openDatabase, type Database } from './database.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -67,7 +67,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const progress = await listenFor(db.url, PROJECTION_CHANNEL, logger);
     const observer = projectionMetrics(metrics.registry, db, store, logger);
     // The api serves task queries, so it runs the task-view projector beside them.
-    const projectors = await Promise.all(PROJECTORS.map((projector) => startProjector({
+    const projectors = await Promise.all(buildProjectors({ log: store, commands, clock, logger }).map((projector) => startProjector({
       db,
       log: store,
       projector,

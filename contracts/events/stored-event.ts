@@ -7,6 +7,8 @@ export interface EventMetadata {
   readonly traceparent: string | null;
   readonly idempotency_key: string | null;
   readonly request_id: string | null;
+  /** The actor's `email` claim when the command was made: where their reminders go. Absent on old events. */
+  readonly user_email?: string | null;
 }
 
 export interface NewEvent {

@@ -17,6 +17,8 @@ export interface CommandContext {
   readonly correlation_id: string | null;
   readonly causation_id: string | null;
   readonly traceparent: string | null;
+  /** The actor's email claim, kept in event metadata for reminders. */
+  readonly user_email?: string | null;
   /** Client Idempotency-Key and a hash of the request it came with. */
   readonly idempotency?: { readonly key: string; readonly request_hash: string };
   /** If-Match: the version the client expects the task to be at. */
@@ -127,6 +129,7 @@ export function createCommandHandler(deps: {
         traceparent: context.traceparent,
         idempotency_key: idempotency?.key ?? null,
         request_id: context.request_id,
+        user_email: context.user_email ?? null,
       };
       const newEvents = decided.value.map((event: TaskEvent): NewEvent => ({
         event_id: randomUUID(),

@@ -28,6 +28,7 @@ export function commandContext(request: FastifyRequest): Result<CommandContext, 
     correlation_id: header(request, 'x-correlation-id') ?? request.id,
     causation_id: null,
     traceparent: traceparent && TRACEPARENT.test(traceparent) ? traceparent : null,
+    user_email: request.principal.email,
     ...(idempotencyKey.value === undefined
       ? {}
       : { idempotency: { key: idempotencyKey.value, request_hash: requestHash(request) } }),

@@ -5,8 +5,8 @@ export default defineConfig({
     include: ['**/*.spec.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Tests never time themselves; these bounds only stop a hung test from hanging CI.
     teardownTimeout: 30_000,
   },

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import type { EventLog } from '../contracts/ports/event-log.ts';
+import { auditProjector } from '../projections/audit/audit.projector.ts';
+import { createNotificationProjector } from '../projections/notification/notification.projector.ts';
+import { createRecurringProjector } from '../projections/recurring/recurring.projector.ts';
 import type { Projector } from '../projections/runtime/projector.ts';
 import { taskViewProjector } from '../projections/task-view/task-view.projector.ts';
 import type { CommandHandler } from '../write-side/commands/command-handler.ts';
@@ -14,8 +17,8 @@ export interface ProjectorDeps {
 }
 
 /** Every projector Todo has: the runtime's and the CLI's single list. */
-export function buildProjectors(_deps: ProjectorDeps): Projector[] {
-  return [taskViewProjector];
+export function buildProjectors(deps: ProjectorDeps): Projector[] {
+  return [taskViewProjector, auditProjector, createRecurringProjector(deps), createNotificationProjector(deps.log)];
 }
 
 export function projectorNamed(projectors: readonly Projector[], name: string): Projector {

@@ -10,9 +10,18 @@ import { openSession } from '../gateways/postgres/session.ts';
 import { PROJECTION_CHANNEL } from '../projections/runtime/projection-state.sql.ts';
 import { startProjector, type ProjectorRuntime } from '../projections/runtime/run-projector.ts';
 import { createProjectionWaiter } from '../read-api/consistency/wait-for-projection.ts';
+import { registerAuditRoutes } from '../read-api/audit/audit.routes.ts';
+import { registerNotificationQueryRoutes } from '../read-api/notifications/notification-query.routes.ts';
+import { registerDeviceRoutes } from '../write-side/devices/device.routes.ts';
+import { startReminders } from './notifications-wiring.ts';
+import type { ReminderScheduler } from '../projections/notification/run-due-reminders.ts';
 import { registerTaskHistoryRoutes } from '../read-api/history/task-history.routes.ts';
+import { registerOccurrenceRoutes } from '../read-api/recurrence/occurrences.routes.ts';
 import { registerTaskQueryRoutes } from '../read-api/tasks/task-query.routes.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
+import { startLiveFeed } from '../projections/sync/live-feed.ts';
+import { registerLiveSocket } from '../read-api/live/live-socket.routes.ts';
+import { liveSocketMetrics, socketAuthenticator } from './live-socket-wiring.ts';
 import { listenFor } from './notifications.ts';
 import { projectionMetrics } from './projection-metrics.ts';
 import { buildProjectors } from './projectors.ts';
@@ -31,6 +40,8 @@ export interface System {
   readonly auth: AuthSetup;
   readonly metrics: Metrics;
   readonly projectors: readonly ProjectorRuntime[];
+  /** The reminder scheduler; tests call `runDueReminders(now)` with a clock of their own. */
+  readonly reminders: ReminderScheduler;
   /** Stops accepting, finishes in-flight requests, then closes the pool and the embedded server. */
   close(): Promise<void>;
 }
@@ -38,7 +49,7 @@ export interface System {
 /** The composition root: the one place that chooses implementations and connects them. */
 export interface SystemOptions {
   readonly clock?: () => Date;
-  /** Decorates the event store; tests use it to line up concurrent commands deterministically. */
+  /** Decorates the command handler's event store; tests use it to line up concurrent commands deterministically. */
   readonly decorateStore?: (store: EventStore) => EventStore;
 }
 
@@ -47,10 +58,9 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
   const auth = await setUpAuth(config);
   const database = await openDatabase(config, logger, metrics);
   try {
-    const plainStore = postgresEventStore(database.db, upcastEvent);
-    const store = options.decorateStore ? options.decorateStore(plainStore) : plainStore;
+    const store = postgresEventStore(database.db, upcastEvent);
     const commands = createCommandHandler({
-      store,
+      store: options.decorateStore ? options.decorateStore(store) : store,
       ...(options.clock ? { clock: options.clock } : {}),
       observer: {
         eventsAppended(events) {
@@ -76,7 +86,14 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       observer,
       batchSize: config.PROJECTION_BATCH_SIZE,
     })));
+    const feed = await startLiveFeed({
+      log: store,
+      onAppend: (wake) => appends.subscribe(wake),
+      maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS,
+      onError: (error) => logger.error({ err: error }, 'live feed failed to read the log; retrying'),
+    });
     const waiter = createProjectionWaiter({ db, onProgress: (wake) => progress.subscribe(wake), timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
+    const reminders = startReminders({ config, db, waiter, registry: metrics.registry, logger, clock });
     const http = await buildHttpServer({
       logger,
       metrics,
@@ -86,16 +103,29 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       routes: [
         (app) => registerTaskCommandRoutes(app, { commands }),
         (app) => registerTaskQueryRoutes(app, { db, waiter, clock }),
+        (app) => registerOccurrenceRoutes(app, { db, waiter, clock }),
+        (app) => registerLiveSocket(app, {
+          feed,
+          authenticate: socketAuthenticator(auth.verifier),
+          observer: liveSocketMetrics(metrics.registry),
+          heartbeatMs: config.WS_HEARTBEAT_SECONDS * 1000,
+          maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+        }),
         (app) => registerTaskHistoryRoutes(app, { log: store }),
+        (app) => registerAuditRoutes(app, { db, waiter }),
+        (app) => registerDeviceRoutes(app, { db }),
+        (app) => registerNotificationQueryRoutes(app, { db, waiter }),
       ],
     });
     let closing: Promise<void> | undefined;
     return {
-      http, database, store, commands, auth, metrics, projectors,
+      http, database, store, commands, auth, metrics, projectors, reminders: reminders.scheduler,
       close() {
         closing ??= (async () => {
           await http.close();
+          await reminders.stop();
           await Promise.all(projectors.map((runtime) => runtime.stop()));
+          await feed.stop();
           await appends.close();
           await progress.close();
           await database.close();

@@ -21,8 +21,17 @@ export const Config = z
     SENDGRID_API_KEY: optionalText,
     SENDGRID_FROM: optionalText,
     FIREBASE_CREDENTIALS: optionalText,
+    // Another SendGrid API host (e.g. the EU region's); tests point it at a local recording server.
+    SENDGRID_BASE_URL: z.url().optional(),
+    // How often the reminder scheduler looks for due reminders; 0 runs none in this process.
+    REMINDER_TICK_SECONDS: z.coerce.number().int().min(0).max(60).default(1),
+    // A reminder found more than this late (after downtime) is recorded as missed instead of sent.
+    REMINDER_MAX_LATENESS_MINUTES: z.coerce.number().int().min(1).max(525_600).default(1440),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
     PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    WS_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+    WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    LIVE_MAX_REPLAY_EVENTS: z.coerce.number().int().min(1).default(10_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .transform(({ BETTER_AUTH_SECRET, AUTH_JWT_SECRET, ...rest }) => ({

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { AUDIT_ACTIONS, AuditAction, AuditEntry, AuditFields, AuditPage, DEFAULT_AUDIT_PAGE_SIZE, MAX_AUDIT_PAGE_SIZE } from './audit.ts';
 import { CommandAccepted, CreateTaskBody, UpdateTaskBody } from './commands.ts';
+import { Device, RegisterDeviceBody } from './devices.ts';
 import {
   TASK_EVENT_PAYLOADS, TaskCompletedPayload, TaskCreatedPayload, TaskDeletedPayload, TaskReopenedPayload, TaskUpdatedPayload,
 } from './events/task-events.ts';
@@ -7,7 +9,10 @@ import { TaskCloudEvent } from './events/cloudevent.ts';
 import {
   DEFAULT_HISTORY_PAGE_SIZE, EventMetadataView, MAX_HISTORY_PAGE_SIZE, TaskAsOf, TaskHistoryEvent, TaskHistoryPage,
 } from './history.ts';
+import { NOTIFICATION_STATUSES, Notification, NotificationDelivery, NotificationPage } from './notifications.ts';
 import { FieldError, Problem } from './problem.ts';
+import { MAX_PAGE_SIZE } from './queries.ts';
+import { DEFAULT_OCCURRENCE_PREVIEW, MAX_OCCURRENCE_PREVIEW, Occurrence, TaskOccurrences } from './recurrence.ts';
 import { Channel, Due, Priority, Recurrence, Reminder, Task, TaskId } from './task.ts';
 
 /*
@@ -58,6 +63,113 @@ const historyQuery = (summary: string, operationId: string, parameters: readonly
   },
 });
 
+const auditQuery = {
+  summary: 'The audit log of the caller\'s tasks (or, for an admin, another user\'s), newest first',
+  operationId: 'listAuditEntries',
+  tags: ['audit'],
+  parameters: [
+    { name: 'task_id', in: 'query', required: false, schema: ref('TaskId'), description: 'Only this task\'s entries' },
+    { name: 'action', in: 'query', required: false, schema: { type: 'string', enum: [...AUDIT_ACTIONS] } },
+    { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'occurred_at ≥ this instant (with offset)' },
+    { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'occurred_at < this instant (with offset); later than from' },
+    {
+      name: 'user_id', in: 'query', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 },
+      description: 'Whose tasks: the caller\'s by default; another user\'s needs the admin role',
+    },
+    { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_AUDIT_PAGE_SIZE, default: DEFAULT_AUDIT_PAGE_SIZE } },
+    { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'Opaque: `next_cursor` of the previous page' },
+    {
+      name: 'min_position', in: 'query', required: false, schema: { type: 'integer', minimum: 0 },
+      description: 'Wait until the audit log has this position (read your writes); 503 with Retry-After past the bound',
+    },
+  ],
+  responses: {
+    '200': { description: 'A page of entries; `next_cursor` is null on the last page', ...json('AuditPage') },
+    '400': problemResponse('Invalid query parameters; `errors` lists each one'),
+    '401': problemResponse('Missing, malformed or expired token'),
+    '403': problemResponse('user_id names another user and the caller is not an admin'),
+    '503': problemResponse('min_position not reached within the bound; retry after Retry-After'),
+  },
+};
+
+const occurrencesQuery = {
+  summary: 'Preview the dues of a recurring task\'s next occurrences',
+  operationId: 'getTaskOccurrences',
+  tags: ['recurrence'],
+  parameters: [
+    taskIdParam,
+    {
+      name: 'count', in: 'query', required: false,
+      schema: { type: 'integer', minimum: 1, maximum: MAX_OCCURRENCE_PREVIEW, default: DEFAULT_OCCURRENCE_PREVIEW },
+      description: 'How many occurrences at most',
+    },
+    {
+      name: 'min_position', in: 'query', required: false, schema: { type: 'integer', minimum: 0 },
+      description: 'Wait until the task read model has this position (read your writes); 503 with Retry-After past the bound',
+    },
+  ],
+  responses: {
+    '200': { description: 'The next dues; `occurrences` is empty for a task that does not recur or whose series has ended', ...json('TaskOccurrences') },
+    '400': problemResponse('Invalid id or query parameters; `errors` lists each one'),
+    '401': problemResponse('Missing, malformed or expired token'),
+    '404': problemResponse('No such task (or another user\'s, or deleted)'),
+    '503': problemResponse('min_position not reached within the bound; retry after Retry-After'),
+  },
+};
+
+const notificationsQuery = {
+  summary: 'The caller\'s reminders, pending and past, newest fire time first, with the outcome on each channel',
+  operationId: 'listNotifications',
+  tags: ['notifications'],
+  parameters: [
+    {
+      name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...NOTIFICATION_STATUSES] },
+      description: 'pending: not yet through on every channel; otherwise the best outcome: sent, failed, missed, cancelled',
+    },
+    { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 } },
+    { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'Opaque: `next_cursor` of the previous page' },
+    {
+      name: 'min_position', in: 'query', required: false, schema: { type: 'integer', minimum: 0 },
+      description: 'Wait until the reminder schedule has this position (read your writes); 503 with Retry-After past the bound',
+    },
+  ],
+  responses: {
+    '200': { description: 'A page of reminders; `next_cursor` is null on the last page', ...json('NotificationPage') },
+    '400': problemResponse('Invalid query parameters; `errors` lists each one'),
+    '401': problemResponse('Missing, malformed or expired token'),
+    '503': problemResponse('min_position not reached within the bound; retry after Retry-After'),
+  },
+};
+
+const devicePaths = {
+  '/api/devices': {
+    post: {
+      summary: 'Register a device (FCM registration token) for push reminders; registering again changes nothing',
+      operationId: 'registerDevice',
+      tags: ['notifications'],
+      requestBody: { required: true, ...json('RegisterDeviceBody') },
+      responses: {
+        '201': { description: 'The device is registered to the caller (a token registered by another user moves to the caller)', ...json('Device') },
+        '400': problemResponse('Invalid body; `errors` lists each field'),
+        '401': problemResponse('Missing, malformed or expired token'),
+      },
+    },
+  },
+  '/api/devices/{token}': {
+    delete: {
+      summary: 'Stop push reminders to a device',
+      operationId: 'removeDevice',
+      tags: ['notifications'],
+      parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 4096 } }],
+      responses: {
+        '204': { description: 'Removed' },
+        '401': problemResponse('Missing, malformed or expired token'),
+        '404': problemResponse('The token is not registered to the caller'),
+      },
+    },
+  },
+};
+
 const command = (summary: string, operationId: string, status: '200' | '201' = '200', body?: string) => ({
   summary,
   operationId,
@@ -74,6 +186,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     CreateTaskBody, UpdateTaskBody, CommandAccepted, Task, TaskId, Priority, Channel, Due, Reminder, Recurrence, Problem, FieldError,
     TaskHistoryPage, TaskHistoryEvent, EventMetadataView, TaskAsOf,
     TaskCreatedPayload, TaskUpdatedPayload, TaskCompletedPayload, TaskReopenedPayload, TaskDeletedPayload,
+    TaskOccurrences, Occurrence,
+    AuditPage, AuditEntry, AuditFields, AuditAction,
+    NotificationPage, Notification, NotificationDelivery, RegisterDeviceBody, Device,
   ];
   for (const schema of publicSchemas) {
     const id = schema.meta()?.id;
@@ -96,6 +211,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     tags: [
       { name: 'commands', description: 'Change tasks: each appends events and answers {task_id, version, position}' },
       { name: 'history', description: 'A task\'s events, and the task as it was at a version or an instant (folded from its events)' },
+      { name: 'recurrence', description: 'Recurring tasks: completing one creates the next task of its series; preview the next dues' },
+      { name: 'audit', description: 'Who did what to which task: one entry per task event, with the changed fields before and after' },
+      { name: 'notifications', description: 'Reminders: what fired and how it went out (email, push, or the log without credentials); push devices' },
     ],
     paths: {
       '/api/tasks': { post: command('Create a task', 'createTask', '201', 'CreateTaskBody') },
@@ -126,6 +244,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         ], 'TaskAsOf', 'No such task (or another user\'s), or it did not exist yet at that point'),
       },
+      '/api/tasks/{id}/occurrences': { get: occurrencesQuery },
+      '/api/audit': { get: auditQuery },
+      '/api/notifications': { get: notificationsQuery },
+      ...devicePaths,
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -10,7 +10,7 @@ const running: TodoProcess[] = [];
 afterAll(() => { for (const todo of running) if (todo.child.exitCode === null) todo.child.kill('SIGKILL'); });
 
 describe('todo projections rebuild task-view, while the service answers queries', () => {
-  it('swaps in a rebuilt table with every task while a query loop keeps succeeding', async () => {
+  it('swaps in a rebuilt table with every task while a query loop keeps succeeding', { timeout: 180_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'todo-rebuild-'));
     await chmod(dataDir, 0o755);
     const server = runTodo(['serve', 'all'], { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
@@ -26,7 +26,7 @@ describe('todo projections rebuild task-view, while the service answers queries'
     }
     // A longer log than the API could write quickly, so the rebuild takes a while.
     const db = createDb((await readFile(join(dataDir, 'postgres.url'), 'utf8')).trim());
-    await bulkCreateTasks(db, 60_000);
+    await bulkCreateTasks(db, 30_000);
     await db.close();
 
     let calls = 0;

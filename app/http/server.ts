@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import { problem } from '../../contracts/problem.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
@@ -70,6 +71,13 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   await app.register(swagger, { mode: 'static', specification: { document: deps.openapi as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await app.register(websocket, {
+    options: {
+      maxPayload: BODY_LIMIT_BYTES,
+      // A browser passes its token as the subprotocol pair `bearer, <jwt>`; the answer must name `bearer`.
+      handleProtocols: (protocols) => (protocols.has('bearer') ? 'bearer' : false),
+    },
+  });
   for (const register of deps.routes) register(app);
   return app;
 }

@@ -6,4 +6,8 @@ export interface EventLog {
   /** The gap-safe global read: events after `after` in log order, never passing an open transaction. */
   readLogAfter(after: LogCheckpoint, limit: number): Promise<StoredEvent[]>;
   readLogHead(): Promise<LogCheckpoint>;
+  /** The log checkpoint of the event at `position`, or null when there is none (not yet, or never). */
+  checkpointAt(position: number): Promise<LogCheckpoint | null>;
+  /** How many events lie after `after`, counting no further than `limit` (bounded work). */
+  countAfter(after: LogCheckpoint, limit: number): Promise<number>;
 }

@@ -23,9 +23,14 @@ const toState = (row: StateRow): ProjectionState => ({
   updated_at: row.updated_at.toISOString(),
 });
 
-/** The projector's row, locked until the transaction ends: batches, retries and swaps queue here. */
+/**
+ * The projector's state, locked until the transaction ends: batches, retries and swaps queue here. The lock
+ * is a transaction-level advisory lock rather than FOR UPDATE, because a row lock assigns the transaction an
+ * id at once, and every open transaction id holds back what log readers may see (pg_snapshot_xmin).
+ */
 export async function lockProjection(tx: Queryable, name: string): Promise<ProjectionState> {
-  const result = await tx.query<StateRow>(`SELECT ${COLUMNS} FROM projections WHERE name = $1 FOR UPDATE`, [name]);
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection-state:${name}`]);
+  const result = await tx.query<StateRow>(`SELECT ${COLUMNS} FROM projections WHERE name = $1`, [name]);
   const row = result.rows[0];
   if (!row) throw new Error(`projection ${name} is not registered`);
   return toState(row);

@@ -17,6 +17,11 @@ export interface Projector {
     /** The view queries read; it points at the active table. */
     readonly view: string;
     create(tx: Queryable, table: string): Promise<void>;
+    /**
+     * Drops one version (if it exists) with whatever `create` made beside it; a rebuild calls it for the
+     * table it replaces. Without it, the table alone is dropped.
+     */
+    drop?: (tx: Queryable, table: string) => Promise<void>;
   };
   apply(tx: Queryable, events: readonly StoredEvent[], table: string | null): Promise<void>;
   /**
@@ -32,6 +37,11 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 export function identifier(name: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
   return `"${name}"`;
+}
+
+/** What a projector without its own `drop` needs: the versioned table alone. */
+export async function dropTable(tx: Queryable, table: string): Promise<void> {
+  await tx.query(`DROP TABLE IF EXISTS ${identifier(table)}`);
 }
 
 export function versionedTable(base: string, version: number): string {

@@ -2,7 +2,7 @@ import { LOG_START, type LogCheckpoint } from '../../contracts/events/stored-eve
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Transactional } from '../../contracts/ports/sql.ts';
 import { announceProgress, lockProjection, pointView, readProjections, saveCheckpoint } from './projection-state.sql.ts';
-import { identifier, tableVersion, versionedTable, type Projector } from './projector.ts';
+import { dropTable, tableVersion, versionedTable, type Projector } from './projector.ts';
 
 export interface RebuildReport {
   readonly projection: string;
@@ -31,10 +31,11 @@ export async function rebuildProjection(
   const current = (await readProjections(db)).find((p) => p.name === projector.name);
   if (!current?.active_table) throw new Error(`projection ${projector.name} is not registered; start the service once first`);
   const next = versionedTable(table.base, tableVersion(current.active_table) + 1);
+  const drop = table.drop ?? dropTable;
 
   // A rebuild that died half-way leaves its table behind; it is never the active one, so start it afresh.
   await db.transaction(async (tx) => {
-    await tx.query(`DROP TABLE IF EXISTS ${identifier(next)}`);
+    await drop(tx, next);
     await table.create(tx, next);
   });
 
@@ -61,6 +62,7 @@ export async function rebuildProjection(
     await pointView(tx, table.view, next);
     await announceProgress(tx, projector.name);
   });
-  await db.query(`DROP TABLE IF EXISTS ${identifier(current.active_table)}`);
+  const replaced = current.active_table;
+  await db.transaction((tx) => drop(tx, replaced));
   return { projection: projector.name, from_table: current.active_table, to_table: next, events, seconds: (performance.now() - started) / 1000 };
 }

@@ -42,6 +42,10 @@ export interface ProjectorRuntime {
   caughtUp(): Promise<void>;
 }
 
+/** After a wake-up: re-reads at 5, 10, 20 … 320 ms, about 0.6 s in all. */
+const FAST_POLLS = 7;
+const FAST_POLL_BASE_MS = 5;
+
 const defaultBackoff = (attempt: number) => Math.min(10_000, 100 * 2 ** (attempt - 1));
 
 /**
@@ -67,8 +71,13 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   // A wake-up that arrives mid-batch must not be lost: it is remembered until the next idle wait.
   let pendingWake = false;
   let wakeIdle: (() => void) | undefined;
+  // An append can commit while an older transaction (another projector's batch, say) is still open; the
+  // log read then stops short of it until that one ends, which sends no notification. So after a
+  // wake-up the runtime polls again quickly a few times before it falls back to the idle poll.
+  let fastPollsLeft = 0;
   const wake = () => {
     pendingWake = true;
+    fastPollsLeft = FAST_POLLS;
     wakeIdle?.();
   };
   const unsubscribe = deps.onAppend(wake);
@@ -163,7 +172,13 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       try {
         const applied = await runBatch();
         attempt = 0;
-        if (applied < batchSize && !stopped) await idle(idlePollMs);
+        if (applied === batchSize || stopped) continue;
+        if (fastPollsLeft > 0) {
+          fastPollsLeft -= 1;
+          await idle(FAST_POLL_BASE_MS * 2 ** (FAST_POLLS - 1 - fastPollsLeft));
+          continue;
+        }
+        await idle(idlePollMs);
       } catch (error) {
         attempt += 1;
         observer.retrying(name, error, attempt);

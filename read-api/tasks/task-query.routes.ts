@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TaskIdParams } from '../../contracts/commands.ts';
-import { DEFAULT_ORDER, GetTaskQuery, ListTasksQuery, MinPosition, type TaskPage } from '../../contracts/queries.ts';
+import { DEFAULT_ORDER, GetTaskQuery, ListTasksQuery, type TaskPage } from '../../contracts/queries.ts';
 import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import { problem } from '../../contracts/problem.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { rowToTask } from '../../contracts/read-models/task-view-row.ts';
 import { parseInput } from '../../contracts/validation.ts';
+import { awaitPosition } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { decodeCursor, encodeCursor } from './task-cursor.ts';
 import { findTask, listTasks } from './list-tasks.sql.ts';
@@ -19,22 +20,9 @@ export interface TaskQueryDeps {
   readonly clock: () => Date;
 }
 
-/** `?min_position` or `X-Min-Position`: wait until the read model has it, or say when to come back. */
-async function readYourWrites(request: FastifyRequest, reply: FastifyReply, fromQuery: number | undefined, waiter: ProjectionWaiter): Promise<boolean> {
-  const header = request.headers['x-min-position'];
-  let position = fromQuery;
-  if (position === undefined && typeof header === 'string') {
-    const parsed = parseInput(MinPosition, header, 'headers.x-min-position');
-    if (!parsed.ok) { void sendProblem(reply, invalidRequest(parsed.error)); return false; }
-    position = parsed.value;
-  }
-  if (position === undefined || (await waiter.waitFor(TASK_VIEW_PROJECTION, position))) return true;
-  reply.header('retry-after', '1');
-  void sendProblem(reply, problem('not_ready', 503, 'The read model has not caught up yet', {
-    detail: `position ${position} is not in the task list yet; retry shortly`,
-  }));
-  return false;
-}
+/** Read your writes on any query over task_view: wait until it has the position, or answer 400/503. */
+export const readYourWrites = (request: FastifyRequest, reply: FastifyReply, fromQuery: number | undefined, waiter: ProjectionWaiter) =>
+  awaitPosition(request, reply, fromQuery, { waiter, projection: TASK_VIEW_PROJECTION, readModel: 'task list' });
 
 export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDeps): void {
   app.get('/api/tasks', async (request, reply) => {

@@ -4,49 +4,19 @@ import { parseTaskEvent } from '../../contracts/events/task-events.ts';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../contracts/ports/sql.ts';
 import { decide } from '../../domain/task/decide.ts';
 import { evolve, initialState } from '../../domain/task/evolve.ts';
-import type { Result } from '../../domain/shared/result.ts';
 import { err, ok } from '../../domain/shared/result.ts';
-import type { DomainError, TaskCommand, TaskEvent, TaskState } from '../../domain/task/types.ts';
+import type { TaskEvent, TaskState } from '../../domain/task/types.ts';
+import type {
+  CommandAccepted, CommandContext, CommandError, CommandInput, CommandOutcome, TaskCommands,
+} from '../../contracts/ports/task-commands.ts';
 import type { EventStore } from '../event-store/event-store.ts';
 import type { RememberedResult } from '../event-store/idempotency.sql.ts';
 import type { EventMetadata, NewEvent, StoredEvent } from '../event-store/types.ts';
 
-/** Who asks and how: everything about a command that is not the command itself. */
-export interface CommandContext {
-  readonly request_id: string | null;
-  readonly correlation_id: string | null;
-  readonly causation_id: string | null;
-  readonly traceparent: string | null;
-  /** The actor's email claim, kept in event metadata for reminders. */
-  readonly user_email?: string | null;
-  /** Client Idempotency-Key and a hash of the request it came with. */
-  readonly idempotency?: { readonly key: string; readonly request_hash: string };
-  /** If-Match: the version the client expects the task to be at. */
-  readonly expected_version?: number;
-}
+export type { CommandAccepted, CommandContext, CommandError, CommandInput, CommandOutcome };
 
-export interface CommandAccepted {
-  readonly task_id: string;
-  readonly version: number;
-  readonly position: number;
-  /** True when this answer repeats an earlier result (idempotent retry, re-creation of a client id). */
-  readonly replayed: boolean;
-}
-
-export type CommandError =
-  | DomainError
-  | { readonly code: 'precondition_failed'; readonly current_version: number }
-  | { readonly code: 'version_conflict'; readonly current_version: number }
-  | { readonly code: 'idempotency_key_reused' };
-
-export type CommandOutcome = Result<CommandAccepted, CommandError>;
-
-/** A command as a caller states it; the handler stamps the time from its clock. */
-export type CommandInput = TaskCommand extends infer C ? (C extends TaskCommand ? Omit<C, 'now'> : never) : never;
-
-export interface CommandHandler {
-  handle(command: CommandInput, context: CommandContext): Promise<CommandOutcome>;
-}
+/** The write side's port (contracts/ports/task-commands.ts), implemented here. */
+export type CommandHandler = TaskCommands;
 
 export interface CommandObserver { eventsAppended(events: readonly NewEvent[]): void }
 

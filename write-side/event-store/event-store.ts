@@ -3,7 +3,7 @@ import type { Result } from '../../domain/shared/result.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { append } from './append.sql.ts';
 import { findRememberedResult, rememberResult, type RememberedResult } from './idempotency.sql.ts';
-import { readLogAfter, readLogHead } from './read-log.sql.ts';
+import { checkpointAt, countAfter, readLogAfter, readLogHead } from './read-log.sql.ts';
 import { readStream } from './read-stream.sql.ts';
 import type { Upcaster } from './row.ts';
 import type {
@@ -28,6 +28,8 @@ export function postgresEventStore(db: Queryable, upcast: Upcaster): EventStore 
     readStream: (streamId, options) => readStream(db, streamId, upcast, options),
     readLogAfter: (after, limit) => readLogAfter(db, after, limit, upcast),
     readLogHead: () => readLogHead(db),
+    checkpointAt: (position) => checkpointAt(db, position),
+    countAfter: (after, limit) => countAfter(db, after, limit),
     findRememberedResult: (userId, key) => findRememberedResult(db, userId, key),
     rememberResult: (userId, key, result) => rememberResult(db, userId, key, result),
   };

@@ -39,3 +39,22 @@ export async function readLogHead(db: Queryable): Promise<LogCheckpoint> {
   );
   return result.rows[0] ?? { transaction_id: '0', position: 0 };
 }
+
+export async function checkpointAt(db: Queryable, position: number): Promise<LogCheckpoint | null> {
+  const result = await db.query<{ transaction_id: string }>(
+    `SELECT transaction_id::text AS transaction_id FROM events
+      WHERE position = $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+    [position],
+  );
+  const row = result.rows[0];
+  return row ? { transaction_id: row.transaction_id, position } : null;
+}
+
+export async function countAfter(db: Queryable, after: LogCheckpoint, limit: number): Promise<number> {
+  const result = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint) LIMIT $3) AS bounded`,
+    [after.transaction_id, after.position, limit],
+  );
+  return result.rows[0]?.n ?? 0;
+}

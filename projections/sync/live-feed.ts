@@ -1,0 +1,96 @@
+import { isBefore, LOG_START } from '../../contracts/events/stored-event.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
+import type { LiveFeed, TaskChange } from '../../contracts/ports/live-feed.ts';
+import { taskChangeOf } from './task-change.ts';
+
+/**
+ * The sync side: tails the log from its head when the process starts — every instance sees every event,
+ * there is no shared checkpoint — and fans each change out to the connections of the task's owner.
+ */
+export async function startLiveFeed(deps: {
+  log: EventLog;
+  onAppend: (wake: () => void) => () => void;
+  maxReplayEvents: number;
+  batchSize?: number;
+  idlePollMs?: number;
+  onError: (error: unknown) => void;
+}): Promise<LiveFeed> {
+  const { log } = deps;
+  const batchSize = deps.batchSize ?? 500;
+  const listeners = new Map<string, Set<(change: TaskChange) => void>>();
+  let checkpoint = await log.readLogHead();
+  let stopped = false;
+  let pending = false;
+  // As in the projector runtime: after a wake-up, re-read quickly a few times, because an append can sit
+  // behind an older open transaction whose end sends no notification.
+  let fastPollsLeft = 0;
+  let wakeIdle: (() => void) | undefined;
+  const unsubscribe = deps.onAppend(() => { pending = true; fastPollsLeft = 7; wakeIdle?.(); });
+  const idle = (ms: number) => new Promise<void>((resolve) => {
+    if (pending) { pending = false; resolve(); return; }
+    const timer = setTimeout(() => { wakeIdle = undefined; resolve(); }, ms);
+    wakeIdle = () => { clearTimeout(timer); wakeIdle = undefined; pending = false; resolve(); };
+  });
+
+  const fanOut = (change: TaskChange) => {
+    for (const listener of listeners.get(change.owner) ?? []) listener(change);
+  };
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const events = await log.readLogAfter(checkpoint, batchSize);
+        for (const event of events) {
+          const change = await taskChangeOf(log, event);
+          checkpoint = { transaction_id: event.transaction_id, position: event.position };
+          if (change) fanOut(change);
+        }
+        if (events.length === batchSize) continue;
+      } catch (error) {
+        deps.onError(error);
+      }
+      if (fastPollsLeft > 0) {
+        fastPollsLeft -= 1;
+        await idle(5 * 2 ** (6 - fastPollsLeft));
+        continue;
+      }
+      await idle(deps.idlePollMs ?? 1000);
+    }
+  })();
+
+  return {
+    checkpoint: () => checkpoint,
+    subscribe(userId, listener) {
+      const set = listeners.get(userId) ?? new Set<(change: TaskChange) => void>();
+      set.add(listener);
+      listeners.set(userId, set);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(userId);
+      };
+    },
+    async replay(userId, after, send) {
+      const upTo = checkpoint;
+      const from = after === 0 ? LOG_START : await log.checkpointAt(after);
+      if (!from) return { kind: 'reset', upTo };
+      if ((await log.countAfter(from, deps.maxReplayEvents + 1)) > deps.maxReplayEvents) return { kind: 'reset', upTo };
+      let cursor = from;
+      for (;;) {
+        const events = await log.readLogAfter(cursor, batchSize);
+        for (const event of events) {
+          if (isBefore(upTo, event)) return { kind: 'replayed', upTo };
+          cursor = { transaction_id: event.transaction_id, position: event.position };
+          const change = await taskChangeOf(log, event);
+          if (change && change.owner === userId) send(change);
+        }
+        if (events.length < batchSize) return { kind: 'replayed', upTo };
+      }
+    },
+    async stop() {
+      stopped = true;
+      wakeIdle?.();
+      await loop;
+      unsubscribe();
+    },
+  };
+}

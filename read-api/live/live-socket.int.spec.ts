@@ -1,36 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { FeedClient } from '../../test/support/feed-client.ts';
 import { startTestSystem, type TestSystem } from '../../test/support/test-system.ts';
-
-interface Frame { type: string; position: number; task_id?: string; version?: number; event_type?: string; task?: { title: string } | null }
-
-/** A real WebSocket client that collects frames and lets a test await the next ones. */
-class FeedClient {
-  readonly frames: Frame[] = [];
-  readonly socket: WebSocket;
-  readonly opened: Promise<void>;
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private waiters: Array<() => void> = [];
-
-  constructor(url: string, options: { headers?: Record<string, string>; protocols?: string[] } = {}) {
-    this.socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
-    this.opened = new Promise((resolve, reject) => { this.socket.once('open', () => resolve()); this.socket.once('error', reject); });
-    this.closed = new Promise((resolve) => this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-    this.socket.on('message', (data: Buffer) => {
-      this.frames.push(JSON.parse(data.toString('utf8')) as Frame);
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-  }
-
-  async until(predicate: (frames: Frame[]) => boolean): Promise<Frame[]> {
-    while (!predicate(this.frames)) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    return this.frames;
-  }
-
-  changes(): Frame[] { return this.frames.filter((f) => f.type === 'task.changed'); }
-  send(frame: unknown): void { this.socket.send(JSON.stringify(frame)); }
-  close(): void { this.socket.close(); }
-}
 
 let t: TestSystem;
 let wsUrl: string;

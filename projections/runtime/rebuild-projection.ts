@@ -1,8 +1,8 @@
-import { LOG_START, type LogCheckpoint } from '../../contracts/events/stored-event.ts';
+import { LOG_START, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
-import type { Transactional } from '../../contracts/ports/sql.ts';
+import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
 import { announceProgress, lockProjection, pointView, readProjections, saveCheckpoint } from './projection-state.sql.ts';
-import { dropTable, tableVersion, versionedTable, type Projector } from './projector.ts';
+import { dropTable, identifier, tableVersion, versionedTable, type Projector } from './projector.ts';
 
 export interface RebuildReport {
   readonly projection: string;
@@ -34,25 +34,45 @@ export async function rebuildProjection(
   const drop = table.drop ?? dropTable;
 
   // A rebuild that died half-way leaves its table behind; it is never the active one, so start it afresh.
+  // The bulk load writes no WAL (UNLOGGED); the table is made durable in one pass before it can go live.
   await db.transaction(async (tx) => {
     await drop(tx, next);
     await table.create(tx, next);
+    await tx.query(`ALTER TABLE ${identifier(next)} SET UNLOGGED`);
   });
 
   let checkpoint: LogCheckpoint = LOG_START;
   let events = 0;
-  const catchUp = async (tx: Parameters<Parameters<Transactional['transaction']>[0]>[0]): Promise<number> => {
-    const batch = await log.readLogAfter(checkpoint, batchSize);
+  const applyBatch = async (tx: Queryable, batch: readonly StoredEvent[]): Promise<void> => {
     const last = batch.at(-1);
-    if (!last) return 0;
+    if (!last) return;
     await projector.apply(tx, batch, next);
     checkpoint = { transaction_id: last.transaction_id, position: last.position };
     events += batch.length;
     options.onProgress?.(events);
-    return batch.length;
   };
 
-  while ((await db.transaction(catchUp)) === batchSize);
+  // Bulk phase: the next batch is read while this one is applied, so Node and PostgreSQL work side by side.
+  let reading = log.readLogAfter(checkpoint, batchSize);
+  for (;;) {
+    const batch = await reading;
+    const last = batch.at(-1);
+    if (!last) break;
+    reading = batch.length === batchSize ? log.readLogAfter({ transaction_id: last.transaction_id, position: last.position }, batchSize) : Promise.resolve([]);
+    reading.catch(() => undefined); // a failed read surfaces when it is awaited
+    await db.transaction((tx) => applyBatch(tx, batch));
+  }
+  await db.query(`ALTER TABLE ${identifier(next)} SET LOGGED`);
+  if (table.createIndexes) {
+    const createIndexes = table.createIndexes;
+    await db.transaction((tx) => createIndexes(tx, next));
+  }
+
+  const catchUp = async (tx: Queryable): Promise<number> => {
+    const batch = await log.readLogAfter(checkpoint, batchSize);
+    await applyBatch(tx, batch);
+    return batch.length;
+  };
 
   await db.transaction(async (tx) => {
     await lockProjection(tx, projector.name);

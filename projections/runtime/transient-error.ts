@@ -8,6 +8,8 @@ const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT',
 
 export function isTransient(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
+  // A gateway that knows the cause was its peer's state (e.g. the bus sidecar unreachable) says so.
+  if ('transient' in error && error.transient === true) return true;
   const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
   if (code.length === 5 && TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2))) return true;
   if (TRANSIENT_NODE_CODES.has(code)) return true;

@@ -1,6 +1,7 @@
 import { isBefore, LOG_START } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
-import type { LiveFeed, TaskChange } from '../../contracts/ports/live-feed.ts';
+import type { LiveFeed, ReplayOutcome, TaskChange } from '../../contracts/ports/live-feed.ts';
+import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
 import { taskChangeOf } from './task-change.ts';
 
 /**
@@ -69,23 +70,7 @@ export async function startLiveFeed(deps: {
         if (set.size === 0) listeners.delete(userId);
       };
     },
-    async replay(userId, after, send) {
-      const upTo = checkpoint;
-      const from = after === 0 ? LOG_START : await log.checkpointAt(after);
-      if (!from) return { kind: 'reset', upTo };
-      if ((await log.countAfter(from, deps.maxReplayEvents + 1)) > deps.maxReplayEvents) return { kind: 'reset', upTo };
-      let cursor = from;
-      for (;;) {
-        const events = await log.readLogAfter(cursor, batchSize);
-        for (const event of events) {
-          if (isBefore(upTo, event)) return { kind: 'replayed', upTo };
-          cursor = { transaction_id: event.transaction_id, position: event.position };
-          const change = await taskChangeOf(log, event);
-          if (change && change.owner === userId) send(change);
-        }
-        if (events.length < batchSize) return { kind: 'replayed', upTo };
-      }
-    },
+    replay: (userId, after, send) => replayChanges({ log, maxReplayEvents: deps.maxReplayEvents, batchSize }, checkpoint, userId, after, send),
     async stop() {
       stopped = true;
       wakeIdle?.();
@@ -93,4 +78,32 @@ export async function startLiveFeed(deps: {
       unsubscribe();
     },
   };
+}
+
+/**
+ * A user's changes after `after` up to `upTo`, folded from the event store: how a client resumes, whichever
+ * way the feed itself is fed (the log, or the bus).
+ */
+export async function replayChanges(
+  deps: { log: EventLog; maxReplayEvents: number; batchSize: number },
+  upTo: LogCheckpoint,
+  userId: string,
+  after: number,
+  send: (change: TaskChange) => void,
+): Promise<ReplayOutcome> {
+  const { log, batchSize } = deps;
+  const from = after === 0 ? LOG_START : await log.checkpointAt(after);
+  if (!from) return { kind: 'reset', upTo };
+  if ((await log.countAfter(from, deps.maxReplayEvents + 1)) > deps.maxReplayEvents) return { kind: 'reset', upTo };
+  let cursor = from;
+  for (;;) {
+    const events = await log.readLogAfter(cursor, batchSize);
+    for (const event of events) {
+      if (isBefore(upTo, event)) return { kind: 'replayed', upTo };
+      cursor = { transaction_id: event.transaction_id, position: event.position };
+      const change = await taskChangeOf(log, event);
+      if (change && change.owner === userId) send(change);
+    }
+    if (events.length < batchSize) return { kind: 'replayed', upTo };
+  }
 }

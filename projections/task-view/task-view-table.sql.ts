@@ -2,12 +2,11 @@ import type { Queryable } from '../../contracts/ports/sql.ts';
 import { identifier } from '../runtime/projector.ts';
 
 /**
- * The queryable task read model. Deleted tasks keep their row (a reopen restores them) and are filtered
+ * The queryable task read model (indexes apart, see below). Deleted tasks keep their row (a reopen restores them) and are filtered
  * out by every query; each index is partial on `deleted_at IS NULL` and ends in task_id, the keyset tiebreak.
  */
 export async function createTaskViewTable(tx: Queryable, table: string): Promise<void> {
   const t = identifier(table);
-  const index = (suffix: string) => identifier(`${table}_${suffix}`);
   await tx.query(`
     CREATE TABLE ${t} (
       task_id        uuid        PRIMARY KEY,
@@ -37,6 +36,12 @@ export async function createTaskViewTable(tx: Queryable, table: string): Promise
                        setweight(to_tsvector('english', title), 'A') ||
                        setweight(to_tsvector('english', coalesce(description, '')), 'B')) STORED
     )`);
+}
+
+/** The query indexes: one per sort, each (user_id, key, task_id), plus full text and tags. */
+export async function createTaskViewIndexes(tx: Queryable, table: string): Promise<void> {
+  const t = identifier(table);
+  const index = (suffix: string) => identifier(`${table}_${suffix}`);
   await tx.query(`CREATE INDEX ${index('created')} ON ${t} (user_id, created_at, task_id) WHERE deleted_at IS NULL`);
   await tx.query(`CREATE INDEX ${index('updated')} ON ${t} (user_id, updated_at, task_id) WHERE deleted_at IS NULL`);
   await tx.query(`CREATE INDEX ${index('due')} ON ${t} (user_id, due_sort, task_id) WHERE deleted_at IS NULL`);

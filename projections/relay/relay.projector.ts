@@ -1,0 +1,69 @@
+import { TOPICS } from '../../contracts/events/bus-topics.ts';
+import { toCloudEvent } from '../../contracts/events/cloudevent.ts';
+import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import { toTaskChangeCloudEvent } from '../../contracts/events/task-change-cloudevent.ts';
+import { parseTaskEvent } from '../../contracts/events/task-events.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
+import type { EventPublisher } from '../../contracts/ports/event-publisher.ts';
+import { evolve, initialState } from '../../domain/task/evolve.ts';
+import type { TaskState } from '../../domain/task/types.ts';
+import type { Projector } from '../runtime/projector.ts';
+import { changesReminders } from './reminder-relevance.ts';
+
+export const RELAY_PROJECTION = 'relay';
+
+/**
+ * The dapr transport's relay: publishes the log, in log order, to the bus. It is a projector without a
+ * table so that the runtime gives it what a relay needs — one active instance (advisory lock), batches
+ * from a checkpoint that is saved only after `apply` returned, i.e. after the sidecar acknowledged every
+ * publish of the batch, retries with backoff, lag and throughput metrics. A batch that fails half way is
+ * published again from its start: at-least-once, the subscribers' inbox absorbs the duplicates. Publishes
+ * are awaited one by one, so a task's events reach its partition in order.
+ */
+export function createRelayProjector(deps: { log: Pick<EventLog, 'readStream'>; publisher: EventPublisher }): Projector {
+  const { log, publisher } = deps;
+
+  /** The task right after this event, folded from its own stream (whatever happened to it since). */
+  async function stateAfter(event: StoredEvent): Promise<TaskState> {
+    let state: TaskState = initialState;
+    for (const stored of await log.readStream(event.stream_id, { toVersion: event.version })) {
+      const parsed = parseTaskEvent(stored.type, stored.data);
+      if (parsed) state = evolve(state, parsed);
+    }
+    return state;
+  }
+
+  async function relay(event: StoredEvent): Promise<void> {
+    const parsed = parseTaskEvent(event.type, event.data);
+    // Not a task event: nothing of ours subscribes to it, and the envelope has no type for it.
+    if (!parsed) return;
+    const key = event.stream_id;
+    const cloudEvent = toCloudEvent({ ...event, type: parsed.type, data: { ...parsed.data } });
+    await publisher.publish({ topic: TOPICS.taskEvents, partitionKey: key, event: cloudEvent });
+    const after = await stateAfter(event);
+    if (changesReminders(parsed, after)) {
+      await publisher.publish({ topic: TOPICS.reminders, partitionKey: key, event: cloudEvent });
+    }
+    if (after.kind === 'present') {
+      const change = {
+        position: event.position,
+        transaction_id: event.transaction_id,
+        task_id: key,
+        version: event.version,
+        event_type: parsed.type,
+        owner: after.task.user_id,
+        task: after.task.deleted_at ? null : after.task,
+      };
+      await publisher.publish({ topic: TOPICS.taskUpdates, partitionKey: key, event: toTaskChangeCloudEvent(change, event.event_id, event.created_at) });
+    }
+  }
+
+  return {
+    name: RELAY_PROJECTION,
+    // A relay must not skip: a subscriber would never see the event. It stops, visibly, and waits for an operator.
+    onPoison: 'stop',
+    async apply(_tx, events) {
+      for (const event of events) await relay(event);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { Transactional } from '../../contracts/ports/sql.ts';
+import { recordDeadLetter } from './dead-letters.sql.ts';
+import { admitToInbox } from './inbox.sql.ts';
+import { lockProjection } from './projection-state.sql.ts';
+import type { Projector } from './projector.ts';
+import { isTransient } from './transient-error.ts';
+
+/** The answers Dapr understands from a subscriber: done, deliver again later, or give up on it. */
+export type DeliveryOutcome = 'SUCCESS' | 'RETRY' | 'DROP';
+
+export interface DeliveryObserver {
+  delivered(consumer: string, outcome: DeliveryOutcome | 'DUPLICATE', event: StoredEvent, error?: unknown): void;
+}
+
+export type DeliverEvent = (event: StoredEvent) => Promise<DeliveryOutcome>;
+
+/**
+ * A bus delivery to a projector: in ONE transaction, the event is admitted to the consumer's inbox by
+ * (task id, sequence) and applied, so a redelivery finds its inbox row and changes nothing. The projector's
+ * state lock serialises deliveries of one projector across partitions and instances, as batches are in the
+ * log transport. A transient failure (the database) answers RETRY; an event that fails a few times in a row
+ * for any other reason is poison: dead-lettered (`todo projections dead-letters|retry`) and DROPped, visibly.
+ */
+export function createDelivery(deps: {
+  db: Transactional;
+  projector: Projector;
+  observer: DeliveryObserver;
+  attempts?: number;
+  backoffMs?: (attempt: number) => number;
+}): DeliverEvent {
+  const { db, projector, observer } = deps;
+  const consumer = projector.name;
+  const attempts = deps.attempts ?? 3;
+  const backoff = deps.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
+
+  const applyOnce = (event: StoredEvent) => db.transaction(async (tx) => {
+    const state = await lockProjection(tx, projector.name);
+    if (!(await admitToInbox(tx, consumer, event))) return false;
+    await projector.apply(tx, [event], state.active_table);
+    return true;
+  });
+
+  return async (event) => {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      try {
+        const applied = await applyOnce(event);
+        observer.delivered(consumer, applied ? 'SUCCESS' : 'DUPLICATE', event);
+        return 'SUCCESS';
+      } catch (error) {
+        if (isTransient(error)) {
+          observer.delivered(consumer, 'RETRY', event, error);
+          return 'RETRY';
+        }
+        lastError = error;
+        if (attempt < attempts) await sleep(backoff(attempt));
+      }
+    }
+    try {
+      const message = lastError instanceof Error ? lastError.message : String(lastError);
+      await db.transaction((tx) => recordDeadLetter(tx, projector.name, event, message, attempts));
+    } catch (error) {
+      // Not even the dead letter could be written: let the bus deliver it again rather than lose it silently.
+      observer.delivered(consumer, 'RETRY', event, error);
+      return 'RETRY';
+    }
+    observer.delivered(consumer, 'DROP', event, lastError);
+    return 'DROP';
+  };
+}

@@ -1,0 +1,52 @@
+import { isBefore, type LogCheckpoint } from '../../contracts/events/stored-event.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
+import type { LiveFeed, TaskChange } from '../../contracts/ports/live-feed.ts';
+import { replayChanges } from './live-feed.ts';
+
+/** How many tasks the feed remembers the last fanned-out version of, to pass over redeliveries. */
+const REMEMBERED_TASKS = 100_000;
+
+export interface BusLiveFeed extends LiveFeed {
+  /** A change from the bus (`task-updates`); redeliveries and stale versions are passed over. */
+  receive(change: TaskChange): void;
+}
+
+/**
+ * The sync side in the dapr transport: fed by the `task-updates` topic instead of reading the log. Each
+ * sync instance consumes the topic in a consumer group of its own, so every instance sees every change;
+ * a resume is still replayed from the event store, up to the newest change this instance has fanned out.
+ */
+export async function startBusLiveFeed(deps: { log: EventLog; maxReplayEvents: number; batchSize?: number }): Promise<BusLiveFeed> {
+  const batchSize = deps.batchSize ?? 500;
+  const listeners = new Map<string, Set<(change: TaskChange) => void>>();
+  const lastVersion = new Map<string, number>();
+  let checkpoint: LogCheckpoint = await deps.log.readLogHead();
+
+  return {
+    receive(change) {
+      if ((lastVersion.get(change.task_id) ?? 0) >= change.version) return;
+      lastVersion.delete(change.task_id);
+      lastVersion.set(change.task_id, change.version);
+      if (lastVersion.size > REMEMBERED_TASKS) {
+        const oldest = lastVersion.keys().next();
+        if (!oldest.done) lastVersion.delete(oldest.value);
+      }
+      if (isBefore(checkpoint, change)) checkpoint = { transaction_id: change.transaction_id, position: change.position };
+      for (const listener of listeners.get(change.owner) ?? []) listener(change);
+    },
+    checkpoint: () => checkpoint,
+    subscribe(userId, listener) {
+      const set = listeners.get(userId) ?? new Set<(change: TaskChange) => void>();
+      set.add(listener);
+      listeners.set(userId, set);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(userId);
+      };
+    },
+    replay: (userId, after, send) => replayChanges({ log: deps.log, maxReplayEvents: deps.maxReplayEvents, batchSize }, checkpoint, userId, after, send),
+    async stop() {
+      listeners.clear();
+    },
+  };
+}

@@ -8,23 +8,23 @@ import { connectDatabase } from './database.ts';
 import { migrate } from '../gateways/postgres/migrate.ts';
 import { PROJECTIONS_USAGE, projectionsCommand } from './projections-command.ts';
 import { createLogger } from './logger.ts';
-import { createSystem, SERVICES, type ServiceName } from './system.ts';
+import { createSystem } from './system.ts';
+import { isService, SERVICE_PORTS, SERVICES } from './service-plan.ts';
 
 const USAGE = `usage: todo <command>
 
-  serve [all|api]                         run Todo (default: all, every service in one process)
+  serve [all|api|recurring|notification|sync|audit]
+                                          run Todo (default: all, every service in one process); one
+                                          service listens on its own port (8000-8004) unless PORT is set
   migrate                                 apply pending database migrations and exit
   token --user ID [--admin] [--email E]   print a development token signed with the configured secret
 ${PROJECTIONS_USAGE}`;
 
-function isService(name: string): name is ServiceName {
-  return (SERVICES as readonly string[]).includes(name);
-}
-
 async function serve(service: string, logger: Logger): Promise<void> {
   if (!isService(service)) throw new Error(`unknown service "${service}"; one of: ${SERVICES.join(', ')}`);
-  const config = loadConfig();
-  const system = await createSystem(config, logger);
+  const loaded = loadConfig();
+  const config = process.env['PORT'] === undefined ? { ...loaded, PORT: SERVICE_PORTS[service] } : loaded;
+  const system = await createSystem(config, logger, { service });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -68,6 +68,8 @@ export function startReminders(deps: {
   registry: Registry;
   logger: Logger;
   clock: () => Date;
+  /** Overrides the wait for the schedule to catch up with the log (the bus-fed schedule has no log checkpoint). */
+  scheduleCaughtUp?: () => Promise<boolean>;
 }): Reminders {
   const { config, logger } = deps;
   const channels = chooseReminderChannels(config, logger);
@@ -78,7 +80,7 @@ export function startReminders(deps: {
     push: channels.push,
     devices: postgresDeviceRegistry(deps.db),
     observer: reminderMetrics(deps.registry, logger),
-    scheduleCaughtUp: scheduleCaughtUpGate(deps),
+    scheduleCaughtUp: deps.scheduleCaughtUp ?? scheduleCaughtUpGate(deps),
     policy: { maxLatenessMs: config.REMINDER_MAX_LATENESS_MINUTES * 60_000 },
   });
   const tick: ReminderTick | null = config.REMINDER_TICK_SECONDS > 0

@@ -24,13 +24,18 @@ import { registerLiveSocket } from '../read-api/live/live-socket.routes.ts';
 import { liveSocketMetrics, socketAuthenticator } from './live-socket-wiring.ts';
 import { listenFor } from './notifications.ts';
 import { projectionMetrics } from './projection-metrics.ts';
-import { buildProjectors } from './projectors.ts';
+import { buildProjectors, projectorNamed } from './projectors.ts';
+import { busSubscriptions } from './bus-subscriptions.ts';
+import { planService, type ServiceName } from './service-plan.ts';
+import { daprPublisher } from '../gateways/bus/dapr-publisher.ts';
+import { registerDaprSubscriptions } from '../gateways/bus/dapr-subscription.routes.ts';
+import { createRelayProjector } from '../projections/relay/relay.projector.ts';
+import { startBusLiveFeed } from '../projections/sync/bus-live-feed.ts';
 import { openDatabase, type Database } from './database.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
-export const SERVICES = ['all', 'api'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export { SERVICES, type ServiceName } from './service-plan.ts';
 
 export interface System {
   readonly http: FastifyInstance;
@@ -51,6 +56,8 @@ export interface SystemOptions {
   readonly clock?: () => Date;
   /** Decorates the command handler's event store; tests use it to line up concurrent commands deterministically. */
   readonly decorateStore?: (store: EventStore) => EventStore;
+  /** Which service this process is (default `all`); with TRANSPORT=dapr, one of the five. */
+  readonly service?: ServiceName;
 }
 
 export async function createSystem(config: Config, logger: Logger, options: SystemOptions = {}): Promise<System> {
@@ -76,8 +83,11 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const appends = await listenFor(db.url, 'todo_events', logger);
     const progress = await listenFor(db.url, PROJECTION_CHANNEL, logger);
     const observer = projectionMetrics(metrics.registry, db, store, logger);
+    const plan = planService(options.service ?? 'all', config.TRANSPORT);
+    const available = buildProjectors({ log: store, commands, clock, logger });
+    if (plan.relay) available.push(createRelayProjector({ log: store, publisher: daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }) }));
     // The api serves task queries, so it runs the task-view projector beside them.
-    const projectors = await Promise.all(buildProjectors({ log: store, commands, clock, logger }).map((projector) => startProjector({
+    const projectors = await Promise.all(plan.logProjectors.map((name) => projectorNamed(available, name)).map((projector) => startProjector({
       db,
       log: store,
       projector,
@@ -86,14 +96,41 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       observer,
       batchSize: config.PROJECTION_BATCH_SIZE,
     })));
-    const feed = await startLiveFeed({
-      log: store,
-      onAppend: (wake) => appends.subscribe(wake),
-      maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS,
-      onError: (error) => logger.error({ err: error }, 'live feed failed to read the log; retrying'),
+    const busFeed = plan.liveFeed === 'bus' ? await startBusLiveFeed({ log: store, maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS }) : null;
+    const feed = plan.liveFeed === 'log'
+      ? await startLiveFeed({
+        log: store,
+        onAppend: (wake) => appends.subscribe(wake),
+        maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS,
+        onError: (error) => logger.error({ err: error }, 'live feed failed to read the log; retrying'),
+      })
+      : busFeed;
+    const subscriptions = await busSubscriptions({
+      db,
+      projectors: plan.busProjectors.map(({ projector, topic }) => ({ projector: projectorNamed(available, projector), topic })),
+      feed: busFeed,
+      registry: metrics.registry,
+      logger,
     });
     const waiter = createProjectionWaiter({ db, onProgress: (wake) => progress.subscribe(wake), timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
-    const reminders = startReminders({ config, db, waiter, registry: metrics.registry, logger, clock });
+    const reminders = plan.reminders
+      ? startReminders({
+        config, db, waiter, registry: metrics.registry, logger, clock,
+        // The bus has no global checkpoint to wait for: a bus-fed schedule is as current as its deliveries.
+        ...(config.TRANSPORT === 'dapr' ? { scheduleCaughtUp: () => Promise.resolve(true) } : {}),
+      })
+      : startReminders({ config: { ...config, REMINDER_TICK_SECONDS: 0 }, db, waiter, registry: metrics.registry, logger, clock });
+    const apiRoutes: Array<(app: FastifyInstance) => void> = plan.api
+      ? [
+        (app) => registerTaskCommandRoutes(app, { commands }),
+        (app) => registerTaskQueryRoutes(app, { db, waiter, clock }),
+        (app) => registerOccurrenceRoutes(app, { db, waiter, clock }),
+        (app) => registerTaskHistoryRoutes(app, { log: store }),
+        (app) => registerAuditRoutes(app, { db, waiter }),
+        (app) => registerDeviceRoutes(app, { db }),
+        (app) => registerNotificationQueryRoutes(app, { db, waiter }),
+      ]
+      : [];
     const http = await buildHttpServer({
       logger,
       metrics,
@@ -101,20 +138,15 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       db: database.db,
       openapi: buildOpenApiDocument(),
       routes: [
-        (app) => registerTaskCommandRoutes(app, { commands }),
-        (app) => registerTaskQueryRoutes(app, { db, waiter, clock }),
-        (app) => registerOccurrenceRoutes(app, { db, waiter, clock }),
-        (app) => registerLiveSocket(app, {
+        ...apiRoutes,
+        ...(feed ? [(app: FastifyInstance) => registerLiveSocket(app, {
           feed,
           authenticate: socketAuthenticator(auth.verifier),
           observer: liveSocketMetrics(metrics.registry),
           heartbeatMs: config.WS_HEARTBEAT_SECONDS * 1000,
           maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
-        }),
-        (app) => registerTaskHistoryRoutes(app, { log: store }),
-        (app) => registerAuditRoutes(app, { db, waiter }),
-        (app) => registerDeviceRoutes(app, { db }),
-        (app) => registerNotificationQueryRoutes(app, { db, waiter }),
+        })] : []),
+        ...(subscriptions.length > 0 ? [(app: FastifyInstance) => registerDaprSubscriptions(app, { pubsubName: config.PUBSUB_NAME, subscriptions })] : []),
       ],
     });
     let closing: Promise<void> | undefined;
@@ -125,7 +157,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
           await http.close();
           await reminders.stop();
           await Promise.all(projectors.map((runtime) => runtime.stop()));
-          await feed.stop();
+          await feed?.stop();
           await appends.close();
           await progress.close();
           await database.close();

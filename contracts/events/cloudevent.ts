@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TaskEventType } from '../../domain/task/types.ts';
 import { TaskId } from '../task.ts';
+import type { StoredEvent } from './stored-event.ts';
 
 export const CLOUDEVENT_SOURCE = '/todo/write-side';
 export const CLOUDEVENT_CONTENT_TYPE = 'application/cloudevents+json';
@@ -36,6 +37,15 @@ export const TaskCloudEvent = z
     partitionkey: TaskId,
     sequence: z.int().min(1),
     traceparent: z.string().optional(),
+    // Extensions that let a subscriber rebuild the stored event exactly (projectors key on them).
+    position: z.int().min(1).describe('The event\'s global log position'),
+    transactionid: z.string().regex(/^\d+$/).describe('The xid8 of the appending transaction: the first half of the log order'),
+    schemaversion: z.int().min(1),
+    correlationid: z.string(),
+    causationid: z.string().optional(),
+    requestid: z.string().optional(),
+    // Where the actor's reminders go (the notification service sends them); absent on old events.
+    actoremail: z.string().optional(),
     data: TaskEventData,
   })
   .meta({ id: 'TaskCloudEvent' });
@@ -48,7 +58,18 @@ interface EventLike {
   readonly type: TaskEventType;
   readonly data: Record<string, unknown>;
   readonly created_at: string;
-  readonly metadata: { readonly user_id: string; readonly idempotency_key: string | null; readonly traceparent: string | null };
+  readonly position: number;
+  readonly transaction_id: string;
+  readonly schema_version: number;
+  readonly metadata: {
+    readonly user_id: string;
+    readonly idempotency_key: string | null;
+    readonly traceparent: string | null;
+    readonly correlation_id: string;
+    readonly causation_id: string | null;
+    readonly request_id: string | null;
+    readonly user_email?: string | null;
+  };
 }
 
 export function toCloudEvent(event: EventLike): TaskCloudEvent {
@@ -63,12 +84,47 @@ export function toCloudEvent(event: EventLike): TaskCloudEvent {
     partitionkey: event.stream_id,
     sequence: event.version,
     ...(event.metadata.traceparent ? { traceparent: event.metadata.traceparent } : {}),
+    position: event.position,
+    transactionid: event.transaction_id,
+    schemaversion: event.schema_version,
+    correlationid: event.metadata.correlation_id,
+    ...(event.metadata.causation_id ? { causationid: event.metadata.causation_id } : {}),
+    ...(event.metadata.request_id ? { requestid: event.metadata.request_id } : {}),
+    ...(event.metadata.user_email ? { actoremail: event.metadata.user_email } : {}),
     data: {
       task_id: event.stream_id,
       user_id: event.metadata.user_id,
       sequence: event.version,
       idempotency_key: event.metadata.idempotency_key,
       payload: event.data,
+    },
+  };
+}
+
+const EVENT_TYPES_BY_CLOUDEVENT_TYPE = new Map(Object.entries(CLOUDEVENT_TYPES).map(([stored, cloud]) => [cloud, stored]));
+
+/** The stored event a CloudEvent of ours was made from: what a subscriber hands its projector. */
+export function fromCloudEvent(event: TaskCloudEvent): StoredEvent {
+  const type = EVENT_TYPES_BY_CLOUDEVENT_TYPE.get(event.type);
+  if (!type) throw new Error(`not a task event type: ${event.type}`);
+  return {
+    event_id: event.id,
+    stream_id: event.subject,
+    version: event.sequence,
+    position: event.position,
+    transaction_id: event.transactionid,
+    type,
+    schema_version: event.schemaversion,
+    data: event.data.payload,
+    created_at: event.time,
+    metadata: {
+      user_id: event.data.user_id,
+      correlation_id: event.correlationid,
+      causation_id: event.causationid ?? null,
+      traceparent: event.traceparent ?? null,
+      idempotency_key: event.data.idempotency_key,
+      request_id: event.requestid ?? null,
+      user_email: event.actoremail ?? null,
     },
   };
 }

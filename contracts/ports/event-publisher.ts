@@ -1,0 +1,28 @@
+import type { Topic } from '../events/bus-topics.ts';
+
+/** One message for the bus: a CloudEvent (structured mode) and the key that keeps a task's events in order. */
+export interface BusMessage {
+  readonly topic: Topic;
+  readonly partitionKey: string;
+  readonly event: object;
+}
+
+/** Publishes to the bus; resolves only once the bus acknowledged, throws otherwise. */
+export interface EventPublisher {
+  publish(message: BusMessage): Promise<void>;
+}
+
+/**
+ * The bus did not take a message. `transient` says whether it was the bus's state (unreachable, overloaded,
+ * broker down: retry forever) rather than something about the message (retried a few times, then dead-lettered).
+ */
+export class PublishFailed extends Error {
+  readonly transient: boolean;
+  readonly status: number | null;
+  constructor(message: string, options: { transient: boolean; status: number | null; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PublishFailed';
+    this.transient = options.transient;
+    this.status = options.status;
+  }
+}

@@ -1,0 +1,41 @@
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { registerDaprSubscriptions, type SubscriberAnswer } from './dapr-subscription.routes.ts';
+
+async function subscriber(handle: (event: Record<string, unknown>) => Promise<SubscriberAnswer>) {
+  const app = Fastify();
+  registerDaprSubscriptions(app, { pubsubName: 'kafka-pubsub', subscriptions: [{ topic: 'task-events', route: '/dapr/audit/task-events', handle }] });
+  await app.ready();
+  return app;
+}
+
+const deliver = (app: Awaited<ReturnType<typeof subscriber>>, body: unknown) => app.inject({
+  method: 'POST', url: '/dapr/audit/task-events', headers: { 'content-type': 'application/cloudevents+json' }, payload: JSON.stringify(body),
+});
+
+describe('Dapr subscriptions served by fastify', () => {
+  it('declares each topic with its delivery route', async () => {
+    const app = await subscriber(() => Promise.resolve('SUCCESS'));
+    const reply = await app.inject({ method: 'GET', url: '/dapr/subscribe' });
+    expect(reply.json()).toEqual([{ pubsubname: 'kafka-pubsub', topic: 'task-events', route: '/dapr/audit/task-events' }]);
+  });
+
+  it('hands the handler our CloudEvent without the attributes Dapr added, and answers its verdict', async () => {
+    const received: Array<Record<string, unknown>> = [];
+    const app = await subscriber((event) => { received.push(event); return Promise.resolve('DROP'); });
+    const reply = await deliver(app, { specversion: '1.0', id: 'e-1', topic: 'task-events', pubsubname: 'kafka-pubsub', traceid: 't', tracestate: '' });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.json()).toEqual({ status: 'DROP' });
+    expect(received).toEqual([{ specversion: '1.0', id: 'e-1' }]);
+  });
+
+  it('answers RETRY, never SUCCESS, when the handler throws', async () => {
+    const app = await subscriber(() => Promise.reject(new Error('boom')));
+    expect((await deliver(app, { id: 'e-2' })).json()).toEqual({ status: 'RETRY' });
+  });
+
+  it('drops a body that is not a CloudEvent object', async () => {
+    const app = await subscriber(() => Promise.resolve('SUCCESS'));
+    expect((await deliver(app, ['not', 'an', 'event'])).json()).toEqual({ status: 'DROP' });
+  });
+});

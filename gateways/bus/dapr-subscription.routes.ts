@@ -1,0 +1,67 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { CLOUDEVENT_CONTENT_TYPE } from '../../contracts/events/cloudevent.ts';
+import type { Topic } from '../../contracts/events/bus-topics.ts';
+
+export type SubscriberAnswer = 'SUCCESS' | 'RETRY' | 'DROP';
+
+export interface TopicSubscription {
+  readonly topic: Topic;
+  /** Where the sidecar POSTs each message, e.g. `/dapr/audit/task-events`. */
+  readonly route: string;
+  /** The CloudEvent as published, without the attributes Dapr adds on its way through. */
+  handle(event: Record<string, unknown>, log: FastifyBaseLogger): Promise<SubscriberAnswer>;
+}
+
+/**
+ * Attributes Dapr adds to a CloudEvent it delivers (tracing, routing, TTL). Our envelope is a strict
+ * schema; these are the bus's, not the event's, so they are set aside before it is parsed.
+ */
+const DAPR_ATTRIBUTES = new Set(['topic', 'pubsubname', 'traceid', 'tracestate', 'expiration']);
+
+function withoutDaprAttributes(body: unknown): Record<string, unknown> | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !DAPR_ATTRIBUTES.has(key)));
+}
+
+/**
+ * The programmatic subscription of a Dapr app, served by fastify (not @dapr/dapr's express server, which
+ * acks a throwing handler as SUCCESS): `GET /dapr/subscribe` lists the topics, and each delivery is answered
+ * with the handler's SUCCESS, RETRY or DROP — a handler that throws answers RETRY, never SUCCESS.
+ */
+export function registerDaprSubscriptions(app: FastifyInstance, deps: {
+  pubsubName: string;
+  subscriptions: readonly TopicSubscription[];
+}): void {
+  if (!app.hasContentTypeParser(CLOUDEVENT_CONTENT_TYPE)) {
+    app.addContentTypeParser(CLOUDEVENT_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(typeof body === 'string' ? body : body.toString('utf8')));
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)), undefined);
+      }
+    });
+  }
+  app.get('/dapr/subscribe', async () => deps.subscriptions.map((subscription) => ({
+    pubsubname: deps.pubsubName,
+    topic: subscription.topic,
+    route: subscription.route,
+  })));
+  for (const subscription of deps.subscriptions) {
+    app.post(subscription.route, async (request, reply) => {
+      const event = withoutDaprAttributes(request.body);
+      let status: SubscriberAnswer;
+      if (!event) {
+        request.log.error({ topic: subscription.topic }, 'bus delivery is not a CloudEvent object; dropped');
+        status = 'DROP';
+      } else {
+        try {
+          status = await subscription.handle(event, request.log);
+        } catch (error) {
+          request.log.error({ err: error, topic: subscription.topic }, 'bus delivery failed; asking for a redelivery');
+          status = 'RETRY';
+        }
+      }
+      return reply.code(200).send({ status });
+    });
+  }
+}

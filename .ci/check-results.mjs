@@ -1,22 +1,27 @@
-// Reads vitest's JSON report: fails when no test ran or any test failed or was skipped, and prints the
-// plain closing line `N passed, N failed, N skipped`.
+// Reads vitest's JSON reports: fails when a suite ran no test, or any test failed or was skipped, and
+// prints the plain closing line `N passed, N failed, N skipped` over all of them.
 import { readFileSync } from 'node:fs';
 
-const file = process.argv[2];
-let report;
-try {
-  report = JSON.parse(readFileSync(file, 'utf8'));
-} catch (error) {
-  console.log(`no test report at ${file}: ${error.message}`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-}
-const passed = report.numPassedTests ?? 0;
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
-const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-for (const suite of report.testResults ?? []) {
-  for (const test of suite.assertionResults ?? []) {
-    if (test.status !== 'passed') console.log(`${test.status}: ${suite.name} > ${test.fullName}`);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const file of process.argv.slice(2)) {
+  let report;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    console.log(`no test report at ${file}: ${error.message}`);
+    failed += 1;
+    continue;
+  }
+  const filePassed = report.numPassedTests ?? 0;
+  passed += filePassed;
+  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) + (filePassed === 0 ? 1 : 0);
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  for (const suite of report.testResults ?? []) {
+    for (const test of suite.assertionResults ?? []) {
+      if (test.status !== 'passed') console.log(`${test.status}: ${suite.name} > ${test.fullName}`);
+    }
   }
 }
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

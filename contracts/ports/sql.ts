@@ -7,7 +7,11 @@ export interface QueryResult<R> { readonly rows: R[]; readonly rowCount: number 
 export type Row = Record<string, unknown>;
 
 export interface Queryable {
-  query<R extends object = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * `name` makes it a named prepared statement: parsed and planned once per connection, not per call —
+   * for hot statements whose text never changes under that name.
+   */
+  query<R extends object = Row>(text: string, params?: readonly unknown[], options?: { readonly name?: string }): Promise<QueryResult<R>>;
 }
 
 export interface Transactional extends Queryable {

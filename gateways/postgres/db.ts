@@ -18,10 +18,11 @@ const noObserver: QueryObserver = () => undefined;
 
 function timed(client: pg.Pool | pg.PoolClient, observe: QueryObserver): Queryable {
   return {
-    async query<R extends object = Row>(text: string, params?: readonly unknown[]) {
+    async query<R extends object = Row>(text: string, params?: readonly unknown[], options?: { readonly name?: string }) {
       const started = performance.now();
       try {
-        const result = await client.query<Row>(text, params ? [...params] : undefined);
+        const values = params ? [...params] : undefined;
+        const result = await client.query<Row>(options?.name ? { name: options.name, text, ...(values ? { values } : {}) } : { text, ...(values ? { values } : {}) });
         observe((performance.now() - started) / 1000, 'ok');
         // The SQL text decides the row shape; each caller states it next to its query.
         return { rows: result.rows as R[], rowCount: result.rowCount };
@@ -45,7 +46,7 @@ export function createDb(url: string, options: { max?: number; observe?: QueryOb
   const direct = timed(pool, observe);
   return {
     url,
-    query: (text, params) => direct.query(text, params),
+    query: (text, params, options) => direct.query(text, params, options),
     async transaction(work) {
       const client = await pool.connect();
       try {

@@ -67,6 +67,7 @@ export async function append(
   if (events.length === 0) throw new Error('append needs at least one event');
   if (typeof expected === 'number' && expected === 0) return append(db, streamId, 'no_stream', events, idempotency);
   const { text, extra } = statement(expected, idempotency !== undefined);
+  const name = `append_${typeof expected === 'number' ? 'exact' : expected}${idempotency ? '_remembered' : ''}`;
   const params: unknown[] = [
     streamId,
     events.length,
@@ -78,7 +79,7 @@ export async function append(
     ...extra(expected),
     ...(idempotency ? [idempotency.user_id, idempotency.key, idempotency.request_hash, idempotency.status] : []),
   ];
-  const result = await db.query<{ version: number | null; position: number | null; count: number }>(text, params);
+  const result = await db.query<{ version: number | null; position: number | null; count: number }>(text, params, { name });
   const row = result.rows[0];
   if (row && row.count === events.length && row.version !== null && row.position !== null) {
     return ok({ version: row.version, position: row.position });

@@ -76,7 +76,8 @@ describe('gap-safe global log (guarantee 3)', () => {
     try {
       await held.query('BEGIN');
       // The held transaction takes its position first…
-      const early = postgresEventStore(held, upcastEvent);
+      const inHeldTransaction = { query: (text: string, params?: readonly unknown[]) => held.query(text, params ? [...params] : undefined) };
+      const early = postgresEventStore(inHeldTransaction, upcastEvent);
       const heldAppend = await early.append(randomUUID(), 'no_stream', [event('TestHeld', { held: true })]);
       // …then a later transaction commits a higher position.
       const late = await store.append(randomUUID(), 'no_stream', [event('TestLate', { late: true })]);

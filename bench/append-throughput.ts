@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { upcastEvent } from '../contracts/events/upcast.ts';
+import type { Db } from '../gateways/postgres/db.ts';
+import { postgresEventStore } from '../write-side/event-store/event-store.ts';
+import type { NewEvent } from '../write-side/event-store/types.ts';
+import { runBounded, type Throughput } from './stats.ts';
+
+export const APPEND_USER = 'bench-append';
+
+export interface AppendLevel {
+  readonly writers: number;
+  /** The production append: one TaskCreated to a new stream per operation. */
+  readonly store: Throughput;
+  /** Diagnostic: the same append with the events_appended NOTIFY trigger disabled. */
+  readonly storeWithoutNotify: Throughput;
+  /** The physical baseline: one autocommit single-row INSERT per operation, same pool. */
+  readonly raw: Throughput;
+}
+
+/** A TaskCreated as the command handler would write it for a new task. */
+export function taskCreatedEvent(taskId: string, userId: string, now: Date): NewEvent {
+  return {
+    event_id: randomUUID(),
+    type: 'TaskCreated',
+    schema_version: 2,
+    data: {
+      task_id: taskId,
+      user_id: userId,
+      title: 'Write the quarterly report',
+      description: 'Numbers from finance, slides for Monday',
+      priority: 'medium',
+      tags: ['work', 'reports'],
+      due: { datetime: '2026-12-01T09:00', timezone: 'Europe/Berlin' },
+      reminders: [{ before_minutes: 30, channels: ['email'] }],
+      recurrence: null,
+      series_id: null,
+      occurrence: 0,
+      created_at: now.toISOString(),
+    },
+    metadata: {
+      user_id: userId,
+      correlation_id: randomUUID(),
+      causation_id: null,
+      traceparent: null,
+      idempotency_key: null,
+      request_id: randomUUID(),
+    },
+  };
+}
+
+/** The same JSON the raw baseline inserts, so both sides move comparable bytes. */
+function rawPayload(): string {
+  const event = taskCreatedEvent(randomUUID(), APPEND_USER, new Date());
+  return JSON.stringify({ data: event.data, metadata: event.metadata });
+}
+
+/** Adds up the slices of one contender into one figure. */
+function combine(slices: readonly Throughput[]): Throughput {
+  const ops = slices.reduce((sum, t) => sum + t.ops, 0);
+  const seconds = slices.reduce((sum, t) => sum + t.seconds, 0);
+  // Per-slice percentiles cannot be merged exactly; the median slice's is a fair summary.
+  const middle = <K extends 'p50' | 'p99'>(key: K) => {
+    const values = slices.map((t) => t.latency[key]).sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)] ?? Number.NaN;
+  };
+  const max = Math.max(...slices.map((t) => t.latency.max));
+  return { ops, seconds, perSecond: ops / seconds, latency: { count: ops, p50: middle('p50'), p99: middle('p99'), max } };
+}
+
+/**
+ * Append throughput of the event store against the raw single-row INSERT rate of the same PostgreSQL,
+ * at each concurrency, through the same pool. The contenders run interleaved in short slices (store,
+ * store without NOTIFY, raw, repeated), so a disk or a neighbour that changes speed during the run
+ * affects all of them alike.
+ */
+export async function measureAppendThroughput(
+  db: Db,
+  options: { readonly levels: readonly number[]; readonly secondsPerLevel: number; readonly slices: number; readonly maxOps: number },
+): Promise<AppendLevel[]> {
+  await db.query('CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, payload jsonb NOT NULL)');
+  const store = postgresEventStore(db, upcastEvent);
+  const appendOne = async (): Promise<void> => {
+    const taskId = randomUUID();
+    const result = await store.append(taskId, 'no_stream', [taskCreatedEvent(taskId, APPEND_USER, new Date())]);
+    if (!result.ok) throw new Error(`append to a new stream conflicted: ${JSON.stringify(result.error)}`);
+  };
+  const insertOne = async (): Promise<void> => {
+    await db.query('INSERT INTO bench_raw (payload) VALUES ($1)', [rawPayload()]);
+  };
+  const withoutNotify = async <T>(work: () => Promise<T>): Promise<T> => {
+    await db.query('ALTER TABLE events DISABLE TRIGGER events_appended');
+    try {
+      return await work();
+    } finally {
+      await db.query('ALTER TABLE events ENABLE TRIGGER events_appended');
+    }
+  };
+
+  // Warm-up: open the pool's connections and prime the statements; not reported.
+  const widest = Math.max(...options.levels);
+  await runBounded({ concurrency: widest, seconds: 1, maxOps: 2_000 }, appendOne);
+  await runBounded({ concurrency: widest, seconds: 1, maxOps: 2_000 }, insertOne);
+
+  const levels: AppendLevel[] = [];
+  for (const writers of options.levels) {
+    // Each contender gets a third of the level's time, cut into slices.
+    const slice = { concurrency: writers, seconds: options.secondsPerLevel / 3 / options.slices, maxOps: Math.ceil(options.maxOps / options.slices) };
+    const storeSlices: Throughput[] = [];
+    const quietSlices: Throughput[] = [];
+    const rawSlices: Throughput[] = [];
+    for (let i = 0; i < options.slices; i++) {
+      storeSlices.push(await runBounded(slice, appendOne));
+      quietSlices.push(await withoutNotify(() => runBounded(slice, appendOne)));
+      rawSlices.push(await runBounded(slice, insertOne));
+    }
+    levels.push({ writers, store: combine(storeSlices), storeWithoutNotify: combine(quietSlices), raw: combine(rawSlices) });
+  }
+  return levels;
+}

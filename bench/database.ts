@@ -1,0 +1,38 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDb } from '../gateways/postgres/db.ts';
+import { startEmbeddedPostgres } from '../gateways/postgres/embedded.ts';
+import { migrate } from '../gateways/postgres/migrate.ts';
+
+export interface BenchDatabase {
+  readonly url: string;
+  readonly dir: string;
+  stop(): Promise<void>;
+}
+
+/** A fresh bundled PostgreSQL in a throw-away folder, migrated; removed again by `stop`. */
+export async function startBenchDatabase(): Promise<BenchDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), 'todo-bench-pg-'));
+  await chmod(dir, 0o755); // as root the server runs as the postgres user, which must reach the folder
+  try {
+    const server = await startEmbeddedPostgres(dir);
+    const db = createDb(server.url, { max: 2 });
+    try {
+      await migrate(db);
+    } finally {
+      await db.close();
+    }
+    return {
+      url: server.url,
+      dir,
+      async stop() {
+        await server.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,333 @@
+import type { AppendLevel } from './append-throughput.ts';
+import type { CpuShare } from './cpu-share.ts';
+import type { BulkLoadReport } from './bulk-load.ts';
+import type { ExplainedQuery } from './explain.ts';
+import type { FreshnessResult } from './freshness.ts';
+import { kindName, LIST_KINDS, type ListLatencyResult } from './list-latency.ts';
+import type { KindResult, LoadResult } from './load.ts';
+import type { Machine } from './machine.ts';
+import type { RebuildResult } from './rebuild.ts';
+import { round } from './stats.ts';
+
+export interface PhaseLoad {
+  readonly phase: string;
+  readonly seconds: number;
+  /** 1-minute load average as the phase started (the benchmark's own processes count too). */
+  readonly loadAverage: number;
+  /** How the machine's CPU was shared during the phase: this benchmark's processes and all others. */
+  readonly cpu: CpuShare | null;
+  /** Linux PSI `some avg60` of /proc/pressure/cpu, in percent; null where it is not available. */
+  readonly cpuPressure: number | null;
+}
+
+export interface CatchUp {
+  readonly events: number;
+  /** How many projectors worked through those events side by side. */
+  readonly projectors: number;
+  readonly seconds: number;
+  readonly caughtUp: boolean;
+}
+
+export interface BenchResults {
+  readonly machine: Machine;
+  /** The 1-minute load average as each phase started. */
+  readonly load: readonly PhaseLoad[];
+  readonly append: readonly AppendLevel[];
+  /** The service's live projectors (batches of 500) catching up with the append benchmark's events. */
+  readonly catchUp: CatchUp;
+  readonly httpCreate: LoadResult;
+  readonly bulkLoad: BulkLoadReport;
+  readonly rebuild: RebuildResult;
+  /** After the rebuild, the service's other projectors catching up with the bulk-loaded events. */
+  readonly restartCatchUp: CatchUp;
+  readonly list: ListLatencyResult;
+  readonly freshness: FreshnessResult;
+  readonly totalSeconds: number;
+}
+
+export const TARGETS = { appendRatio: 0.7, rebuildEventsPerSecond: 20_000, listP99Ms: 20 } as const;
+
+const ms = (value: number) => `${round(value, value < 10 ? 2 : 1)} ms`;
+const perSecond = (value: number) => `${round(value)}/s`;
+const pct = (value: number) => `${round(value * 100)} %`;
+const verdict = (met: boolean) => (met ? '✅ met' : '❌ missed');
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function kind(level: LoadResult, name: string): KindResult | undefined {
+  return level.kinds.find((k) => k.kind === name);
+}
+
+function worstKind(level: LoadResult): KindResult {
+  return level.kinds.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+}
+
+/** The summary: one row per figure, with its target and the baseline it is read against. */
+export function renderTable(r: BenchResults): string {
+  const rows: string[][] = [];
+  for (const level of r.append) {
+    const ratio = level.store.perSecond / level.raw.perSecond;
+    rows.push([
+      `Event-store append, ${plural(level.writers, 'writer')}`,
+      `${perSecond(level.store.perSecond)} (p50 ${ms(level.store.latency.p50)}, p99 ${ms(level.store.latency.p99)})`,
+      `≥ 70 % of raw: ${pct(ratio)} ${verdict(ratio >= TARGETS.appendRatio)}`,
+      `raw INSERT ${perSecond(level.raw.perSecond)} (p50 ${ms(level.raw.latency.p50)}); same append without NOTIFY ${perSecond(level.storeWithoutNotify.perSecond)}`,
+    ]);
+  }
+  const create = r.httpCreate;
+  const append16 = r.append.find((a) => a.writers === 16);
+  rows.push([
+    `HTTP POST /api/tasks, ${create.connections} connections`,
+    `${perSecond(create.perSecond)}, p50 ${ms(create.all.p50)}, p99 ${ms(create.all.p99)}, non-2xx ${create.non2xx}, errors ${create.errors}`,
+    '—',
+    append16 ? `store append at 16 writers ${perSecond(append16.store.perSecond)}` : '—',
+  ]);
+  rows.push([
+    `Projection rebuild (task-view), ${round(r.rebuild.report.events)} events`,
+    `${perSecond(r.rebuild.eventsPerSecond)} (${round(r.rebuild.report.seconds, 1)} s)`,
+    `≥ 20,000/s ${verdict(r.rebuild.eventsPerSecond >= TARGETS.rebuildEventsPerSecond)}`,
+    `set-based SQL load of the same log ${perSecond(r.bulkLoad.eventsPerSecond)}`,
+  ]);
+  rows.push([
+    `Live projectors catching up (batches of 500, side by side)`,
+    `${catchUpText(r.catchUp)} after the append benchmark; ${catchUpText(r.restartCatchUp)} after the bulk load`,
+    '—',
+    `rebuild ${perSecond(r.rebuild.eventsPerSecond)}`,
+  ]);
+  for (const level of r.list.levels) {
+    const worst = worstKind(level);
+    rows.push([
+      `GET /api/tasks mix, ${plural(level.connections, 'connection')} (${round(r.list.rows)} tasks)`,
+      `${perSecond(level.perSecond)}, p50 ${ms(level.all.p50)}, p99 ${ms(level.all.p99)}; worst kind p99 ${ms(worst.p99)} (${worst.kind})`,
+      `p99 ≤ 20 ms ${verdict(level.all.p99 <= TARGETS.listP99Ms)}`,
+      `GET /api/tasks/{id}, 1 connection: p50 ${ms(r.freshness.roundTrip.p50)}, p99 ${ms(r.freshness.roundTrip.p99)}`,
+    ]);
+  }
+  rows.push([
+    `Command → read model freshness (${r.freshness.samples} samples)`,
+    `p50 ${ms(r.freshness.freshness.p50)}, p99 ${ms(r.freshness.freshness.p99)}${r.freshness.misses ? `, ${r.freshness.misses} missed` : ''}`,
+    'milliseconds, not a poll period',
+    `the read's own round trip p50 ${ms(r.freshness.roundTrip.p50)}, p99 ${ms(r.freshness.roundTrip.p99)}; the POST p50 ${ms(r.freshness.command.p50)}`,
+  ]);
+  return markdownTable(['figure', 'measured', 'target', 'baseline'], rows);
+}
+
+function catchUpText(c: CatchUp): string {
+  const rate = `${perSecond(c.events / c.seconds)} (${round(c.events)} events × ${plural(c.projectors, 'projector')}, ${round(c.seconds, 1)} s)`;
+  return c.caughtUp ? rate : `not caught up within ${round(c.seconds)} s (below ${perSecond(c.events / c.seconds)})`;
+}
+
+function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function listTable(r: BenchResults): string {
+  const header = ['query', ...r.list.levels.flatMap((l) => [`heavy p50 / p99 @${l.connections}`, `random p50 / p99 @${l.connections}`]), 'SQL heavy / random'];
+  const sql = (plans: readonly ExplainedQuery[], name: string) => {
+    const plan = plans.find((p) => p.kind === name);
+    return plan ? ms(plan.executionMs) : 'n/a';
+  };
+  const rows = LIST_KINDS.map((name) => [
+    name,
+    ...r.list.levels.flatMap((level) => (['heavy', 'random'] as const).map((group) => {
+      const k = kind(level, kindName(group, name));
+      return k ? `${ms(k.p50)} / ${ms(k.p99)}${k.non2xx ? ` (${k.non2xx} non-2xx)` : ''}` : 'n/a';
+    })),
+    `${sql(r.list.plans.heavy, name)} / ${sql(r.list.plans.random, name)}`,
+  ]);
+  return markdownTable(header, rows);
+}
+
+/** Weighted share of the machine's CPU that other processes used over the whole run. */
+function othersShare(load: readonly PhaseLoad[]): number | null {
+  const measured = load.filter((l) => l.cpu !== null);
+  const seconds = measured.reduce((sum, l) => sum + l.seconds, 0);
+  if (seconds === 0) return null;
+  return measured.reduce((sum, l) => sum + (l.cpu?.others ?? 0) * l.seconds, 0) / seconds;
+}
+
+function othersSummary(load: readonly PhaseLoad[]): string {
+  const share = othersShare(load);
+  if (share === null) return 'not measured (no /proc)';
+  const peak = Math.max(...load.map((l) => l.cpu?.others ?? 0));
+  return `used ${pct(share)} of the machine's CPU during the run (up to ${pct(peak)} in one phase; see the load table below)`;
+}
+
+function loadTable(load: readonly PhaseLoad[]): string {
+  return markdownTable(['phase', 'seconds', 'CPU used by the benchmark', 'CPU used by other processes', 'load average at start', 'CPU pressure (PSI, 60 s)'], load.map((l) => [
+    l.phase,
+    round(l.seconds),
+    l.cpu ? pct(l.cpu.own) : 'n/a',
+    l.cpu ? pct(l.cpu.others) : 'n/a',
+    round(l.loadAverage, 2),
+    l.cpuPressure === null ? 'n/a' : `${round(l.cpuPressure)} %`,
+  ]));
+}
+
+function machineTable(m: Machine, load: readonly PhaseLoad[]): string {
+  const settings = Object.entries(m.postgresSettings).map(([k, v]) => `${k}=${v}`).join(', ');
+  return markdownTable(['', ''], [
+    ['CPU', `${m.cpu}, ${m.cores} cores`],
+    ['Memory', `${round(m.memoryGiB, 1)} GiB`],
+    ['OS', m.os],
+    ['Node.js', m.node],
+    ['PostgreSQL', `${m.postgres} (embedded, fresh cluster in a temp folder; ${settings})`],
+    ['Date', m.date],
+    ['Other processes on the machine', othersSummary(load)],
+  ]);
+}
+
+function slowestPlans(r: BenchResults): string {
+  const slowest = [...r.list.plans.heavy].sort((a, b) => b.executionMs - a.executionMs).slice(0, 2);
+  return slowest.map((p) => `Heavy user, ${p.kind} (${ms(p.executionMs)}):\n\n\`\`\`\n${p.plan}\n\`\`\``).join('\n\n');
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const busy = (othersShare(r.load) ?? 0) > 0.1;
+  return `# Benchmarks
+
+Measured by \`npm run bench\` (\`bench/run.ts\`) in one run of ${round(r.totalSeconds)} s against a fresh embedded
+PostgreSQL, with the service wired as \`todo serve all\` (pool of 40) on 127.0.0.1 and the HTTP load generated by
+autocannon in a separate process. These are measurements of one machine at one time, not assertions: run
+\`npm run bench\` again to refresh this file.
+
+## Machine
+
+${machineTable(r.machine, r.load)}
+${busy ? `
+**The machine was not idle during this run.** Other processes used ${pct(othersShare(r.load) ?? 0)} of its CPU,
+and they shared the disk too. Absolute figures are therefore lower, and latencies longer, than an idle machine
+would give. The store-versus-raw ratios hold up better, because those contenders run in alternating short slices.
+` : ''}
+## Results
+
+${renderTable(r)}
+
+The append figures come from ${r.append[0]?.store.seconds ? round(r.append[0].store.seconds, 1) : '?'} s per contender and
+level, run in alternating slices (store, store without NOTIFY, raw INSERT). The append p50 and p99 are the medians
+of the slices' figures. HTTP latencies are autocannon's per-request timings, measured from a separate process.
+
+### GET /api/tasks by query kind
+
+Heavy means one user with ${round(r.list.heavyRows)} tasks. Random means one of 1,000 users with 100 tasks each,
+picked at random for each request (${round(r.list.rows)} tasks in the read model). Each connection cycles through
+the kinds. The last column is PostgreSQL's own execution time for the query, from EXPLAIN ANALYZE on a warm cache.
+
+${listTable(r)}
+
+### Machine load, phase by phase
+
+${loadTable(r.load)}
+
+## What limits each number on 2 cores
+
+${analysis(r).join('\n\n')}
+
+### The slowest list queries, as planned
+
+${slowestPlans(r)}
+`;
+}
+
+function analysis(r: BenchResults): string[] {
+  const first = r.append[0];
+  const last = r.append.at(-1);
+  const rb = r.rebuild;
+  const split = rb.split;
+  const create = r.httpCreate;
+  const append16 = r.append.find((a) => a.writers === 16);
+  const one = r.list.levels[0];
+  const many = r.list.levels.at(-1);
+  const q = r.list.plans.heavy.find((p) => p.kind === 'q (full text)');
+  const randomSql = r.list.plans.random.map((p) => p.executionMs).sort((a, b) => a - b);
+  const sqlMedian = randomSql[Math.floor(randomSql.length / 2)] ?? Number.NaN;
+  const f = r.freshness;
+  const others = othersShare(r.load) ?? 0;
+  const paragraphs: string[] = [];
+
+  if (first && last) {
+    const notifyCost = last.storeWithoutNotify.perSecond / last.store.perSecond;
+    paragraphs.push(`**Append throughput.** Every append fires the \`events_appended\` trigger, which sends a NOTIFY.
+A transaction that has sent a NOTIFY takes a cluster-wide lock just before its commit record is written. It keeps
+that lock until the commit has been flushed to disk. PostgreSQL's \`PreCommit_Notify\` in \`async.c\` says so:
+"Serialize writers by acquiring a special lock that we hold till after commit". Appends therefore commit one WAL
+flush at a time and never share a flush. The store goes from ${perSecond(first.store.perSecond)} with
+${plural(first.writers, 'writer')} to ${perSecond(last.store.perSecond)} with ${last.writers}, about one commit per disk
+flush. The raw INSERT notifies nothing, so concurrent commits share a flush (group commit), and it goes from
+${perSecond(first.raw.perSecond)} to ${perSecond(last.raw.perSecond)}. The diagnostic row is the same append with the
+trigger disabled: it reaches ${perSecond(last.storeWithoutNotify.perSecond)} at ${last.writers} writers. That is
+${round(notifyCost, 1)}× the store's rate and ${pct(last.storeWithoutNotify.perSecond / last.raw.perSecond)} of raw, so the
+NOTIFY lock is the limit. The gap that remains is real work: an append writes two rows (\`streams\` and
+\`events\`) and five B-tree entries, three of them on random UUIDs. The raw INSERT writes one row and one sequential
+key, and both share the two cores with Node and the WAL writer. The fix, not applied here, is to take the wake-up out
+of the durable transaction. Drop the per-statement trigger. After the commit, the appending process wakes its
+in-process projectors directly. It also sends a coalesced \`pg_notify\` in a separate transaction with
+\`SET LOCAL synchronous_commit = off\`, which holds the lock for an in-memory commit rather than a disk flush.`);
+  }
+
+  paragraphs.push(`**HTTP create.** One POST verifies the JWT, validates the body with zod, reads the task's stream
+(one query), decides, and appends, so it waits behind the same NOTIFY commit lock. The service's
+${r.catchUp.projectors} live projectors apply every created task, and each commits its batches with a NOTIFY of its own,
+so they compete for that lock too. One Node event loop,
+PostgreSQL and autocannon share the two cores. The result is ${perSecond(create.perSecond)}${append16 ? `, which is ${pct(create.perSecond / append16.store.perSecond)} of the bare append rate at 16 writers` : ''},
+with a p99 of ${ms(create.all.p99)} spent mostly queueing for that lock and for a CPU.`);
+
+  const slower = split.projectorSql >= split.projectorNode ? 'PostgreSQL' : 'Node';
+  paragraphs.push(`**Projection rebuild.** The rebuild replays the log in batches of 5,000 into a new UNLOGGED table that
+has only its primary key, and it reads the next batch while the current one is applied. It then makes the table
+durable (\`SET LOGGED\`) and builds the seven secondary indexes once. Of its ${round(rb.report.seconds, 1)} s:
+- the projector's SQL took ${round(split.projectorSql, 1)} s (the SELECT of existing rows, and the upsert through
+  \`jsonb_to_recordset\`);
+- the projector's work in Node took ${round(split.projectorNode, 1)} s (zod, \`evolve\`, derived columns, JSON);
+- \`SET LOGGED\` took ${round(split.setLogged, 1)} s;
+- the index builds took ${round(split.createIndexes, 1)} s.
+
+The log reads took ${round(split.readLog, 1)} s, mostly overlapped with the applies. ${slower} is the larger part of the
+replay, and on two cores Node and PostgreSQL can at best run side by side. What each event still costs PostgreSQL is
+the upsert of its task's row, which includes computing the STORED English \`tsvector\` of the title and description
+for every row version. A task whose events fall into several batches is written once per batch. For scale, the
+set-based SQL that loaded the same events ran at ${perSecond(r.bulkLoad.eventsPerSecond)}, and that SQL computes no
+\`tsvector\` and builds no read-model rows. Possible fixes, none applied here:
+- Fold a larger window of events per task before writing, so that each task is written once per window.
+- In Node, make the time-zone conversions (\`zonedToInstant\`, based on Intl) cheaper. They take the most self time.
+- Run \`VACUUM (ANALYZE)\` on the new table before the swap. Without it, the table serves its first minute without
+  statistics.`);
+
+  if (one && many) {
+    const worstOne = worstKind(one);
+    const sqlShare = sqlMedian / one.all.p50;
+    paragraphs.push(`**List latency.** Most kinds are one backward scan of a partial \`(user_id, sort column, task_id)\`
+index that stops after 51 rows. PostgreSQL executes such a query in ${ms(sqlMedian)} for an ordinary user, which is
+${pct(sqlShare)} of the ${ms(one.all.p50)} p50 at one connection. The rest is Node: the JWT, zod, rendering 50 tasks as
+JSON, and HTTP${others > 0.1 ? ', plus waiting for a CPU that other processes held' : ''}. For the heavy user, a filter
+(status, tag, priority, overdue) makes the same scan read and discard non-matching rows, touching a heap page for each
+one. Full-text search is the exception${q ? `, at ${ms(q.executionMs)} in PostgreSQL for the heavy user` : ''}. The
+\`search\` GIN index covers every user, so PostgreSQL collects every matching task in the table, drops other users'
+tasks, and sorts what remains (see the plan below). A GIN index that leads with the user would fix this
+(\`btree_gin\`: \`USING gin (user_id, search)\`). At one connection the worst kind is ${worstOne.kind}, with a p99 of
+${ms(worstOne.p99)}. At ${plural(many.connections, 'connection')}, ${many.connections} requests share two cores with
+PostgreSQL and the load generator, so most of the ${ms(many.all.p50)} p50 is queueing.`);
+  }
+
+  const path = f.freshness.p50 - f.roundTrip.p50;
+  paragraphs.push(`**Freshness.** Between a command's answer and the read that sees it:
+1. The append commits: one WAL flush, behind the NOTIFY lock.
+2. Its NOTIFY wakes the projector.
+3. The projector runs one batch transaction of about six statements, which ends in a second flushed commit with a
+   NOTIFY of its own.
+4. That NOTIFY wakes the waiting read, which checks \`projectionPassed\` and then reads the row.
+
+That makes two disk flushes and about ten round trips to PostgreSQL, all driven by notifications, never by a poll
+period. The service's other projectors commit their own batches for the same event, with a NOTIFY each, and queue
+for the same lock. The p50 is ${ms(f.freshness.p50)}, and the read's own HTTP round trip accounts for ${ms(f.roundTrip.p50)} of it, which
+leaves about ${ms(Math.max(0, path))} for the projection path. A fix, not applied here: a read-model batch can commit
+with \`synchronous_commit = off\`. Its checkpoint is in the same transaction, so a crash would replay a few events,
+not lose them. That takes one disk flush out of the path and out of the NOTIFY lock.`);
+
+  if (others > 0.1) {
+    paragraphs.push(`**This run's machine.** Other processes used ${pct(others)} of the CPU while it ran (see the load table above),
+so every figure here includes time spent waiting for a CPU or for the shared disk. The ratios between contenders that
+ran interleaved (store / without NOTIFY / raw; the list kinds) are more trustworthy than the absolute figures.`);
+  }
+  return paragraphs;
+}

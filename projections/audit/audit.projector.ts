@@ -1,9 +1,9 @@
-import { parseTaskEvent } from '../../contracts/events/task-events.ts';
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import type { AuditRecord } from '../../contracts/read-models/audit-log-row.ts';
 import { AUDIT_LOG_VIEW } from '../../contracts/read-models/audit-log-row.ts';
-import { evolve, initialState } from '../../domain/task/evolve.ts';
+import { initialState } from '../../domain/task/evolve.ts';
+import { evolveStored } from '../runtime/evolve-stored.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import type { Projector } from '../runtime/projector.ts';
 import { auditRecord } from './audit-entry.ts';
@@ -35,17 +35,15 @@ async function applyAuditEvents(tx: Queryable, events: readonly StoredEvent[], t
     let version = saved?.version ?? 0;
     for (const stored of taskEvents) {
       if (stored.version <= version) continue;
-      const event = parseTaskEvent(stored.type, stored.data);
+      const step = evolveStored(state, stored);
       // Not a task event: the audit log records what happens to tasks only.
-      if (!event) continue;
-      const next = evolve(state, event);
-      if (next.kind === 'absent') {
+      if (!step) continue;
+      if (step.state.kind === 'absent') {
         // Without the creation there is no owner to file the entry under; dead-lettered, visibly, not guessed.
         throw new Error(`audit: ${stored.type} at version ${stored.version} of task ${taskId} has no creation before it`);
       }
-      entries.push(auditRecord(stored, event.type, state.kind === 'present' ? state.task : null, next.task));
-      // The stream's own version wins over a count of folded events (a dead-lettered event leaves a gap).
-      state = { kind: 'present', task: { ...next.task, version: stored.version } };
+      entries.push(auditRecord(stored, step.event.type, state.kind === 'present' ? state.task : null, step.state.task));
+      state = step.state;
       version = stored.version;
     }
     if (state.kind === 'present' && version > (saved?.version ?? 0)) moved.set(taskId, { task: state.task, version });

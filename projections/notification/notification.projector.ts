@@ -4,6 +4,7 @@ import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { NOTIFICATION_SCHEDULE_VIEW, type ScheduledReminder } from '../../contracts/read-models/notification-schedule.ts';
 import { evolve, initialState } from '../../domain/task/evolve.ts';
+import { evolveStored } from '../runtime/evolve-stored.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import type { Projector } from '../runtime/projector.ts';
 import { planSchedule } from './plan-schedule.ts';
@@ -70,15 +71,13 @@ function applyScheduleEvents(log: EventLog) {
       let schedule = schedules.get(taskId) ?? [];
       for (const stored of taskEvents) {
         if (stored.version <= version) continue;
-        const event = parseTaskEvent(stored.type, stored.data);
-        if (!event) continue;
-        const next = evolve(state, event);
-        if (next.kind === 'absent') {
+        const step = evolveStored(state, stored);
+        if (!step) continue;
+        if (step.state.kind === 'absent') {
           // Without the creation there is no owner to remind; dead-lettered, visibly, not guessed.
           throw new Error(`notification: ${stored.type} at version ${stored.version} of task ${taskId} has no creation before it`);
         }
-        // The stream's own version wins over a count of folded events (a dead-lettered event leaves a gap).
-        state = { kind: 'present', task: { ...next.task, version: stored.version } };
+        state = step.state;
         version = stored.version;
         email = stored.metadata.user_email ?? email;
         schedule = planSchedule(schedule, state.task, { version, position: stored.position, email });

@@ -1,4 +1,5 @@
 import { isBefore, type LogCheckpoint } from '../../contracts/events/stored-event.ts';
+import { ownerListeners } from './owner-listeners.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { LiveFeed, TaskChange } from '../../contracts/ports/live-feed.ts';
 import { replayChanges } from './live-feed.ts';
@@ -18,7 +19,7 @@ export interface BusLiveFeed extends LiveFeed {
  */
 export async function startBusLiveFeed(deps: { log: EventLog; maxReplayEvents: number; batchSize?: number }): Promise<BusLiveFeed> {
   const batchSize = deps.batchSize ?? 500;
-  const listeners = new Map<string, Set<(change: TaskChange) => void>>();
+  const listeners = ownerListeners();
   const lastVersion = new Map<string, number>();
   let checkpoint: LogCheckpoint = await deps.log.readLogHead();
 
@@ -32,18 +33,10 @@ export async function startBusLiveFeed(deps: { log: EventLog; maxReplayEvents: n
         if (!oldest.done) lastVersion.delete(oldest.value);
       }
       if (isBefore(checkpoint, change)) checkpoint = { transaction_id: change.transaction_id, position: change.position };
-      for (const listener of listeners.get(change.owner) ?? []) listener(change);
+      listeners.fanOut(change);
     },
     checkpoint: () => checkpoint,
-    subscribe(userId, listener) {
-      const set = listeners.get(userId) ?? new Set<(change: TaskChange) => void>();
-      set.add(listener);
-      listeners.set(userId, set);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0) listeners.delete(userId);
-      };
-    },
+    subscribe: (userId, listener) => listeners.subscribe(userId, listener),
     replay: (userId, after, send) => replayChanges({ log: deps.log, maxReplayEvents: deps.maxReplayEvents, batchSize }, checkpoint, userId, after, send),
     async stop() {
       listeners.clear();

@@ -2,6 +2,7 @@ import { isBefore, LOG_START } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { LiveFeed, ReplayOutcome, TaskChange } from '../../contracts/ports/live-feed.ts';
 import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
+import { ownerListeners } from './owner-listeners.ts';
 import { taskChangeOf } from './task-change.ts';
 
 /**
@@ -18,7 +19,7 @@ export async function startLiveFeed(deps: {
 }): Promise<LiveFeed> {
   const { log } = deps;
   const batchSize = deps.batchSize ?? 500;
-  const listeners = new Map<string, Set<(change: TaskChange) => void>>();
+  const listeners = ownerListeners();
   let checkpoint = await log.readLogHead();
   let stopped = false;
   let pending = false;
@@ -34,7 +35,7 @@ export async function startLiveFeed(deps: {
   });
 
   const fanOut = (change: TaskChange) => {
-    for (const listener of listeners.get(change.owner) ?? []) listener(change);
+    listeners.fanOut(change);
   };
 
   const loop = (async () => {
@@ -61,15 +62,7 @@ export async function startLiveFeed(deps: {
 
   return {
     checkpoint: () => checkpoint,
-    subscribe(userId, listener) {
-      const set = listeners.get(userId) ?? new Set<(change: TaskChange) => void>();
-      set.add(listener);
-      listeners.set(userId, set);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0) listeners.delete(userId);
-      };
-    },
+    subscribe: (userId, listener) => listeners.subscribe(userId, listener),
     replay: (userId, after, send) => replayChanges({ log, maxReplayEvents: deps.maxReplayEvents, batchSize }, checkpoint, userId, after, send),
     async stop() {
       stopped = true;

@@ -1,7 +1,7 @@
-import { parseTaskEvent } from '../../contracts/events/task-events.ts';
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import { evolve, initialState } from '../../domain/task/evolve.ts';
+import { initialState } from '../../domain/task/evolve.ts';
+import { evolveStored } from '../runtime/evolve-stored.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import { identifier, type Projector } from '../runtime/projector.ts';
 import { rowToTask, TASK_ROW_COLUMNS, TASK_VIEW, taskToRecord, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
@@ -39,11 +39,9 @@ async function applyTaskEvents(tx: Queryable, events: readonly StoredEvent[], ta
     const from = state.kind === 'present' ? state.task.version : 0;
     for (const stored of taskEvents) {
       if (stored.version <= from) continue;
-      const event = parseTaskEvent(stored.type, stored.data);
-      if (!event) continue;
-      const next = evolve(state, event);
-      // The stream's own version wins over a count of folded events (a dead-lettered event leaves a gap).
-      state = next.kind === 'present' ? { kind: 'present', task: { ...next.task, version: stored.version } } : next;
+      const step = evolveStored(state, stored);
+      if (!step) continue;
+      state = step.state;
       position = stored.position;
     }
     if (state.kind === 'present' && state.task.version > from) records.push(taskToRecord(state.task, position));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Task } from '../domain/task/types.ts';
-import { Due, Priority, Recurrence, Reminder, TaskId } from './task.ts';
+import type { Task as DomainTask } from '../domain/task/types.ts';
+import { Task, TaskId } from './task.ts';
 
 /* The audit log on the wire: who did what to which task, with the fields before and after. */
 
@@ -41,26 +41,18 @@ export type AuditQuery = z.output<typeof AuditQuery>;
 export const AUDITED_FIELDS = [
   'title', 'description', 'status', 'priority', 'tags', 'due', 'reminders', 'recurrence', 'series_id', 'occurrence',
   'completed_at', 'deleted_at',
-] as const satisfies readonly (keyof Task)[];
+] as const satisfies readonly (keyof DomainTask)[];
 export type AuditedField = (typeof AUDITED_FIELDS)[number];
 /** Some of the audited fields with their values, as the domain holds them. */
-export type AuditFieldValues = Partial<Pick<Task, AuditedField>>;
+export type AuditFieldValues = Partial<Pick<DomainTask, AuditedField>>;
 
-export const AuditFields = z
-  .strictObject({
-    title: z.string(),
-    description: z.string().nullable(),
-    status: z.enum(['open', 'completed']),
-    priority: Priority,
-    tags: z.array(z.string()),
-    due: Due.nullable(),
-    reminders: z.array(Reminder),
-    recurrence: Recurrence.nullable(),
-    series_id: z.uuid().nullable(),
-    occurrence: z.int().min(0),
-    completed_at: z.iso.datetime().nullable(),
-    deleted_at: z.iso.datetime().nullable(),
+// The task's own field schemas, plus the two the public Task leaves out.
+export const AuditFields = Task
+  .pick({
+    title: true, description: true, status: true, priority: true, tags: true, due: true, reminders: true,
+    recurrence: true, series_id: true, completed_at: true,
   })
+  .extend({ occurrence: z.int().min(0), deleted_at: z.iso.datetime().nullable() })
   .partial()
   .meta({ id: 'AuditFields' }) satisfies z.ZodType<AuditFieldValues>;
 

@@ -5,6 +5,8 @@ import { upcastEvent } from '../contracts/events/upcast.ts';
 import { buildOpenApiDocument } from '../contracts/openapi.ts';
 import { createCommandHandler, type CommandHandler } from '../write-side/commands/command-handler.ts';
 import { postgresEventStore, type EventStore } from '../write-side/event-store/event-store.ts';
+import { announcingAppends, appendAnnouncer } from '../write-side/event-store/append-announcer.ts';
+import { APPENDS_CHANNEL } from '../contracts/ports/event-log.ts';
 import { registerTaskCommandRoutes } from '../write-side/http/task-command.routes.ts';
 import { openSession } from '../gateways/postgres/session.ts';
 import { PROJECTION_CHANNEL } from '../projections/runtime/projection-state.sql.ts';
@@ -65,7 +67,13 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
   const auth = await setUpAuth(config);
   const database = await openDatabase(config, logger, metrics);
   try {
-    const store = postgresEventStore(database.db, upcastEvent);
+    const appends = await listenFor(database.db.url, APPENDS_CHANNEL, logger);
+    const announcer = appendAnnouncer({
+      db: database.db,
+      wakeLocal: () => appends.wakeHere(),
+      onError: (error) => logger.warn({ err: error }, 'could not notify other processes of an append; their readers will poll'),
+    });
+    const store = announcingAppends(postgresEventStore(database.db, upcastEvent), announcer);
     const commands = createCommandHandler({
       store: options.decorateStore ? options.decorateStore(store) : store,
       ...(options.clock ? { clock: options.clock } : {}),
@@ -80,7 +88,6 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     });
     const clock = options.clock ?? (() => new Date());
     const db = database.db;
-    const appends = await listenFor(db.url, 'todo_events', logger);
     const progress = await listenFor(db.url, PROJECTION_CHANNEL, logger);
     const observer = projectionMetrics(metrics.registry, db, store, logger);
     const plan = planService(options.service ?? 'all', config.TRANSPORT);
@@ -158,6 +165,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
           await reminders.stop();
           await Promise.all(projectors.map((runtime) => runtime.stop()));
           await feed?.stop();
+          await announcer.settled();
           await appends.close();
           await progress.close();
           await database.close();

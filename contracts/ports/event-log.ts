@@ -11,3 +11,9 @@ export interface EventLog {
   /** How many events lie after `after`, counting no further than `limit` (bounded work). */
   countAfter(after: LogCheckpoint, limit: number): Promise<number>;
 }
+
+/**
+ * The PostgreSQL channel on which "the log has grown" is announced, after the appends committed. Readers
+ * LISTEN on it; the payload is empty.
+ */
+export const APPENDS_CHANNEL = 'todo_events';

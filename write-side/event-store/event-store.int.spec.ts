@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { upcastEvent } from '../../contracts/events/upcast.ts';
-import { listen } from '../../gateways/postgres/listen.ts';
 import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { postgresEventStore, type EventStore } from './event-store.ts';
 import { READ_LOG_SQL, checkpointOf } from './read-log.sql.ts';
@@ -154,24 +153,5 @@ describe('event rows and upcasting (guarantee 5)', () => {
       due: { date: '2020-05-01' }, reminders: [], recurrence: null, series_id: null, occurrence: 0,
       created_at: '2020-04-01T00:00:00.000Z',
     });
-  });
-});
-
-describe('wake-ups (guarantee 6)', () => {
-  it('wakes a listening reader with NOTIFY when an append commits', async () => {
-    let wakeUps = 0;
-    let woken: () => void = () => undefined;
-    const wokenByAppend = new Promise<void>((resolve) => { woken = resolve; });
-    const listener = await listen(t.url, 'todo_events', () => {
-      wakeUps += 1;
-      if (wakeUps > 1) woken(); // the first call is the one made on connect
-    });
-    try {
-      await store.append(randomUUID(), 'no_stream', [event()]);
-      await wokenByAppend;
-      expect(wakeUps).toBeGreaterThanOrEqual(2);
-    } finally {
-      await listener.close();
-    }
   });
 });

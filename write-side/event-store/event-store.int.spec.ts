@@ -155,3 +155,34 @@ describe('event rows and upcasting (guarantee 5)', () => {
     });
   });
 });
+
+describe('stream-ordered reads of a settled prefix (for rebuilds)', () => {
+  it('returns the events up to a head read earlier, stream by stream, and pages with a (stream, version) cursor', async () => {
+    const low = `00000000-0000-4000-8000-${randomUUID().slice(-12)}`;
+    const high = `ffffffff-0000-4000-8000-${randomUUID().slice(-12)}`;
+    await store.append(high, 'no_stream', [event('TestHigh', { n: 1 })]);
+    await store.append(low, 'no_stream', [event('TestLow', { n: 1 })]);
+    await store.append(high, 1, [event('TestHigh', { n: 2 })]);
+    await store.append(low, 1, [event('TestLow', { n: 2 })]);
+    const head = await store.readLogHead();
+    await store.append(high, 2, [event('TestHigh', { n: 3 })]);
+
+    const mine = <E extends { stream_id: string }>(events: readonly E[]) => events.filter((e) => e.stream_id === low || e.stream_id === high);
+    const label = (e: { type: string; version: number }) => `${e.type}@${e.version}`;
+
+    const all = [];
+    for (let page = await store.readStreamsUpTo(head, null, 50_000); page.length > 0;) {
+      all.push(...page);
+      const last = page.at(-1);
+      page = last ? await store.readStreamsUpTo(head, last, 50_000) : [];
+    }
+    expect(mine(all).map(label)).toEqual(['TestLow@1', 'TestLow@2', 'TestHigh@1', 'TestHigh@2']);
+
+    // One at a time: the cursor continues within a stream and from a given (stream, version).
+    const one = async (cursor: { stream_id: string; version: number }) => (await store.readStreamsUpTo(head, cursor, 1)).map(label);
+    expect(await one({ stream_id: low, version: 0 })).toEqual(['TestLow@1']);
+    expect(await one({ stream_id: low, version: 1 })).toEqual(['TestLow@2']);
+    expect(await one({ stream_id: high, version: 1 })).toEqual(['TestHigh@2']);
+    expect(await store.readStreamsUpTo(head, { stream_id: high, version: 2 }, 10).then((events) => mine(events))).toEqual([]);
+  });
+});

@@ -34,6 +34,10 @@ import { startBusLiveFeed } from '../projections/sync/bus-live-feed.ts';
 import { openDatabase, type Database } from './database.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { databaseMetrics } from './database-metrics.ts';
+import { serviceInfo } from './service-info-metric.ts';
+import { observedPublisher } from './relay-metrics.ts';
+import { schedulerMetrics } from './scheduler-metrics.ts';
 
 export { SERVICES, type ServiceName } from './service-plan.ts';
 
@@ -85,7 +89,13 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const observer = projectionMetrics(metrics.registry, db, store, logger);
     const plan = planService(options.service ?? 'all', config.TRANSPORT);
     const available = buildProjectors({ log: store, commands, clock, logger });
-    if (plan.relay) available.push(createRelayProjector({ log: store, publisher: daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }) }));
+    databaseMetrics(metrics.registry, db);
+    serviceInfo(metrics.registry, { todo_service: options.service ?? 'all', transport: config.TRANSPORT });
+    if (plan.reminders) schedulerMetrics(metrics.registry, db, clock);
+    if (plan.relay) {
+      const publisher = observedPublisher(daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }), metrics.registry, clock);
+      available.push(createRelayProjector({ log: store, publisher }));
+    }
     // The api serves task queries, so it runs the task-view projector beside them.
     const projectors = await Promise.all(plan.logProjectors.map((name) => projectorNamed(available, name)).map((projector) => startProjector({
       db,

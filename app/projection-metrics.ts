@@ -12,7 +12,7 @@ import { scrapeRead } from './scrape-read.ts';
  * letters read from the database at scrape time, so every instance reports the same truth (and nothing,
  * rather than stale numbers, while the database does not answer).
  */
-export function projectionMetrics(registry: Registry, db: Queryable, log: EventLog, logger: Logger): ProjectionObserver {
+export function projectionMetrics(registry: Registry, db: Queryable, log: Pick<EventLog, 'readLogHead'>, logger: Logger): ProjectionObserver {
   const labelNames = ['projection'] as const;
   const applied = new Counter({ name: 'projection_events_applied_total', help: 'Events applied by projectors in this process', labelNames, registers: [registry] });
   const batches = new Histogram({

@@ -24,7 +24,7 @@ export async function serviceExpositions(): Promise<Map<string, string>> {
   const sidecar = await startRecordingServer({ status: 204 });
   const expositions = new Map<string, string>();
   for (const deployed of DEPLOYED) {
-    const env = deployed.transport === 'dapr'
+    const env: Record<string, string> = deployed.transport === 'dapr'
       ? { TRANSPORT: 'dapr', DAPR_HTTP_PORT: new URL(sidecar.url).port, REMINDER_TICK_SECONDS: '0' }
       : { REMINDER_TICK_SECONDS: '0' };
     const t: TestSystem = await startTestSystem({ service: deployed.service, env });

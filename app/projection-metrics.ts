@@ -12,7 +12,11 @@ import { scrapeRead } from './scrape-read.ts';
  * letters read from the database at scrape time, so every instance reports the same truth (and nothing,
  * rather than stale numbers, while the database does not answer).
  */
-export function projectionMetrics(registry: Registry, db: Queryable, log: Pick<EventLog, 'readLogHead'>, logger: Logger): ProjectionObserver {
+export function projectionMetrics(
+  registry: Registry, db: Queryable, log: Pick<EventLog, 'readLogHead'>, logger: Logger,
+  /** Which projections tail the log; lag and checkpoint are reported for these only (bus-fed ones have none). */
+  logFed: (name: string) => boolean = () => true,
+): ProjectionObserver {
   const labelNames = ['projection'] as const;
   const applied = new Counter({ name: 'projection_events_applied_total', help: 'Events applied by projectors in this process', labelNames, registers: [registry] });
   const batches = new Histogram({
@@ -31,7 +35,7 @@ export function projectionMetrics(registry: Registry, db: Queryable, log: Pick<E
       this.reset();
       if (!read) return;
       const [states, head] = read;
-      for (const state of states) this.set({ projection: state.name }, Math.max(0, head.position - state.checkpoint.position));
+      for (const state of states.filter((s) => logFed(s.name))) this.set({ projection: state.name }, Math.max(0, head.position - state.checkpoint.position));
     },
   });
   new Gauge({
@@ -39,7 +43,7 @@ export function projectionMetrics(registry: Registry, db: Queryable, log: Pick<E
     async collect() {
       const states = await scrapeRead(() => readProjections(db));
       this.reset();
-      for (const state of states ?? []) this.set({ projection: state.name }, state.checkpoint.position);
+      for (const state of (states ?? []).filter((s) => logFed(s.name))) this.set({ projection: state.name }, state.checkpoint.position);
     },
   });
   new Gauge({

@@ -26,7 +26,7 @@ import { listenFor } from './notifications.ts';
 import { projectionMetrics } from './projection-metrics.ts';
 import { buildProjectors, projectorNamed } from './projectors.ts';
 import { busSubscriptions } from './bus-subscriptions.ts';
-import { planService, type ServiceName } from './service-plan.ts';
+import { logFedProjections, planService, type ServiceName } from './service-plan.ts';
 import { daprPublisher } from '../gateways/bus/dapr-publisher.ts';
 import { registerDaprSubscriptions } from '../gateways/bus/dapr-subscription.routes.ts';
 import { createRelayProjector } from '../projections/relay/relay.projector.ts';
@@ -86,7 +86,8 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const db = database.db;
     const appends = await listenFor(db.url, 'todo_events', logger);
     const progress = await listenFor(db.url, PROJECTION_CHANNEL, logger);
-    const observer = projectionMetrics(metrics.registry, db, store, logger);
+    const logFed = logFedProjections(config.TRANSPORT);
+    const observer = projectionMetrics(metrics.registry, db, store, logger, (name) => logFed.has(name));
     const plan = planService(options.service ?? 'all', config.TRANSPORT);
     const available = buildProjectors({ log: store, commands, clock, logger });
     databaseMetrics(metrics.registry, db);

@@ -28,7 +28,7 @@ import { listenFor } from './notifications.ts';
 import { projectionMetrics } from './projection-metrics.ts';
 import { buildProjectors, projectorNamed } from './projectors.ts';
 import { busSubscriptions } from './bus-subscriptions.ts';
-import { planService, type ServiceName } from './service-plan.ts';
+import { logFedProjections, planService, type ServiceName } from './service-plan.ts';
 import { daprPublisher } from '../gateways/bus/dapr-publisher.ts';
 import { registerDaprSubscriptions } from '../gateways/bus/dapr-subscription.routes.ts';
 import { createRelayProjector } from '../projections/relay/relay.projector.ts';
@@ -36,6 +36,10 @@ import { startBusLiveFeed } from '../projections/sync/bus-live-feed.ts';
 import { openDatabase, type Database } from './database.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { databaseMetrics } from './database-metrics.ts';
+import { serviceInfo } from './service-info-metric.ts';
+import { observedPublisher } from './relay-metrics.ts';
+import { schedulerMetrics } from './scheduler-metrics.ts';
 
 export { SERVICES, type ServiceName } from './service-plan.ts';
 
@@ -89,10 +93,17 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const clock = options.clock ?? (() => new Date());
     const db = database.db;
     const progress = await listenFor(db.url, PROJECTION_CHANNEL, logger);
-    const observer = projectionMetrics(metrics.registry, db, store, logger);
+    const logFed = logFedProjections(config.TRANSPORT);
+    const observer = projectionMetrics(metrics.registry, db, store, logger, (name) => logFed.has(name));
     const plan = planService(options.service ?? 'all', config.TRANSPORT);
     const available = buildProjectors({ log: store, commands, clock, logger });
-    if (plan.relay) available.push(createRelayProjector({ log: store, publisher: daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }) }));
+    databaseMetrics(metrics.registry, db);
+    serviceInfo(metrics.registry, { todo_service: options.service ?? 'all', transport: config.TRANSPORT });
+    if (plan.reminders) schedulerMetrics(metrics.registry, db, clock);
+    if (plan.relay) {
+      const publisher = observedPublisher(daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }), metrics.registry, clock);
+      available.push(createRelayProjector({ log: store, publisher }));
+    }
     // The api serves task queries, so it runs the task-view projector beside them.
     const projectors = await Promise.all(plan.logProjectors.map((name) => projectorNamed(available, name)).map((projector) => startProjector({
       db,

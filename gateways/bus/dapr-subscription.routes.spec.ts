@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { registerDaprSubscriptions, type SubscriberAnswer } from './dapr-subscription.routes.ts';
@@ -39,7 +39,8 @@ describe('Dapr subscriptions served by fastify', () => {
   it('logs a delivery under the trace its CloudEvent carries', async () => {
     const lines: Array<Record<string, unknown>> = [];
     const sink = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>); done(); } });
-    const app = Fastify({ loggerInstance: pino(sink) });
+    const loggerInstance: FastifyBaseLogger = pino(sink);
+    const app = Fastify({ loggerInstance });
     registerDaprSubscriptions(app, {
       pubsubName: 'kafka-pubsub',
       subscriptions: [{ topic: 'task-events', route: '/dapr/audit/task-events', handle: (_event, log) => { log.info('handled'); return Promise.resolve('SUCCESS'); } }],

@@ -77,6 +77,12 @@ describe('a traceparent sent with a command', () => {
     feed.close();
   });
 
+  it('carries over to the reminder the next occurrence scheduled, sent days later', async () => {
+    // 07:45 UTC is 08:45 in Berlin, 15 minutes before the next occurrence's 09:00 due.
+    const summary = await t.system.reminders.runDueReminders(new Date('2030-03-06T07:46:00.000Z'));
+    expect(summary).toMatchObject({ caught_up: true, sent: 1 });
+  });
+
   describe('appears in the logs of', () => {
     // Stopping the system lets every runtime finish what it logs about the batches it committed.
     beforeAll(async () => { await t.system.close(); });
@@ -102,6 +108,12 @@ describe('a traceparent sent with a command', () => {
       expect(linesWith(created)).toContainEqual(expect.objectContaining({ level: 'info', msg: 'reminders scheduled', task_id: first.task_id }));
       expect(linesWith(completed)).toContainEqual(expect.objectContaining({ level: 'info', msg: 'reminders cancelled', task_id: first.task_id }));
       expect(linesWith(completed)).toContainEqual(expect.objectContaining({ level: 'info', msg: 'reminders scheduled', task_id: occurrenceId(first.task_id, 1) }));
+    });
+
+    it('the reminder scheduler: the reminder it sent, at info', () => {
+      expect(linesWith(completed)).toContainEqual(expect.objectContaining({
+        level: 'info', msg: 'reminder sent', reminder: expect.objectContaining({ task_id: occurrenceId(first.task_id, 1) }) as unknown,
+      }));
     });
 
     it('the live feed: each change it fanned out, at debug', () => {

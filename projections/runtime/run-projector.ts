@@ -4,6 +4,7 @@ import { isBefore, type LogCheckpoint, type StoredEvent } from '../../contracts/
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
 import { recordDeadLetter } from './dead-letters.sql.ts';
+import { commitAsynchronously } from './async-commit.sql.ts';
 import { announceProgress, lockProjection, readCheckpoint, registerProjection, saveCheckpoint } from './projection-state.sql.ts';
 import type { Projector } from './projector.ts';
 import { isTransient } from './transient-error.ts';
@@ -128,6 +129,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       const checkpoint = { transaction_id: last.transaction_id, position: last.position };
       await saveCheckpoint(tx, name, checkpoint);
       await announceProgress(tx, name);
+      await commitAsynchronously(tx);
       observer.batchApplied(name, events.length, (performance.now() - started) / 1000, checkpoint);
       return events;
     });

@@ -36,7 +36,10 @@ export async function projectionsCommand(args: string[], logger: Logger): Promis
   const logFed = logFedProjections(config.TRANSPORT);
   const { db } = database;
   const store = postgresEventStore(db, upcastEvent);
-  const all = buildProjectors({ log: store, commands: createCommandHandler({ store }), clock: () => new Date(), logger });
+  // A rebuild replays history: the projectors' info lines about side effects (reminders scheduled, say)
+  // would be one per past change, so here they say only what went wrong.
+  const projectorLogger = logger.isLevelEnabled('debug') ? logger : logger.child({}, { level: 'warn' });
+  const all = buildProjectors({ log: store, commands: createCommandHandler({ store }), clock: () => new Date(), logger: projectorLogger });
   const out = (text: string) => process.stdout.write(text);
   try {
     switch (sub ?? '') {

@@ -112,15 +112,17 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       openSession: () => openSession(db.url, `todo-projector-${projector.name}`),
       onAppend: (wake) => appends.subscribe(wake),
       observer,
+      logger,
       batchSize: config.PROJECTION_BATCH_SIZE,
     })));
-    const busFeed = plan.liveFeed === 'bus' ? await startBusLiveFeed({ log: store, maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS }) : null;
+    const busFeed = plan.liveFeed === 'bus' ? await startBusLiveFeed({ log: store, maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS, logger }) : null;
     const feed = plan.liveFeed === 'log'
       ? await startLiveFeed({
         log: store,
         onAppend: (wake) => appends.subscribe(wake),
         maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS,
         onError: (error) => logger.error({ err: error }, 'live feed failed to read the log; retrying'),
+        logger,
       })
       : busFeed;
     const subscriptions = await busSubscriptions({

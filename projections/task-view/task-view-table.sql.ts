@@ -47,6 +47,7 @@ export async function createTaskViewIndexes(tx: Queryable, table: string): Promi
   await tx.query(`CREATE INDEX ${index('due')} ON ${t} (user_id, due_sort, task_id) WHERE deleted_at IS NULL`);
   await tx.query(`CREATE INDEX ${index('priority')} ON ${t} (user_id, priority_rank, task_id) WHERE deleted_at IS NULL`);
   await tx.query(`CREATE INDEX ${index('title')} ON ${t} (user_id, title_key, task_id) WHERE deleted_at IS NULL`);
-  await tx.query(`CREATE INDEX ${index('search')} ON ${t} USING gin (search) WHERE deleted_at IS NULL`);
+  // Search is always within one user's tasks; btree_gin (migration 008) lets the GIN index lead with the user.
+  await tx.query(`CREATE INDEX ${index('search')} ON ${t} USING gin (user_id, search) WHERE deleted_at IS NULL`);
   await tx.query(`CREATE INDEX ${index('tags')} ON ${t} USING gin (tags) WHERE deleted_at IS NULL`);
 }

@@ -92,13 +92,16 @@ PY
   touch "$k8s_stamp"
 fi
 
+# PyYAML for the converter and the check scripts: the system's, else one in $OPS_TOOLS/python (check-ops.sh
+# puts it on PYTHONPATH).
+PYTHONPATH="$OPS_TOOLS/python${PYTHONPATH:+:$PYTHONPATH}" python3 -c 'import yaml' 2>/dev/null \
+  || python3 -m pip install --quiet --disable-pip-version-check --target "$OPS_TOOLS/python" pyyaml
+
 # CRD schemas for the custom resources the chart renders (ServiceMonitor, PrometheusRule, Dapr Component,
 # Resiliency). The CRD YAMLs ship inside these Go modules; the module cache keeps them after the first run.
 crd_stamp="$SCHEMAS/.crds-$PROMETHEUS_OPERATOR_VERSION-$DAPR_VERSION"
 if [[ ! -e "$crd_stamp" ]]; then
   log "converting CRDs (prometheus-operator $PROMETHEUS_OPERATOR_VERSION, dapr $DAPR_VERSION) to JSON schemas"
-  python3 -c 'import yaml' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check \
-    --target "$OPS_TOOLS/python" pyyaml
   module_dir() { go mod download -json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])'; }
   operator="$(module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")"
   dapr="$(module_dir "github.com/dapr/dapr@$DAPR_VERSION")"

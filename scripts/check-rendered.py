@@ -7,7 +7,7 @@ Each enabled service has a Deployment running `serve <name>` on its port with Da
 service, app port = its port, metrics on), /health liveness and /ready readiness probes, resources, a
 non-root read-only container, secrets only by reference to secrets.existingSecret, and a Service,
 NetworkPolicy, PDB and HPA as its values ask. The migration Job is a pre-install/pre-upgrade hook running
-`migrate` without a sidecar. The Dapr components, ServiceMonitor and PrometheusRule are there, the alert
+`migrate` without a sidecar; the Dapr components and Resiliency are hooks too (there before any sidecar). The Dapr components, ServiceMonitor and PrometheusRule are there, the alert
 templates ({{ $labels... }}) left for Prometheus, and one grafana_dashboard ConfigMap per dashboard file.
 """
 import glob
@@ -105,6 +105,10 @@ def main(rendered_path, values_path, dashboards_dir):
     if values["dapr"]["components"]["enabled"]:
         components = by_kind.get("Component", {})
         expect(set(components) == {"kafka-pubsub", "kafka-pubsub-sync"}, f"Dapr components are {sorted(components)}")
+        for resource in list(components.values()) + list(by_kind.get("Resiliency", {}).values()):
+            hooks = set(resource["metadata"].get("annotations", {}).get("helm.sh/hook", "").split(","))
+            expect({"pre-install", "pre-upgrade"} <= hooks,
+                   f"{resource['kind']} {resource['metadata']['name']}: not created before the sidecars start (hook)")
         for component in components.values():
             expect(component["spec"]["type"] == "pubsub.kafka", f"{component['metadata']['name']}: not pubsub.kafka")
             for item in component["spec"]["metadata"]:

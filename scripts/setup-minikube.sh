@@ -34,7 +34,8 @@ redpanda_version=()
 "$HELM" upgrade --install redpanda redpanda/redpanda "${redpanda_version[@]}" --namespace redpanda --create-namespace \
   --set statefulset.replicas=1 --set tls.enabled=false --set external.enabled=false --set console.enabled=false \
   --set resources.cpu.cores=1 --set resources.memory.container.max=2Gi \
-  --set storage.persistentVolume.size=5Gi --wait --timeout 15m
+  --set storage.persistentVolume.size=5Gi --set statefulset.initContainers.setDataDirOwnership.enabled=true \
+  --wait --timeout 15m
 # The topics of DESIGN §5, as scripts/kafka-start.sh makes them locally; the broker does not auto-create.
 for spec in task-events:3 reminders:1 task-updates:3; do
   kubectl -n redpanda exec redpanda-0 -c redpanda -- \

@@ -66,3 +66,14 @@ app.kubernetes.io/component: {{ .name }}
 {{- define "todo.pubsubName" -}}
 {{- if eq .name "sync" -}}{{ .root.Values.dapr.components.syncPubsubName }}{{- else -}}{{ .root.Values.dapr.components.pubsubName }}{{- end -}}
 {{- end -}}
+
+{{- /* Dapr components and resiliency are pre-install/pre-upgrade hooks, so they exist before any sidecar
+starts: a sidecar loads its components and subscriptions at start, and Helm would otherwise create custom
+kinds after the Deployments. Recreated on each upgrade (running sidecars keep what they loaded); helm
+uninstall leaves them. */ -}}
+{{- define "todo.daprHook" }}
+  annotations:
+    helm.sh/hook: pre-install,pre-upgrade
+    helm.sh/hook-weight: "-10"
+    helm.sh/hook-delete-policy: before-hook-creation
+{{- end }}

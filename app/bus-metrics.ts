@@ -1,8 +1,13 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { DeliveryObserver } from '../projections/runtime/deliver-event.ts';
+import { eventTraceFields } from '../contracts/trace-context.ts';
 
-/** Bus deliveries by consumer and answer; a DROP is logged as an error, never silent. */
+/**
+ * Bus deliveries by consumer and answer; a DROP is logged as an error, never silent. Every line carries the
+ * event's trace id; an applied or absorbed delivery is a debug line (the delivery request's own info line
+ * names the trace already).
+ */
 export function busDeliveryMetrics(registry: Registry, logger: Logger): DeliveryObserver & { malformed(consumer: string, reason: string): void } {
   const deliveries = new Counter({
     name: 'bus_deliveries_total',
@@ -13,8 +18,12 @@ export function busDeliveryMetrics(registry: Registry, logger: Logger): Delivery
   return {
     delivered(consumer, outcome, event, error) {
       deliveries.inc({ consumer, outcome });
-      const context = { consumer, task_id: event.stream_id, version: event.version, position: event.position, event_id: event.event_id };
-      if (outcome === 'DROP') logger.error({ ...context, err: error }, 'poison event dead-lettered and dropped; see `todo projections dead-letters`');
+      const context = {
+        consumer, task_id: event.stream_id, version: event.version, position: event.position, event_id: event.event_id,
+        ...eventTraceFields(event.metadata.traceparent),
+      };
+      if (outcome === 'SUCCESS' || outcome === 'DUPLICATE') logger.debug({ ...context, outcome, type: event.type }, outcome === 'SUCCESS' ? 'bus delivery applied' : 'bus delivery already applied');
+      else if (outcome === 'DROP') logger.error({ ...context, err: error }, 'poison event dead-lettered and dropped; see `todo projections dead-letters`');
       else if (outcome === 'RETRY') logger.warn({ ...context, err: error }, 'bus delivery failed transiently; asking for a redelivery');
     },
     malformed(consumer, reason) {

@@ -51,7 +51,7 @@ export async function busSubscriptions(deps: {
           observer.malformed('sync', parsed.error.message);
           return 'DROP';
         }
-        feed.receive(parsed.data.data);
+        feed.receive(parsed.data.data, parsed.data.traceparent ?? null);
         return 'SUCCESS';
       },
     });

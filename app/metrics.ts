@@ -4,6 +4,9 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client's sums of the per-type gauges break the naming rules (`_total` on a gauge), so promtool and
+  // Prometheus recording conventions reject them; the per-type `nodejs_active_*{type}` gauges stay.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
   return {
     registry,
     httpRequests: new Counter({

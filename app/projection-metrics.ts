@@ -5,12 +5,18 @@ import { countDeadLetters } from '../projections/runtime/dead-letters.sql.ts';
 import { readProjections } from '../projections/runtime/projection-state.sql.ts';
 import type { ProjectionObserver } from '../projections/runtime/run-projector.ts';
 import type { Logger } from 'pino';
+import { scrapeRead } from './scrape-read.ts';
 
 /**
  * Projection metrics: counters from the runtimes in this process, and lag, checkpoints and open dead
- * letters read from the database at scrape time, so every instance reports the same truth.
+ * letters read from the database at scrape time, so every instance reports the same truth (and nothing,
+ * rather than stale numbers, while the database does not answer).
  */
-export function projectionMetrics(registry: Registry, db: Queryable, log: EventLog, logger: Logger): ProjectionObserver {
+export function projectionMetrics(
+  registry: Registry, db: Queryable, log: Pick<EventLog, 'readLogHead'>, logger: Logger,
+  /** Which projections tail the log; lag and checkpoint are reported for these only (bus-fed ones have none). */
+  logFed: (name: string) => boolean = () => true,
+): ProjectionObserver {
   const labelNames = ['projection'] as const;
   const applied = new Counter({ name: 'projection_events_applied_total', help: 'Events applied by projectors in this process', labelNames, registers: [registry] });
   const batches = new Histogram({
@@ -25,21 +31,29 @@ export function projectionMetrics(registry: Registry, db: Queryable, log: EventL
   new Gauge({
     name: 'projection_lag_events', help: 'Head position of the log minus the projector checkpoint position', labelNames, registers: [registry],
     async collect() {
-      const [states, head] = await Promise.all([readProjections(db), log.readLogHead()]);
-      for (const state of states) this.set({ projection: state.name }, Math.max(0, head.position - state.checkpoint.position));
+      const read = await scrapeRead(() => Promise.all([readProjections(db), log.readLogHead()]));
+      this.reset();
+      if (!read) return;
+      const [states, head] = read;
+      for (const state of states.filter((s) => logFed(s.name))) this.set({ projection: state.name }, Math.max(0, head.position - state.checkpoint.position));
     },
   });
   new Gauge({
     name: 'projection_checkpoint_position', help: 'Log position of the projector checkpoint', labelNames, registers: [registry],
     async collect() {
-      for (const state of await readProjections(db)) this.set({ projection: state.name }, state.checkpoint.position);
+      const states = await scrapeRead(() => readProjections(db));
+      this.reset();
+      for (const state of (states ?? []).filter((s) => logFed(s.name))) this.set({ projection: state.name }, state.checkpoint.position);
     },
   });
   new Gauge({
     name: 'projection_dead_letters', help: 'Dead letters not yet retried or resolved', labelNames, registers: [registry],
     async collect() {
-      const counts = await countDeadLetters(db);
-      for (const state of await readProjections(db)) this.set({ projection: state.name }, counts.get(state.name) ?? 0);
+      const read = await scrapeRead(() => Promise.all([countDeadLetters(db), readProjections(db)]));
+      this.reset();
+      if (!read) return;
+      const [counts, states] = read;
+      for (const state of states) this.set({ projection: state.name }, counts.get(state.name) ?? 0);
     },
   });
 
@@ -63,6 +77,8 @@ export function projectionMetrics(registry: Registry, db: Queryable, log: EventL
     },
     leadership(name, isLeader) {
       leader.set({ projection: name }, isLeader ? 1 : 0);
+      // A leader runs (it stops for good only through `stopped`), so its series exists at 0 for alerts to compare.
+      if (isLeader) stopped.set({ projection: name }, 0);
       logger.info({ projection: name, leader: isLeader }, isLeader ? 'projector active' : 'projector standing by');
     },
   };

@@ -10,6 +10,7 @@ import { loadConfig } from './config.ts';
 import { connectDatabase } from './database.ts';
 import { createCommandHandler } from '../write-side/commands/command-handler.ts';
 import { buildProjectors, projectorNamed } from './projectors.ts';
+import { logFedProjections } from './service-plan.ts';
 
 export const PROJECTIONS_USAGE = `  projections status                      checkpoint, head, lag and dead letters of every projection
   projections dead-letters [NAME]         events a projector could not apply
@@ -30,10 +31,15 @@ function table(rows: ReadonlyArray<Record<string, string | number>>): string {
 export async function projectionsCommand(args: string[], logger: Logger): Promise<void> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, options: { id: { type: 'string', multiple: true } }, allowPositionals: true });
-  const database = await connectDatabase(loadConfig(), logger);
+  const config = loadConfig();
+  const database = await connectDatabase(config, logger);
+  const logFed = logFedProjections(config.TRANSPORT);
   const { db } = database;
   const store = postgresEventStore(db, upcastEvent);
-  const all = buildProjectors({ log: store, commands: createCommandHandler({ store }), clock: () => new Date(), logger });
+  // A rebuild replays history: the projectors' info lines about side effects (reminders scheduled, say)
+  // would be one per past change, so here they say only what went wrong.
+  const projectorLogger = logger.isLevelEnabled('debug') ? logger : logger.child({}, { level: 'warn' });
+  const all = buildProjectors({ log: store, commands: createCommandHandler({ store }), clock: () => new Date(), logger: projectorLogger });
   const out = (text: string) => process.stdout.write(text);
   try {
     switch (sub ?? '') {
@@ -60,7 +66,8 @@ export async function projectionsCommand(args: string[], logger: Logger): Promis
         const projectors = positionals[0] ? [projectorNamed(all, positionals[0])] : all;
         let failed = 0;
         for (const projector of projectors) {
-          for (const outcome of await retryDeadLetters(db, store, projector, ids)) {
+          const feed = logFed.has(projector.name) ? 'log' : 'bus';
+          for (const outcome of await retryDeadLetters(db, store, projector, { ...(ids ? { ids } : {}), feed })) {
             out(`${outcome.ok ? 'replayed' : 'failed  '} ${projector.name} #${outcome.dead_letter.id} task ${outcome.dead_letter.stream_id}${outcome.error ? `: ${outcome.error}` : ''}\n`);
             if (!outcome.ok) failed += 1;
           }

@@ -18,7 +18,7 @@ export interface ProjectorDeps {
 
 /** Every projector Todo has: the runtime's and the CLI's single list. */
 export function buildProjectors(deps: ProjectorDeps): Projector[] {
-  return [taskViewProjector, auditProjector, createRecurringProjector(deps), createNotificationProjector(deps.log)];
+  return [taskViewProjector, auditProjector, createRecurringProjector(deps), createNotificationProjector(deps.log, deps.logger)];
 }
 
 export function projectorNamed(projectors: readonly Projector[], name: string): Projector {

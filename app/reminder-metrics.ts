@@ -1,6 +1,12 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import type { ReminderObserver } from '../projections/notification/run-due-reminders.ts';
+import type { ReminderObserver, ReminderRef } from '../projections/notification/run-due-reminders.ts';
+
+/** The trace fields at the top of the line, where every other service's lines have them. */
+function traced<R extends ReminderRef>(reminder: R): { trace_id?: string; span_id?: string; reminder: Omit<R, 'trace_id' | 'span_id'> } {
+  const { trace_id, span_id, ...rest } = reminder;
+  return { ...(trace_id ? { trace_id } : {}), ...(span_id ? { span_id } : {}), reminder: rest };
+}
 
 /**
  * Reminder metrics and logs. `notifications_sent_total` is labelled with the channel a reminder actually
@@ -37,15 +43,15 @@ export function reminderMetrics(registry: Registry, logger: Logger): ReminderObs
     due: (channel) => due.inc({ channel }),
     sent(channel, via, reminder) {
       sent.inc({ channel: via });
-      logger.info({ reminder: { ...reminder, channel, delivered_via: via } }, reminder.late ? 'reminder sent late' : 'reminder sent');
+      logger.info(traced({ ...reminder, channel, delivered_via: via }), reminder.late ? 'reminder sent late' : 'reminder sent');
     },
     failed(channel, reminder) {
       failed.inc({ channel, final: String(!reminder.retrying) });
-      logger.warn({ reminder: { ...reminder, channel } }, reminder.retrying ? 'reminder send failed; will retry' : 'reminder send failed');
+      logger.warn(traced({ ...reminder, channel }), reminder.retrying ? 'reminder send failed; will retry' : 'reminder send failed');
     },
     missed(channel, reminder) {
       missed.inc({ channel });
-      logger.warn({ reminder: { ...reminder, channel } }, 'reminder missed: too old to send');
+      logger.warn(traced({ ...reminder, channel }), 'reminder missed: too old to send');
     },
     cancelled: (channel) => cancelled.inc({ channel }),
     scheduleBehind() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planService, SERVICE_PORTS } from './service-plan.ts';
+import { logFedProjections, planService, SERVICE_PORTS } from './service-plan.ts';
 
 describe('what each service runs', () => {
   it('serve all over the log is every projector, the live feed, reminders and the api in one process', () => {
@@ -14,6 +14,11 @@ describe('what each service runs', () => {
     expect(planService('audit', 'dapr').busProjectors).toEqual([{ projector: 'audit', topic: 'task-events' }]);
     expect(planService('notification', 'dapr')).toMatchObject({ busProjectors: [{ projector: 'notification', topic: 'reminders' }], reminders: true });
     expect(planService('sync', 'dapr')).toMatchObject({ liveFeed: 'bus', logProjectors: [], busProjectors: [] });
+  });
+
+  it('knows which projections have a log checkpoint: all over the log, only the api\'s with dapr', () => {
+    expect([...logFedProjections('log')].sort()).toEqual(['audit', 'notification', 'recurring', 'task-view']);
+    expect([...logFedProjections('dapr')].sort()).toEqual(['relay', 'task-view']);
   });
 
   it('refuses all-in-one with the dapr transport', () => {

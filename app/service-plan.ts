@@ -60,3 +60,13 @@ export function planService(service: ServiceName, transport: Config['TRANSPORT']
     }
   }
 }
+
+/**
+ * The projections that tail the log (and so have a checkpoint) in a deployment on this transport. With
+ * dapr, the bus-fed ones keep their registration row at checkpoint 0: a lag computed from it means nothing
+ * (their lag is the Kafka consumer group's).
+ */
+export function logFedProjections(transport: Config['TRANSPORT']): ReadonlySet<string> {
+  const services = SERVICES.filter((service) => !(transport === 'dapr' && service === 'all'));
+  return new Set(services.flatMap((service) => planService(service, transport).logProjectors));
+}

@@ -5,6 +5,8 @@ import { upcastEvent } from '../contracts/events/upcast.ts';
 import { buildOpenApiDocument } from '../contracts/openapi.ts';
 import { createCommandHandler, type CommandHandler } from '../write-side/commands/command-handler.ts';
 import { postgresEventStore, type EventStore } from '../write-side/event-store/event-store.ts';
+import { announcingAppends, appendAnnouncer } from '../write-side/event-store/append-announcer.ts';
+import { APPENDS_CHANNEL } from '../contracts/ports/event-log.ts';
 import { registerTaskCommandRoutes } from '../write-side/http/task-command.routes.ts';
 import { openSession } from '../gateways/postgres/session.ts';
 import { PROJECTION_CHANNEL } from '../projections/runtime/projection-state.sql.ts';
@@ -26,7 +28,7 @@ import { listenFor } from './notifications.ts';
 import { projectionMetrics } from './projection-metrics.ts';
 import { buildProjectors, projectorNamed } from './projectors.ts';
 import { busSubscriptions } from './bus-subscriptions.ts';
-import { planService, type ServiceName } from './service-plan.ts';
+import { logFedProjections, planService, type ServiceName } from './service-plan.ts';
 import { daprPublisher } from '../gateways/bus/dapr-publisher.ts';
 import { registerDaprSubscriptions } from '../gateways/bus/dapr-subscription.routes.ts';
 import { createRelayProjector } from '../projections/relay/relay.projector.ts';
@@ -34,6 +36,10 @@ import { startBusLiveFeed } from '../projections/sync/bus-live-feed.ts';
 import { openDatabase, type Database } from './database.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { databaseMetrics } from './database-metrics.ts';
+import { serviceInfo } from './service-info-metric.ts';
+import { observedPublisher } from './relay-metrics.ts';
+import { schedulerMetrics } from './scheduler-metrics.ts';
 
 export { SERVICES, type ServiceName } from './service-plan.ts';
 
@@ -65,7 +71,13 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
   const auth = await setUpAuth(config);
   const database = await openDatabase(config, logger, metrics);
   try {
-    const store = postgresEventStore(database.db, upcastEvent);
+    const appends = await listenFor(database.db.url, APPENDS_CHANNEL, logger);
+    const announcer = appendAnnouncer({
+      db: database.db,
+      wakeLocal: () => appends.wakeHere(),
+      onError: (error) => logger.warn({ err: error }, 'could not notify other processes of an append; their readers will poll'),
+    });
+    const store = announcingAppends(postgresEventStore(database.db, upcastEvent), announcer);
     const commands = createCommandHandler({
       store: options.decorateStore ? options.decorateStore(store) : store,
       ...(options.clock ? { clock: options.clock } : {}),
@@ -80,12 +92,18 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     });
     const clock = options.clock ?? (() => new Date());
     const db = database.db;
-    const appends = await listenFor(db.url, 'todo_events', logger);
     const progress = await listenFor(db.url, PROJECTION_CHANNEL, logger);
-    const observer = projectionMetrics(metrics.registry, db, store, logger);
+    const logFed = logFedProjections(config.TRANSPORT);
+    const observer = projectionMetrics(metrics.registry, db, store, logger, (name) => logFed.has(name));
     const plan = planService(options.service ?? 'all', config.TRANSPORT);
     const available = buildProjectors({ log: store, commands, clock, logger });
-    if (plan.relay) available.push(createRelayProjector({ log: store, publisher: daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }) }));
+    databaseMetrics(metrics.registry, db);
+    serviceInfo(metrics.registry, { todo_service: options.service ?? 'all', transport: config.TRANSPORT });
+    if (plan.reminders) schedulerMetrics(metrics.registry, db, clock);
+    if (plan.relay) {
+      const publisher = observedPublisher(daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }), metrics.registry, clock);
+      available.push(createRelayProjector({ log: store, publisher }));
+    }
     // The api serves task queries, so it runs the task-view projector beside them.
     const projectors = await Promise.all(plan.logProjectors.map((name) => projectorNamed(available, name)).map((projector) => startProjector({
       db,
@@ -94,15 +112,17 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       openSession: () => openSession(db.url, `todo-projector-${projector.name}`),
       onAppend: (wake) => appends.subscribe(wake),
       observer,
+      logger,
       batchSize: config.PROJECTION_BATCH_SIZE,
     })));
-    const busFeed = plan.liveFeed === 'bus' ? await startBusLiveFeed({ log: store, maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS }) : null;
+    const busFeed = plan.liveFeed === 'bus' ? await startBusLiveFeed({ log: store, maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS, logger }) : null;
     const feed = plan.liveFeed === 'log'
       ? await startLiveFeed({
         log: store,
         onAppend: (wake) => appends.subscribe(wake),
         maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS,
         onError: (error) => logger.error({ err: error }, 'live feed failed to read the log; retrying'),
+        logger,
       })
       : busFeed;
     const subscriptions = await busSubscriptions({
@@ -158,6 +178,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
           await reminders.stop();
           await Promise.all(projectors.map((runtime) => runtime.stop()));
           await feed?.stop();
+          await announcer.settled();
           await appends.close();
           await progress.close();
           await database.close();

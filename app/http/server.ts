@@ -9,6 +9,7 @@ import type { Queryable } from '../../contracts/ports/sql.ts';
 import type { TokenVerifier } from '../../gateways/auth/verify-token.ts';
 import type { Metrics } from '../metrics.ts';
 import { requireBearerToken } from './auth-hook.ts';
+import { requestTracing } from './request-trace.ts';
 import { registerObservability } from './observability.routes.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
 
@@ -33,6 +34,7 @@ function statusOf(error: FastifyError): number {
 /** The HTTP edge shared by every service: ids, auth, problem+json, metrics, docs. Routes come from outside. */
 export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = deps.logger;
+  const tracing = requestTracing();
   const app = Fastify({
     loggerInstance,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -42,6 +44,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    childLoggerFactory: tracing.childLoggerFactory,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -49,6 +52,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  tracing.register(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = statusOf(error);

@@ -44,4 +44,31 @@ describe('service endpoints', () => {
     expect(completed).toMatchObject({ level: 'info', user_id: 'carol', request_id: 'req-abc-123' });
     expect(typeof completed?.['time']).toBe('string');
   });
+
+  it('continues a caller\'s traceparent: every line of the request names its trace, the answer names the server\'s span', async () => {
+    const sent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const response = await t.call('POST', '/api/tasks', { body: { title: 'Traced' }, headers: { traceparent: sent, 'x-request-id': 'req-traced' } });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('traceresponse')).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-(?!00f067aa0ba902b7)[\da-f]{16}-01$/);
+    const lines = t.logs.filter((line) => line['request_id'] === 'req-traced');
+    expect(lines.map((line) => line['msg'])).toEqual(expect.arrayContaining(['incoming request', 'request completed']));
+    for (const line of lines) expect(line).toMatchObject({ trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' });
+  });
+
+  it.each([
+    ['no traceparent', {}],
+    ['an invalid traceparent', { traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' }],
+  ])('starts a new trace for an API request with %s, refusing nothing', async (_case, headers: Record<string, string>) => {
+    const response = await t.call('POST', '/api/tasks', { body: { title: 'New trace' }, headers });
+    expect(response.status).toBe(201);
+    const answered = /^00-([\da-f]{32})-[\da-f]{16}-00$/.exec(response.headers.get('traceresponse') ?? '');
+    expect(answered?.[1]).not.toBe('0'.repeat(32));
+    const [created] = await t.system.store.readStream((response.body as { task_id: string }).task_id);
+    expect(created?.metadata.traceparent).toBe(response.headers.get('traceresponse'));
+  });
+
+  it('gives service endpoints no trace of their own', async () => {
+    const response = await t.call('GET', '/health', { user: null });
+    expect(response.headers.get('traceresponse')).toBeNull();
+  });
 });

@@ -121,7 +121,8 @@ export function fromCloudEvent(event: TaskCloudEvent): StoredEvent {
       user_id: event.data.user_id,
       correlation_id: event.correlationid,
       causation_id: event.causationid ?? null,
-      traceparent: event.traceparent ?? null,
+      // A sidecar that had no trace context to give writes an empty traceparent: that is none.
+      traceparent: event.traceparent || null,
       idempotency_key: event.data.idempotency_key,
       request_id: event.requestid ?? null,
       user_email: event.actoremail ?? null,

@@ -22,6 +22,8 @@ export const TaskChangeCloudEvent = z
     partitionkey: TaskId,
     sequence: z.int().min(1),
     position: z.int().min(1),
+    // W3C trace context of the change (CloudEvents distributed tracing extension); the sidecar may rewrite it.
+    traceparent: z.string().optional(),
     data: z.object({
       position: z.int().min(1),
       transaction_id: z.string().regex(/^\d+$/),
@@ -34,7 +36,7 @@ export const TaskChangeCloudEvent = z
   });
 export type TaskChangeCloudEvent = z.infer<typeof TaskChangeCloudEvent>;
 
-export function toTaskChangeCloudEvent(change: TaskChange, eventId: string, time: string): TaskChangeCloudEvent {
+export function toTaskChangeCloudEvent(change: TaskChange, eventId: string, time: string, traceparent: string | null = null): TaskChangeCloudEvent {
   return {
     specversion: '1.0',
     // One change per event: the event's id, marked, so the two envelopes of one event never share an id.
@@ -47,6 +49,7 @@ export function toTaskChangeCloudEvent(change: TaskChange, eventId: string, time
     partitionkey: change.task_id,
     sequence: change.version,
     position: change.position,
+    ...(traceparent ? { traceparent } : {}),
     data: { ...change },
   };
 }

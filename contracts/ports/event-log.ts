@@ -1,13 +1,28 @@
 import type { LogCheckpoint, StoredEvent } from '../events/stored-event.ts';
 
+/** A place in a stream-ordered read: the last (stream, version) already read. */
+export interface StreamCursor { readonly stream_id: string; readonly version: number }
+
 /** Read access to the event store: what projections and queries may see of it. */
 export interface EventLog {
   readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number; limit?: number }): Promise<StoredEvent[]>;
   /** The gap-safe global read: events after `after` in log order, never passing an open transaction. */
   readLogAfter(after: LogCheckpoint, limit: number): Promise<StoredEvent[]>;
   readLogHead(): Promise<LogCheckpoint>;
+  /**
+   * The events at or before `upTo` in log order — a settled part of the log, since `upTo` came from
+   * `readLogHead` — stream by stream: ordered by (stream, version), after `after`. For rebuilds of
+   * projections whose rows each depend on one stream: every row is written once, not once per batch.
+   */
+  readStreamsUpTo(upTo: LogCheckpoint, after: StreamCursor | null, limit: number): Promise<StoredEvent[]>;
   /** The log checkpoint of the event at `position`, or null when there is none (not yet, or never). */
   checkpointAt(position: number): Promise<LogCheckpoint | null>;
   /** How many events lie after `after`, counting no further than `limit` (bounded work). */
   countAfter(after: LogCheckpoint, limit: number): Promise<number>;
 }
+
+/**
+ * The PostgreSQL channel on which "the log has grown" is announced, after the appends committed. Readers
+ * LISTEN on it; the payload is empty.
+ */
+export const APPENDS_CHANNEL = 'todo_events';

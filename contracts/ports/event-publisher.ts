@@ -5,6 +5,12 @@ export interface BusMessage {
   readonly topic: Topic;
   readonly partitionKey: string;
   readonly event: object;
+  /**
+   * The W3C traceparent of the change the message is about. Sent beside the message (the Dapr sidecar takes
+   * it from the publish request and writes it into the CloudEvent's `traceparent` attribute, replacing the
+   * one in the body), so the trace survives the bus.
+   */
+  readonly traceparent?: string | null;
 }
 
 /** Publishes to the bus; resolves only once the bus acknowledged, throws otherwise. */

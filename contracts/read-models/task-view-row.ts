@@ -1,5 +1,5 @@
 import type { Due, Recurrence, Reminder, Task } from '../../domain/task/types.ts';
-import { dueInstant, overdueFrom } from '../../domain/task/due-instant.ts';
+import { dueInstants } from '../../domain/task/due-instant.ts';
 import { priorityRank } from '../../domain/task/rules/priority.ts';
 
 /*
@@ -62,6 +62,7 @@ export function rowToTask(row: TaskRow): Task {
 
 /** The row to write for a task state, derived columns included; the JSON record for jsonb_to_recordset. */
 export function taskToRecord(task: Task, position: number): Record<string, unknown> {
+  const instants = task.due ? dueInstants(task.due) : null;
   return {
     task_id: task.id,
     user_id: task.user_id,
@@ -72,8 +73,8 @@ export function taskToRecord(task: Task, position: number): Record<string, unkno
     priority_rank: priorityRank(task.priority),
     tags: task.tags,
     due: task.due,
-    due_at: task.due ? dueInstant(task.due) : null,
-    overdue_at: task.due ? overdueFrom(task.due) : null,
+    due_at: instants?.due_at ?? null,
+    overdue_at: instants?.overdue_from ?? null,
     reminders: task.reminders,
     recurrence: task.recurrence,
     series_id: task.series_id,

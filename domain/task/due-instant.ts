@@ -20,3 +20,10 @@ export function overdueFrom(due: Due): string {
   if (!day) throw new RangeError(`invalid date ${due.date}`);
   return `${formatDate(addDays(day, 1))}T00:00:00.000Z`;
 }
+
+/** Both instants at once: a date-time due converts its zone once, not once per instant. */
+export function dueInstants(due: Due): { readonly due_at: string; readonly overdue_from: string } {
+  if ('date' in due) return { due_at: dueInstant(due), overdue_from: overdueFrom(due) };
+  const at = zonedToInstant(due.datetime, due.timezone);
+  return { due_at: at, overdue_from: at };
+}

@@ -52,6 +52,9 @@ export function zonedToEpochMillis(local: CivilDateTime, zone: string): number {
   // candidates; a candidate is real when the zone's offset at that instant is the one assumed.
   const offsetBefore = offsetAt(wall - MILLIS_PER_DAY, zone);
   const offsetAfter = offsetAt(wall + MILLIS_PER_DAY, zone);
+  // The same offset on both sides means no change in between (at most one per two days), so the reading
+  // is unambiguous: the common case, and it needs no further look-ups.
+  if (offsetBefore === offsetAfter) return wall - offsetBefore;
   const real = [offsetBefore, offsetAfter]
     .map((offset) => wall - offset)
     .filter((instant) => offsetAt(instant, zone) === wall - instant);

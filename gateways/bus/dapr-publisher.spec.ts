@@ -21,6 +21,14 @@ describe('the Dapr HTTP publisher', () => {
     expect(request?.body).toEqual(message.event);
   });
 
+  it('sends the change\'s traceparent as a header, which the sidecar writes into the delivered CloudEvent', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await publisherTo(sidecar.url).publish({ ...message, traceparent });
+    expect(sidecar.requests.at(-1)?.headers['traceparent']).toBe(traceparent);
+    await publisherTo(sidecar.url).publish(message);
+    expect(sidecar.requests.at(-1)?.headers['traceparent']).toBeUndefined();
+  });
+
   it('never takes a non-2xx answer for published: a 5xx is transient, a 4xx is about the message', async () => {
     sidecar.reply({ status: 500, body: { errorCode: 'ERR_PUBSUB_PUBLISH_MESSAGE' } }, { status: 400, body: { errorCode: 'ERR_MALFORMED_REQUEST' } });
     const publisher = publisherTo(sidecar.url);

@@ -17,7 +17,7 @@ export function daprPublisher(options: { httpPort: number; pubsubName: string; h
       try {
         response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': CLOUDEVENT_CONTENT_TYPE },
+          headers: { 'content-type': CLOUDEVENT_CONTENT_TYPE, ...(message.traceparent ? { traceparent: message.traceparent } : {}) },
           body: JSON.stringify(message.event),
           signal: AbortSignal.timeout(timeoutMs),
         });

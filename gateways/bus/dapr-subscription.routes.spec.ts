@@ -1,4 +1,6 @@
-import Fastify from 'fastify';
+import { Writable } from 'node:stream';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { registerDaprSubscriptions, type SubscriberAnswer } from './dapr-subscription.routes.ts';
 
@@ -32,6 +34,21 @@ describe('Dapr subscriptions served by fastify', () => {
   it('answers RETRY, never SUCCESS, when the handler throws', async () => {
     const app = await subscriber(() => Promise.reject(new Error('boom')));
     expect((await deliver(app, { id: 'e-2' })).json()).toEqual({ status: 'RETRY' });
+  });
+
+  it('logs a delivery under the trace its CloudEvent carries', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>); done(); } });
+    const loggerInstance: FastifyBaseLogger = pino(sink);
+    const app = Fastify({ loggerInstance });
+    registerDaprSubscriptions(app, {
+      pubsubName: 'kafka-pubsub',
+      subscriptions: [{ topic: 'task-events', route: '/dapr/audit/task-events', handle: (_event, log) => { log.info('handled'); return Promise.resolve('SUCCESS'); } }],
+    });
+    await app.ready();
+    await deliver(app, { specversion: '1.0', id: 'e-3', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    const traced = lines.filter((line) => line['trace_id'] === '4bf92f3577b34da6a3ce929d0e0e4736').map((line) => line['msg']);
+    expect(traced).toEqual(['handled', 'request completed']);
   });
 
   it('drops a body that is not a CloudEvent object', async () => {

@@ -1,6 +1,7 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CLOUDEVENT_CONTENT_TYPE } from '../../contracts/events/cloudevent.ts';
 import type { Topic } from '../../contracts/events/bus-topics.ts';
+import { eventTraceFields } from '../../contracts/trace-context.ts';
 
 export type SubscriberAnswer = 'SUCCESS' | 'RETRY' | 'DROP';
 
@@ -21,6 +22,20 @@ const DAPR_ATTRIBUTES = new Set(['topic', 'pubsubname', 'traceid', 'tracestate',
 function withoutDaprAttributes(body: unknown): Record<string, unknown> | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   return Object.fromEntries(Object.entries(body).filter(([key]) => !DAPR_ATTRIBUTES.has(key)));
+}
+
+/**
+ * A delivery's log lines carry the trace of the event it brings. The sidecar sends a traceparent header only
+ * when its own tracing is on (then a span of the event's trace, which the request already has); otherwise
+ * the trace is the CloudEvent's `traceparent` attribute, bound here, so that the request's lines — including
+ * fastify's "request completed" — name it.
+ */
+function traceDeliveryLog(request: FastifyRequest, reply: FastifyReply, event: Record<string, unknown>): void {
+  if (request.trace) return;
+  const fields = eventTraceFields(typeof event['traceparent'] === 'string' ? event['traceparent'] : null);
+  if (!('trace_id' in fields)) return;
+  request.log = request.log.child(fields);
+  reply.log = request.log;
 }
 
 /**
@@ -54,6 +69,7 @@ export function registerDaprSubscriptions(app: FastifyInstance, deps: {
         request.log.error({ topic: subscription.topic }, 'bus delivery is not a CloudEvent object; dropped');
         status = 'DROP';
       } else {
+        traceDeliveryLog(request, reply, event);
         try {
           status = await subscription.handle(event, request.log);
         } catch (error) {

@@ -8,6 +8,8 @@ import { evolveStored } from '../runtime/evolve-stored.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import type { Projector } from '../runtime/projector.ts';
 import { planSchedule } from './plan-schedule.ts';
+import type { Logger } from 'pino';
+import { logScheduleChange } from './schedule-change-log.ts';
 import { forgetScheduleRows, readScheduleRows, saveScheduleRows } from './schedule-rows.sql.ts';
 import { createScheduleTables, dropScheduleTables } from './schedule-table.sql.ts';
 import { forgetTaskState, readTaskStates, saveTaskStates, type NotificationTaskState } from './schedule-task-state.sql.ts';
@@ -40,7 +42,7 @@ function fold(events: readonly StoredEvent[]): Folded {
  * below a kept state's version were applied already, every write is version-guarded, and a task without
  * rows yields none however often it is replayed, so a batch applied twice changes nothing.
  */
-function applyScheduleEvents(log: EventLog) {
+function applyScheduleEvents(log: EventLog, logger: Logger | undefined) {
   return async (tx: Queryable, events: readonly StoredEvent[], table: string | null): Promise<void> => {
     if (!table) throw new Error('notification needs its table');
     const byTask = new Map<string, StoredEvent[]>();
@@ -80,7 +82,9 @@ function applyScheduleEvents(log: EventLog) {
         state = step.state;
         version = stored.version;
         email = stored.metadata.user_email ?? email;
-        schedule = planSchedule(schedule, state.task, { version, position: stored.position, email });
+        const planned = planSchedule(schedule, state.task, { version, position: stored.position, email });
+        if (logger) logScheduleChange(logger, schedule, planned, stored);
+        schedule = planned;
       }
       if (state.kind === 'present' && schedule.length > 0 && version > (saved?.version ?? 0)) {
         moved.set(taskId, { task: state.task, email, version });
@@ -93,13 +97,13 @@ function applyScheduleEvents(log: EventLog) {
 }
 
 /** Built with the log: a task the schedule kept nothing for is folded from its own stream when it changes. */
-export function createNotificationProjector(log: EventLog): Projector {
+export function createNotificationProjector(log: EventLog, logger?: Logger): Projector {
   return {
     name: NOTIFICATION_PROJECTION,
     // A task whose reminders cannot be planned must not hold back everyone else's.
     onPoison: 'skip',
     table: { base: 'notification_schedule', view: NOTIFICATION_SCHEDULE_VIEW, create: createScheduleTables, drop: dropScheduleTables },
-    apply: applyScheduleEvents(log),
+    apply: applyScheduleEvents(log, logger),
     // A retry replays the task's whole stream; delivery records stay, so nothing sent is sent again.
     async forgetStream(tx, table, streamId) {
       if (!table) return;

@@ -4,6 +4,7 @@ import type { Transactional } from '../../contracts/ports/sql.ts';
 import type { DeliveredVia } from '../../contracts/read-models/notification-schedule.ts';
 import type { Channel } from '../../domain/task/types.ts';
 import { assertNever } from '../../domain/shared/result.ts';
+import { childSpan, parseTraceparent, traceLogFields } from '../../contracts/trace-context.ts';
 import { claimDueDeliveries, type ClaimedDelivery } from './claim-due.sql.ts';
 import { DEFAULT_POLICY, settle, timeliness, type DeliveryPolicy, type Outcome } from './delivery-policy.ts';
 import { enqueueDueReminders } from './enqueue-due.sql.ts';
@@ -23,7 +24,14 @@ export interface ReminderObserver {
   scheduleBehind(): void;
 }
 
-export interface ReminderRef { readonly task_id: string; readonly reminder_index: number; readonly fire_at: string }
+export interface ReminderRef {
+  readonly task_id: string;
+  readonly reminder_index: number;
+  readonly fire_at: string;
+  /** The send's span in the trace of the change that scheduled the reminder, when that change carried one. */
+  readonly trace_id?: string;
+  readonly span_id?: string;
+}
 
 export interface ReminderSchedulerDeps {
   readonly db: Transactional;
@@ -98,7 +106,8 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
   }
 
   async function deliver(delivery: ClaimedDelivery, now: Date, tally: Tally): Promise<void> {
-    const ref = refOf(delivery);
+    const parent = parseTraceparent(delivery.traceparent);
+    const ref: ReminderRef = { ...refOf(delivery), ...traceLogFields(parent && childSpan(parent)) };
     const timing = timeliness(delivery.fire_at, now, policy);
     let outcome: Outcome;
     if (timing === 'missed') {

@@ -102,10 +102,27 @@ describe('the recurring projector', () => {
         request_id: null,
         correlation_id: CORRELATION,
         causation_id: events[1]?.event_id,
-        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        // The completion's trace, continued in a span of the projector's own.
+        traceparent: expect.stringMatching(/^00-0af7651916cd43dd8448eb211c80319c-(?!b7ad6b7169203331)[\da-f]{16}-01$/) as string,
         user_email: 'ada@example.com',
       },
     }]);
+  });
+
+  it('logs the next occurrence it created under the completion\'s trace id', async () => {
+    const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z'));
+    const setup = projectorOver(events);
+    await setup.apply(events);
+    expect(setup.logs).toContainEqual(expect.objectContaining({
+      msg: 'next occurrence created', level: 30, trace_id: '0af7651916cd43dd8448eb211c80319c', task_id: TASK_ID,
+    }));
+  });
+
+  it('starts a trace for the next occurrence of a completion that carries none', async () => {
+    const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z')).map((e) => ({ ...e, metadata: { ...e.metadata, traceparent: null } }));
+    const setup = projectorOver(events);
+    await setup.apply(events);
+    expect(setup.calls[0]?.context.traceparent).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-00$/);
   });
 
   it('decides on the task as it was at the completion, not as it is now', async () => {

@@ -7,6 +7,7 @@ import { nextOccurrence } from '../../domain/recurrence/next-occurrence.ts';
 import { assertNever } from '../../domain/shared/result.ts';
 import { evolve, initialState } from '../../domain/task/evolve.ts';
 import type { TaskState } from '../../domain/task/types.ts';
+import { continueTrace, formatTraceparent, traceLogFields } from '../../contracts/trace-context.ts';
 import type { Projector } from '../runtime/projector.ts';
 import { occurrenceId } from './occurrence-id.ts';
 import { wakeLogReadersAtCommit } from './wake-log-readers.sql.ts';
@@ -58,7 +59,9 @@ export function createRecurringProjector(deps: RecurringProjectorDeps): Projecto
     const state = await stateAt(event);
     if (state.kind !== 'present' || state.task.recurrence === null) return false;
     const task = state.task;
-    const context = { task_id: task.id, event_id: event.event_id, correlation_id: event.metadata.correlation_id };
+    // This projector's span of the completion's trace: the next task's creation is its child, in the same trace.
+    const span = continueTrace(event.metadata.traceparent);
+    const context = { task_id: task.id, event_id: event.event_id, correlation_id: event.metadata.correlation_id, ...traceLogFields(span) };
 
     const next = nextOccurrence(task, completed.data.completed_at);
     if (next.kind === 'ended') {
@@ -74,7 +77,7 @@ export function createRecurringProjector(deps: RecurringProjectorDeps): Projecto
         request_id: null,
         correlation_id: event.metadata.correlation_id,
         causation_id: event.event_id,
-        traceparent: event.metadata.traceparent,
+        traceparent: formatTraceparent(span),
         user_email: event.metadata.user_email ?? null,
       },
     );

@@ -1,11 +1,12 @@
+import { APPENDS_CHANNEL } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 
 /**
  * The recurring projector appends next tasks while its batch transaction is open, and log readers never
  * pass an open transaction: they are woken by the append's NOTIFY, find nothing readable yet, and would
- * wait for their slow poll. Notifying the append channel (migrations/001's `todo_events`) from the batch
+ * wait for their slow poll. Notifying the append channel from the batch
  * transaction wakes them again at its commit, when the new tasks have become readable.
  */
 export async function wakeLogReadersAtCommit(tx: Queryable): Promise<void> {
-  await tx.query(`SELECT pg_notify('todo_events', '')`);
+  await tx.query(`SELECT pg_notify('${APPENDS_CHANNEL}', '')`);
 }

@@ -39,10 +39,12 @@ export function createRelayProjector(deps: { log: Pick<EventLog, 'readStream'>; 
     if (!parsed) return;
     const key = event.stream_id;
     const cloudEvent = toCloudEvent({ ...event, type: parsed.type, data: { ...parsed.data } });
-    await publisher.publish({ topic: TOPICS.taskEvents, partitionKey: key, event: cloudEvent });
+    // The relay forwards the change's trace context as it was stored: it takes part in no trace of its own.
+    const traceparent = event.metadata.traceparent;
+    await publisher.publish({ topic: TOPICS.taskEvents, partitionKey: key, event: cloudEvent, traceparent });
     const after = await stateAfter(event);
     if (changesReminders(parsed, after)) {
-      await publisher.publish({ topic: TOPICS.reminders, partitionKey: key, event: cloudEvent });
+      await publisher.publish({ topic: TOPICS.reminders, partitionKey: key, event: cloudEvent, traceparent });
     }
     if (after.kind === 'present') {
       const change = {
@@ -54,7 +56,10 @@ export function createRelayProjector(deps: { log: Pick<EventLog, 'readStream'>; 
         owner: after.task.user_id,
         task: after.task.deleted_at ? null : after.task,
       };
-      await publisher.publish({ topic: TOPICS.taskUpdates, partitionKey: key, event: toTaskChangeCloudEvent(change, event.event_id, event.created_at) });
+      await publisher.publish({
+        topic: TOPICS.taskUpdates, partitionKey: key, traceparent,
+        event: toTaskChangeCloudEvent(change, event.event_id, event.created_at, traceparent),
+      });
     }
   }
 

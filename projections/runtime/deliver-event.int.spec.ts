@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { upcastEvent } from '../../contracts/events/upcast.ts';
+import { postgresEventStore } from '../../write-side/event-store/event-store.ts';
 import { listDeadLetters } from './dead-letters.sql.ts';
+import { retryDeadLetters } from './retry-dead-letters.ts';
 import { createDelivery, type DeliveryOutcome } from './deliver-event.ts';
 import { registerProjection } from './projection-state.sql.ts';
 import type { Projector } from './projector.ts';
@@ -67,5 +70,49 @@ describe('a bus delivery to a projector', () => {
     const letters = await listDeadLetters(t.db, 'recorder');
     expect(letters.map((l) => [l.event_id, l.error])).toEqual([[event.event_id, 'cannot apply this one']]);
     expect(await recorded(event.stream_id)).toEqual([]);
+  });
+});
+
+describe('retrying a dead letter of a bus-fed projector', () => {
+  it('replays the stream up to what its inbox admitted, the dead-lettered event included, and admits it', async () => {
+    let broken = true;
+    const flaky: Projector = {
+      name: 'flaky',
+      onPoison: 'skip',
+      async apply(tx, events) {
+        for (const event of events) {
+          if (broken && event.version === 2) throw new Error('version 2 cannot be applied yet');
+          await tx.query('INSERT INTO recorded (stream_id, version) VALUES ($1, $2)', [event.stream_id, event.version]);
+        }
+      },
+      async forgetStream(tx, _table, streamId) {
+        await tx.query('DELETE FROM recorded WHERE stream_id = $1', [streamId]);
+      },
+    };
+    await registerProjection(t.db, flaky);
+    const deliverFlaky = createDelivery({ db: t.db, projector: flaky, observer: { delivered: () => undefined }, backoffMs: () => 1 });
+    const store = postgresEventStore(t.db, upcastEvent);
+    const stream = randomUUID();
+    const metadata = { user_id: 'alice', correlation_id: randomUUID(), causation_id: null, traceparent: null, idempotency_key: null, request_id: null };
+    for (const version of [1, 2, 3, 4]) {
+      const appended = await store.append(stream, version - 1 || 'no_stream', [{ event_id: randomUUID(), type: 'TestStep', schema_version: 1, data: { version }, metadata }]);
+      expect(appended.ok).toBe(true);
+    }
+    const events = await store.readStream(stream);
+    // The bus has delivered versions 1 to 3 so far; 2 was dead-lettered and dropped.
+    expect(await Promise.all(events.slice(0, 3).map((event) => deliverFlaky(event)))).toEqual(['SUCCESS', 'DROP', 'SUCCESS']);
+    expect(await recorded(stream)).toEqual([1, 3]);
+
+    broken = false;
+    const outcomes = await retryDeadLetters(t.db, store, flaky, { feed: 'bus' });
+    expect(outcomes.map((o) => [o.ok, o.dead_letter.version])).toEqual([[true, 2]]);
+    // Version 4 is not the retry's: the bus has yet to deliver it.
+    expect(await recorded(stream)).toEqual([1, 2, 3]);
+    expect(await listDeadLetters(t.db, 'flaky')).toEqual([]);
+    const [, second, , fourth] = events;
+    if (!second || !fourth) throw new Error('stream too short');
+    expect(await deliverFlaky(second)).toBe('SUCCESS');
+    expect(await deliverFlaky(fourth)).toBe('SUCCESS');
+    expect(await recorded(stream)).toEqual([1, 2, 3, 4]);
   });
 });

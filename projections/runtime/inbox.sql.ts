@@ -11,3 +11,10 @@ export async function admitToInbox(tx: Queryable, consumer: string, event: Store
   );
   return result.rowCount === 1;
 }
+
+/** The highest version of a stream this consumer has admitted, 0 when none. */
+export async function inboxHighWater(tx: Queryable, consumer: string, streamId: string): Promise<number> {
+  const result = await tx.query<{ version: number | null }>(
+    'SELECT max(version) AS version FROM bus_inbox WHERE consumer = $1 AND stream_id = $2', [consumer, streamId]);
+  return result.rows[0]?.version ?? 0;
+}

@@ -27,6 +27,12 @@ export interface Projector {
      * table it replaces. Without it, the table alone is dropped.
      */
     drop?: (tx: Queryable, table: string) => Promise<void>;
+    /**
+     * `by-stream`: every row this projection writes depends on one stream's events alone, in that stream's
+     * order, so a rebuild may replay the log stream by stream and write each row once. Without it the
+     * rebuild replays in log order.
+     */
+    readonly replay?: 'by-stream';
   };
   apply(tx: Queryable, events: readonly StoredEvent[], table: string | null): Promise<void>;
   /**

@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
 import { isBefore, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
 import { recordDeadLetter } from './dead-letters.sql.ts';
+import { commitAsynchronously } from './async-commit.sql.ts';
 import { announceProgress, lockProjection, readCheckpoint, registerProjection, saveCheckpoint } from './projection-state.sql.ts';
 import type { Projector } from './projector.ts';
 import { isTransient } from './transient-error.ts';
+import { logAppliedBatch } from './batch-log.ts';
 
 export interface ProjectionObserver {
   batchApplied(name: string, events: number, seconds: number, checkpoint: LogCheckpoint): void;
@@ -26,6 +29,8 @@ export interface ProjectorRuntimeDeps {
   /** Subscribes to append notifications; returns the unsubscribe function. */
   readonly onAppend: (wake: () => void) => () => void;
   readonly observer: ProjectionObserver;
+  /** Debug and trace lines about committed batches, with their trace ids (see batch-log.ts). */
+  readonly logger?: Logger;
   readonly batchSize?: number;
   readonly maxAttempts?: number;
   readonly idlePollMs?: number;
@@ -115,18 +120,22 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   /** One batch in one transaction; returns how many events it applied. */
   async function runBatch(): Promise<number> {
     const started = performance.now();
-    return db.transaction(async (tx) => {
+    const applied = await db.transaction(async (tx) => {
       const state = await lockProjection(tx, name);
       const events = await log.readLogAfter(state.checkpoint, batchSize);
       const last = events.at(-1);
-      if (!last) return 0;
+      if (!last) return events;
       await projector.apply(tx, events, state.active_table);
       const checkpoint = { transaction_id: last.transaction_id, position: last.position };
       await saveCheckpoint(tx, name, checkpoint);
       await announceProgress(tx, name);
+      await commitAsynchronously(tx);
       observer.batchApplied(name, events.length, (performance.now() - started) / 1000, checkpoint);
-      return events.length;
+      return events;
     });
+    // After the commit: a batch that rolled back was not applied, and is not reported as if it had been.
+    if (deps.logger) logAppliedBatch(deps.logger, name, applied);
+    return applied.length;
   }
 
   /**

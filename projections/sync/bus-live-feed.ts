@@ -3,13 +3,15 @@ import { ownerListeners } from './owner-listeners.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { LiveFeed, TaskChange } from '../../contracts/ports/live-feed.ts';
 import { replayChanges } from './live-feed.ts';
+import type { Logger } from 'pino';
+import { logFanOut } from './fan-out-log.ts';
 
 /** How many tasks the feed remembers the last fanned-out version of, to pass over redeliveries. */
 const REMEMBERED_TASKS = 100_000;
 
 export interface BusLiveFeed extends LiveFeed {
   /** A change from the bus (`task-updates`); redeliveries and stale versions are passed over. */
-  receive(change: TaskChange): void;
+  receive(change: TaskChange, traceparent: string | null): void;
 }
 
 /**
@@ -17,14 +19,14 @@ export interface BusLiveFeed extends LiveFeed {
  * sync instance consumes the topic in a consumer group of its own, so every instance sees every change;
  * a resume is still replayed from the event store, up to the newest change this instance has fanned out.
  */
-export async function startBusLiveFeed(deps: { log: EventLog; maxReplayEvents: number; batchSize?: number }): Promise<BusLiveFeed> {
+export async function startBusLiveFeed(deps: { log: EventLog; maxReplayEvents: number; batchSize?: number; logger?: Logger }): Promise<BusLiveFeed> {
   const batchSize = deps.batchSize ?? 500;
   const listeners = ownerListeners();
   const lastVersion = new Map<string, number>();
   let checkpoint: LogCheckpoint = await deps.log.readLogHead();
 
   return {
-    receive(change) {
+    receive(change, traceparent) {
       if ((lastVersion.get(change.task_id) ?? 0) >= change.version) return;
       lastVersion.delete(change.task_id);
       lastVersion.set(change.task_id, change.version);
@@ -33,7 +35,7 @@ export async function startBusLiveFeed(deps: { log: EventLog; maxReplayEvents: n
         if (!oldest.done) lastVersion.delete(oldest.value);
       }
       if (isBefore(checkpoint, change)) checkpoint = { transaction_id: change.transaction_id, position: change.position };
-      listeners.fanOut(change);
+      logFanOut(deps.logger, change, traceparent, listeners.fanOut(change));
     },
     checkpoint: () => checkpoint,
     subscribe: (userId, listener) => listeners.subscribe(userId, listener),

@@ -4,6 +4,8 @@ import type { LiveFeed, ReplayOutcome, TaskChange } from '../../contracts/ports/
 import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
 import { ownerListeners } from './owner-listeners.ts';
 import { taskChangeOf } from './task-change.ts';
+import type { Logger } from 'pino';
+import { logFanOut } from './fan-out-log.ts';
 
 /**
  * The sync side: tails the log from its head when the process starts — every instance sees every event,
@@ -16,6 +18,7 @@ export async function startLiveFeed(deps: {
   batchSize?: number;
   idlePollMs?: number;
   onError: (error: unknown) => void;
+  logger?: Logger;
 }): Promise<LiveFeed> {
   const { log } = deps;
   const batchSize = deps.batchSize ?? 500;
@@ -34,9 +37,6 @@ export async function startLiveFeed(deps: {
     wakeIdle = () => { clearTimeout(timer); wakeIdle = undefined; pending = false; resolve(); };
   });
 
-  const fanOut = (change: TaskChange) => {
-    listeners.fanOut(change);
-  };
 
   const loop = (async () => {
     while (!stopped) {
@@ -45,7 +45,7 @@ export async function startLiveFeed(deps: {
         for (const event of events) {
           const change = await taskChangeOf(log, event);
           checkpoint = { transaction_id: event.transaction_id, position: event.position };
-          if (change) fanOut(change);
+          if (change) logFanOut(deps.logger, change, event.metadata.traceparent, listeners.fanOut(change));
         }
         if (events.length === batchSize) continue;
       } catch (error) {

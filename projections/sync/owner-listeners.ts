@@ -4,8 +4,11 @@ import type { ChangeListener, TaskChange } from '../../contracts/ports/live-feed
 export function ownerListeners() {
   const byUser = new Map<string, Set<ChangeListener>>();
   return {
-    fanOut(change: TaskChange): void {
-      for (const listener of byUser.get(change.owner) ?? []) listener(change);
+    /** Answers how many connections it reached. */
+    fanOut(change: TaskChange): number {
+      const listeners = byUser.get(change.owner);
+      for (const listener of listeners ?? []) listener(change);
+      return listeners?.size ?? 0;
     },
     subscribe(userId: string, listener: ChangeListener): () => void {
       const set = byUser.get(userId) ?? new Set<ChangeListener>();

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedClient } from '../support/feed-client.ts';
 import { testDatabase, type TestDatabase } from '../support/test-database.ts';
 import { apiClient, eventually } from './support/api-client.ts';
-import { startCluster, type Cluster } from './support/cluster.ts';
+import { startCluster, type Cluster, type ServiceName } from './support/cluster.ts';
 
 /*
  * Issue 5: the five services as separate processes, each with a real daprd, events flowing through the relay
@@ -23,6 +23,14 @@ afterAll(async () => { await cluster?.stop(); });
 
 const api = (method: string, path: string, user: string, body?: unknown, headers?: Record<string, string>) =>
   client.call(cluster.url('api'), method, path, { user, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
+
+/** The JSON lines a service process wrote (its sidecar's output left out). */
+function appLines(service: ServiceName): Array<Record<string, unknown>> {
+  const [app = ''] = cluster.logs(service).split('\n--- daprd ---\n');
+  return app.split('\n').flatMap((line) => {
+    try { return [JSON.parse(line) as Record<string, unknown>]; } catch { return []; }
+  });
+}
 
 interface AuditCounts { events: number; entries: number; distinct_entries: number }
 
@@ -121,6 +129,36 @@ describe('five services over Dapr and Kafka', () => {
     expect(changes.filter((f) => f.task_id === next.id).map((f) => [f.event_type, f.version])).toEqual([['TaskCreated', 1]]);
     expect(changes.find((f) => f.event_type === 'TaskUpdated')?.task?.title).toBe('Water the plants and the herbs');
     feed.close();
+  });
+
+  it('follows one trace id from the api through the relay, Dapr and Kafka into every service\'s logs', async () => {
+    const user = 'tracy';
+    const created = randomBytes(16).toString('hex');
+    const completed = randomBytes(16).toString('hex');
+    const traceparent = (trace: string) => ({ traceparent: `00-${trace}-${randomBytes(8).toString('hex')}-01` });
+    const dueDay = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const reply = await api('POST', '/api/tasks', user, {
+      title: 'Feed the cat',
+      due: { datetime: `${dueDay}T09:00`, timezone: 'UTC' },
+      reminders: [{ before_minutes: 30, channels: ['email'] }],
+      recurrence: { rrule: 'FREQ=DAILY', anchor: 'due' },
+    }, traceparent(created));
+    expect(reply.status).toBe(201);
+    const first = (reply.body as { task_id: string }).task_id;
+    expect((await api('POST', `/api/tasks/${first}/complete`, user, undefined, traceparent(completed))).status).toBe(200);
+
+    // The api logs the request; audit, recurring, notification and sync each log the delivery of its event
+    // (at info, the trace taken from the CloudEvent that came through the relay, the sidecars and Kafka).
+    for (const service of ['api', 'audit', 'recurring', 'notification', 'sync'] as const) {
+      const line = await eventually(async () => appLines(service).find((l) => l['trace_id'] === created && l['level'] === 'info'));
+      expect(line, service).toMatchObject({ trace_id: created });
+    }
+    // The next occurrence the recurring service created carries the completion's trace, into the notification service.
+    await eventually(async () => appLines('recurring').find((l) => l['trace_id'] === completed && l['msg'] === 'next occurrence created'));
+    const scheduled = await eventually(async () => appLines('notification').find((l) => l['trace_id'] === completed && l['msg'] === 'reminders scheduled' && l['task_id'] !== first));
+    const stored = await database.db.query<{ traceparent: string }>(
+      `SELECT metadata->>'traceparent' AS traceparent FROM events WHERE stream_id = $1 AND version = 1`, [scheduled['task_id']]);
+    expect(stored.rows[0]?.traceparent).toMatch(new RegExp(`^00-${completed}-[\\da-f]{16}-01$`));
   });
 
   it('loses nothing and doubles nothing when the audit service is killed under load and restarted', async () => {

@@ -1,8 +1,9 @@
+import { APPENDS_CHANNEL } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 
 /**
  * Appends `count` TaskCreated events (one new task each, spread over `users` users) in one SQL statement:
- * a fast way to give a projector a long log. Payloads are valid against the event contract.
+ * a fast way to give a projector a long log, announced like any append. Payloads are valid against the event contract.
  */
 export async function bulkCreateTasks(db: Queryable, count: number, users = 50): Promise<void> {
   await db.query(
@@ -24,4 +25,6 @@ export async function bulkCreateTasks(db: Queryable, count: number, users = 50):
        FROM numbered`,
     [count, users],
   );
+  // As an appending process does after its commit (write-side/event-store/append-announcer.ts).
+  await db.query(`SELECT pg_notify('${APPENDS_CHANNEL}', '')`);
 }

@@ -6,6 +6,8 @@ import { startProjector, type ProjectionObserver, type ProjectorRuntime } from '
 import type { Projector } from '../../projections/runtime/projector.ts';
 import { createCommandHandler, type CommandHandler } from '../../write-side/commands/command-handler.ts';
 import { postgresEventStore, type EventStore } from '../../write-side/event-store/event-store.ts';
+import { announcingAppends, appendAnnouncer } from '../../write-side/event-store/append-announcer.ts';
+import { APPENDS_CHANNEL } from '../../contracts/ports/event-log.ts';
 
 export interface ObservedProjection extends ProjectionObserver { readonly events: Array<{ kind: string; detail: unknown }> }
 
@@ -30,10 +32,12 @@ export interface Harness {
 
 /** The write side plus projector runtimes wired the way app/ wires them, on one test database. */
 export async function projectionHarness(db: Db, url: string): Promise<Harness> {
-  const store = postgresEventStore(db, upcastEvent);
-  const commands = createCommandHandler({ store });
   const subscribers = new Set<() => void>();
-  const listener = await listen(url, 'todo_events', () => { for (const wake of subscribers) wake(); });
+  const wake = (): void => { for (const subscriber of subscribers) subscriber(); };
+  const listener = await listen(url, APPENDS_CHANNEL, wake);
+  const announcer = appendAnnouncer({ db, wakeLocal: wake, onError: (error) => { throw error; } });
+  const store = announcingAppends(postgresEventStore(db, upcastEvent), announcer);
+  const commands = createCommandHandler({ store });
   const runtimes: ProjectorRuntime[] = [];
   return {
     store,
@@ -54,6 +58,7 @@ export async function projectionHarness(db: Db, url: string): Promise<Harness> {
     },
     async close() {
       await Promise.all(runtimes.map((r) => r.stop()));
+      await announcer.settled();
       await listener.close();
     },
   };

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
+import { createLogger } from '../../app/logger.ts';
 import { createSystem, type System, type SystemOptions } from '../../app/system.ts';
 import { mintToken } from '../../gateways/auth/mint-token.ts';
 import { testDatabase } from './test-database.ts';
@@ -31,7 +31,8 @@ export async function startTestSystem(options: SystemOptions & { env?: Record<st
       done();
     },
   });
-  const logger = pino({ level: 'info', timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, sink);
+  // The production logger (format, redaction), at the configured LOG_LEVEL, into the sink.
+  const logger = createLogger(config.LOG_LEVEL, 'todo', sink);
   const system = await createSystem(config, logger, options);
   await system.http.listen({ port: 0, host: '127.0.0.1' });
   const address = system.http.addresses()[0];

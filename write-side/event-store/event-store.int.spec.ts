@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { upcastEvent } from '../../contracts/events/upcast.ts';
-import { listen } from '../../gateways/postgres/listen.ts';
 import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { postgresEventStore, type EventStore } from './event-store.ts';
 import { READ_LOG_SQL, checkpointOf } from './read-log.sql.ts';
@@ -157,21 +156,33 @@ describe('event rows and upcasting (guarantee 5)', () => {
   });
 });
 
-describe('wake-ups (guarantee 6)', () => {
-  it('wakes a listening reader with NOTIFY when an append commits', async () => {
-    let wakeUps = 0;
-    let woken: () => void = () => undefined;
-    const wokenByAppend = new Promise<void>((resolve) => { woken = resolve; });
-    const listener = await listen(t.url, 'todo_events', () => {
-      wakeUps += 1;
-      if (wakeUps > 1) woken(); // the first call is the one made on connect
-    });
-    try {
-      await store.append(randomUUID(), 'no_stream', [event()]);
-      await wokenByAppend;
-      expect(wakeUps).toBeGreaterThanOrEqual(2);
-    } finally {
-      await listener.close();
+describe('stream-ordered reads of a settled prefix (for rebuilds)', () => {
+  it('returns the events up to a head read earlier, stream by stream, and pages with a (stream, version) cursor', async () => {
+    const low = `00000000-0000-4000-8000-${randomUUID().slice(-12)}`;
+    const high = `ffffffff-0000-4000-8000-${randomUUID().slice(-12)}`;
+    await store.append(high, 'no_stream', [event('TestHigh', { n: 1 })]);
+    await store.append(low, 'no_stream', [event('TestLow', { n: 1 })]);
+    await store.append(high, 1, [event('TestHigh', { n: 2 })]);
+    await store.append(low, 1, [event('TestLow', { n: 2 })]);
+    const head = await store.readLogHead();
+    await store.append(high, 2, [event('TestHigh', { n: 3 })]);
+
+    const mine = <E extends { stream_id: string }>(events: readonly E[]) => events.filter((e) => e.stream_id === low || e.stream_id === high);
+    const label = (e: { type: string; version: number }) => `${e.type}@${e.version}`;
+
+    const all = [];
+    for (let page = await store.readStreamsUpTo(head, null, 50_000); page.length > 0;) {
+      all.push(...page);
+      const last = page.at(-1);
+      page = last ? await store.readStreamsUpTo(head, last, 50_000) : [];
     }
+    expect(mine(all).map(label)).toEqual(['TestLow@1', 'TestLow@2', 'TestHigh@1', 'TestHigh@2']);
+
+    // One at a time: the cursor continues within a stream and from a given (stream, version).
+    const one = async (cursor: { stream_id: string; version: number }) => (await store.readStreamsUpTo(head, cursor, 1)).map(label);
+    expect(await one({ stream_id: low, version: 0 })).toEqual(['TestLow@1']);
+    expect(await one({ stream_id: low, version: 1 })).toEqual(['TestLow@2']);
+    expect(await one({ stream_id: high, version: 1 })).toEqual(['TestHigh@2']);
+    expect(await store.readStreamsUpTo(head, { stream_id: high, version: 2 }, 10).then((events) => mine(events))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { append } from './append.sql.ts';
 import { findRememberedResult, rememberResult, type RememberedResult } from './idempotency.sql.ts';
 import { checkpointAt, countAfter, readLogAfter, readLogHead } from './read-log.sql.ts';
 import { readStream } from './read-stream.sql.ts';
+import { readStreamsUpTo } from './read-by-stream.sql.ts';
 import type { Upcaster } from './row.ts';
 import type {
   Appended, ExpectedVersion, IdempotencyRecord, NewEvent, VersionConflict,
@@ -28,6 +29,7 @@ export function postgresEventStore(db: Queryable, upcast: Upcaster): EventStore 
     readStream: (streamId, options) => readStream(db, streamId, upcast, options),
     readLogAfter: (after, limit) => readLogAfter(db, after, limit, upcast),
     readLogHead: () => readLogHead(db),
+    readStreamsUpTo: (upTo, after, limit) => readStreamsUpTo(db, upTo, after, limit, upcast),
     checkpointAt: (position) => checkpointAt(db, position),
     countAfter: (after, limit) => countAfter(db, after, limit),
     findRememberedResult: (userId, key) => findRememberedResult(db, userId, key),

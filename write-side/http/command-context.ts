@@ -6,8 +6,7 @@ import type { Result } from '../../domain/shared/result.ts';
 import { ok } from '../../domain/shared/result.ts';
 import type { FieldError } from '../../domain/task/types.ts';
 import type { CommandContext } from '../commands/command-handler.ts';
-
-const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+import { formatTraceparent } from '../../contracts/trace-context.ts';
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -22,12 +21,12 @@ export function commandContext(request: FastifyRequest): Result<CommandContext, 
   if (!expected.ok) return expected;
   const idempotencyKey = key === undefined ? ok(undefined) : parseInput(IdempotencyKeyHeader, key, 'headers.idempotency-key');
   if (!idempotencyKey.ok) return idempotencyKey;
-  const traceparent = header(request, 'traceparent');
   return ok({
     request_id: request.id,
     correlation_id: header(request, 'x-correlation-id') ?? request.id,
     causation_id: null,
-    traceparent: traceparent && TRACEPARENT.test(traceparent) ? traceparent : null,
+    // The server's span of the request (the HTTP edge continued or started the trace): its events' parent.
+    traceparent: request.trace ? formatTraceparent(request.trace) : null,
     user_email: request.principal.email,
     ...(idempotencyKey.value === undefined
       ? {}

@@ -1,7 +1,9 @@
 import { createServer } from 'node:net';
 
-/** A TCP port free on loopback right now (the OS picks it). */
-export function freePort(): Promise<number> {
+/** Ports handed out by this process: the OS may offer a port again once its probe closed. */
+const given = new Set<number>();
+
+function probe(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -11,4 +13,18 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A TCP port free on loopback right now (the OS picks it), never one this process handed out before: a
+ * cluster asks for twenty ports before any is listened on, and two of its members must not get the same.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await probe();
+    if (!given.has(port)) {
+      given.add(port);
+      return port;
+    }
+  }
 }

@@ -1,0 +1,22 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { commitAsynchronously } from './async-commit.sql.ts';
+
+let t: TestDatabase;
+beforeAll(async () => { t = await testDatabase(); });
+
+const setting = async (q: { query: TestDatabase['db']['query'] }): Promise<string> =>
+  (await q.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit ?? '?';
+
+describe('a log projector batch commits asynchronously', () => {
+  it('turns synchronous_commit off for that transaction only', async () => {
+    const inside = await t.db.transaction(async (tx) => {
+      await commitAsynchronously(tx);
+      return setting(tx);
+    });
+    expect(inside).toBe('off');
+    // Every connection of the pool is back to the server default afterwards.
+    const after = await Promise.all(Array.from({ length: 5 }, () => setting(t.db)));
+    expect(after).toEqual(['on', 'on', 'on', 'on', 'on']);
+  });
+});

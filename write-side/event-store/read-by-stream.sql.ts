@@ -1,0 +1,34 @@
+import type { StreamCursor } from '../../contracts/ports/event-log.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
+import { EVENT_COLUMNS, toStoredEvent, type EventRow, type Upcaster } from './row.ts';
+import type { LogCheckpoint, StoredEvent } from './types.ts';
+
+/*
+ * A settled prefix of the log, stream by stream. `upTo` is a head read earlier: every event at or before it
+ * in log order has committed, and anything committed later sorts after it, so the set read here cannot
+ * change while a rebuild walks it. The (stream_id, version) row comparison walks the unique index.
+ */
+const READ_BY_STREAM_SQL = `
+  SELECT ${EVENT_COLUMNS} FROM events
+   WHERE (stream_id, version) > ($1::uuid, $2::integer)
+     AND (transaction_id, position) <= ($3::xid8, $4::bigint)
+   ORDER BY stream_id, version
+   LIMIT $5`;
+
+const NO_STREAM: StreamCursor = { stream_id: '00000000-0000-0000-0000-000000000000', version: 0 };
+
+export async function readStreamsUpTo(
+  db: Queryable,
+  upTo: LogCheckpoint,
+  after: StreamCursor | null,
+  limit: number,
+  upcast: Upcaster,
+): Promise<StoredEvent[]> {
+  const from = after ?? NO_STREAM;
+  const result = await db.query<EventRow>(
+    READ_BY_STREAM_SQL,
+    [from.stream_id, from.version, upTo.transaction_id, upTo.position, limit],
+    { name: 'read-by-stream' },
+  );
+  return result.rows.map((row) => toStoredEvent(row, upcast));
+}

@@ -18,11 +18,11 @@ minikube -p "$MINIKUBE_PROFILE" image build -t "todo:$TAG" "$ROOT"
 
 password="$(secret_value "$TODO_NAMESPACE" postgres-credentials password)"
 [[ -n "$password" ]] || die "no Secret postgres-credentials in $TODO_NAMESPACE: run scripts/setup-minikube.sh first"
-auth_secret="$(secret_value "$TODO_NAMESPACE" todo-secrets auth-jwt-secret)"
+auth_secret="$(secret_value "$TODO_NAMESPACE" todo-secrets AUTH_JWT_SECRET)"
 [[ -n "$auth_secret" ]] || auth_secret="$(random_secret)"
 apply_secret "$TODO_NAMESPACE" todo-secrets \
-  --from-literal=database-url="postgres://todo:$password@postgres.$TODO_NAMESPACE.svc.cluster.local:5432/todo" \
-  --from-literal=auth-jwt-secret="$auth_secret"
+  --from-literal=DATABASE_URL="postgres://todo:$password@postgres.$TODO_NAMESPACE.svc.cluster.local:5432/todo" \
+  --from-literal=AUTH_JWT_SECRET="$auth_secret"
 
 monitoring=true
 kubectl get crd servicemonitors.monitoring.coreos.com prometheusrules.monitoring.coreos.com >/dev/null 2>&1 \

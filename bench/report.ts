@@ -204,7 +204,7 @@ would give. The store-versus-raw ratios hold up better, because those contenders
 ${renderTable(r)}
 
 The append figures come from ${r.append[0]?.store.seconds ? round(r.append[0].store.seconds, 1) : '?'} s per contender and
-level, run in alternating slices (store, store without NOTIFY, raw INSERT). The append p50 and p99 are the medians
+level, run in alternating slices (store, raw INSERT). The append p50 and p99 are the medians
 of the slices' figures. HTTP latencies are autocannon's per-request timings, measured from a separate process.
 
 ### GET /api/tasks by query kind
@@ -266,25 +266,26 @@ PostgreSQL and autocannon share the two cores. The result is ${perSecond(create.
 with a p99 of ${ms(create.all.p99)} spent mostly queueing for a CPU.`);
 
   const slower = split.projectorSql >= split.projectorNode ? 'PostgreSQL' : 'Node';
-  paragraphs.push(`**Projection rebuild.** The rebuild replays the log in batches of 5,000 into a new UNLOGGED table that
-has only its primary key, and it reads the next batch while the current one is applied. It then makes the table
-durable (\`SET LOGGED\`) and builds the seven secondary indexes once. Of its ${round(rb.report.seconds, 1)} s:
-- the projector's SQL took ${round(split.projectorSql, 1)} s (the SELECT of existing rows, and the upsert through
-  \`jsonb_to_recordset\`);
+  paragraphs.push(`**Projection rebuild.** task-view's rows each depend on one stream, so its rebuild replays the
+settled part of the log (up to the head read at the start) stream by stream, ordered by (stream, version) through the
+unique index: each task's row is folded from all its events and written once, where a log-order replay writes it
+once per batch its events fall into (three times here, as the bulk load writes creations, updates and completions
+in separate statements). Two loads over the two halves of the uuid space run side by side, so two PostgreSQL
+backends work while Node folds; each reads its next batch of 5,000 while the current one is applied, into a new
+UNLOGGED table with only its primary key. The rebuild then makes the table durable (\`SET LOGGED\`), builds the seven
+secondary indexes once, runs \`VACUUM (ANALYZE)\` so the table goes live with statistics and a visibility map, and
+catches up in log order from that head under the projector's lock before swapping. Of its ${round(rb.report.seconds, 1)} s
+of wall time (the two loads overlap, so the first three figures add up to more than their share of it):
+- the projector's SQL took ${round(split.projectorSql, 1)} s (the SELECT of existing rows, and the insert through
+  \`jsonb_to_recordset\`, which computes the STORED English \`tsvector\` of title and description);
 - the projector's work in Node took ${round(split.projectorNode, 1)} s (zod, \`evolve\`, derived columns, JSON);
-- \`SET LOGGED\` took ${round(split.setLogged, 1)} s;
-- the index builds took ${round(split.createIndexes, 1)} s.
+- the stream-ordered log reads took ${round(split.readLog, 1)} s, overlapped with the applies;
+- \`SET LOGGED\` took ${round(split.setLogged, 1)} s, the index builds ${round(split.createIndexes, 1)} s and the vacuum
+  ${round(split.vacuum, 1)} s.
 
-The log reads took ${round(split.readLog, 1)} s, mostly overlapped with the applies. ${slower} is the larger part of the
-replay, and on two cores Node and PostgreSQL can at best run side by side. What each event still costs PostgreSQL is
-the upsert of its task's row, which includes computing the STORED English \`tsvector\` of the title and description
-for every row version. A task whose events fall into several batches is written once per batch. For scale, the
-set-based SQL that loaded the same events ran at ${perSecond(r.bulkLoad.eventsPerSecond)}, and that SQL computes no
-\`tsvector\` and builds no read-model rows. Possible fixes, none applied here:
-- Fold a larger window of events per task before writing, so that each task is written once per window.
-- In Node, make the time-zone conversions (\`zonedToInstant\`, based on Intl) cheaper. They take the most self time.
-- Run \`VACUUM (ANALYZE)\` on the new table before the swap. Without it, the table serves its first minute without
-  statistics.`);
+${slower} is the larger part of the replay. For scale, the set-based SQL that loaded the same events ran at
+${perSecond(r.bulkLoad.eventsPerSecond)}, and that SQL computes no \`tsvector\` and builds no read-model rows. A due
+date-time now converts its zone once per row, not eight times.`);
 
   if (one && many) {
     const worstOne = worstKind(one);
@@ -294,33 +295,30 @@ index that stops after 51 rows. PostgreSQL executes such a query in ${ms(sqlMedi
 ${pct(sqlShare)} of the ${ms(one.all.p50)} p50 at one connection. The rest is Node: the JWT, zod, rendering 50 tasks as
 JSON, and HTTP${others > 0.1 ? ', plus waiting for a CPU that other processes held' : ''}. For the heavy user, a filter
 (status, tag, priority, overdue) makes the same scan read and discard non-matching rows, touching a heap page for each
-one. Full-text search is the exception${q ? `, at ${ms(q.executionMs)} in PostgreSQL for the heavy user` : ''}. The
-\`search\` GIN index covers every user, so PostgreSQL collects every matching task in the table, drops other users'
-tasks, and sorts what remains (see the plan below). A GIN index that leads with the user would fix this
-(\`btree_gin\`: \`USING gin (user_id, search)\`). At one connection the worst kind is ${worstOne.kind}, with a p99 of
+one. Full-text search${q ? ` takes ${ms(q.executionMs)} in PostgreSQL for the heavy user` : ''}: its GIN index leads
+with the user (\`btree_gin\`, migration 008), so PostgreSQL collects only that user's matches and sorts them (see the
+plan below). At one connection the worst kind is ${worstOne.kind}, with a p99 of
 ${ms(worstOne.p99)}. At ${plural(many.connections, 'connection')}, ${many.connections} requests share two cores with
 PostgreSQL and the load generator, so most of the ${ms(many.all.p50)} p50 is queueing.`);
   }
 
   const path = f.freshness.p50 - f.roundTrip.p50;
   paragraphs.push(`**Freshness.** Between a command's answer and the read that sees it:
-1. The append commits: one WAL flush, behind the NOTIFY lock.
-2. Its NOTIFY wakes the projector.
-3. The projector runs one batch transaction of about six statements, which ends in a second flushed commit with a
-   NOTIFY of its own.
+1. The append commits: one WAL flush, shared with concurrent appends (no NOTIFY in its transaction, ADR 0009).
+2. The appending process wakes its own projectors at once, and other processes through a coalesced NOTIFY.
+3. The projector runs one batch transaction of about six statements; it commits without waiting for its WAL flush
+   (\`synchronous_commit = off\` for log projector batches: batch and checkpoint commit together, so a crash replays
+   them from the durable log), and its NOTIFY on the progress channel goes out at that commit.
 4. That NOTIFY wakes the waiting read, which checks \`projectionPassed\` and then reads the row.
 
-That makes two disk flushes and about ten round trips to PostgreSQL, all driven by notifications, never by a poll
-period. The service's other projectors commit their own batches for the same event, with a NOTIFY each, and queue
-for the same lock. The p50 is ${ms(f.freshness.p50)}, and the read's own HTTP round trip accounts for ${ms(f.roundTrip.p50)} of it, which
-leaves about ${ms(Math.max(0, path))} for the projection path. A fix, not applied here: a read-model batch can commit
-with \`synchronous_commit = off\`. Its checkpoint is in the same transaction, so a crash would replay a few events,
-not lose them. That takes one disk flush out of the path and out of the NOTIFY lock.`);
+That makes one disk flush and about ten round trips to PostgreSQL, all driven by wake-ups, never by a poll period.
+The p50 is ${ms(f.freshness.p50)}, and the read's own HTTP round trip accounts for ${ms(f.roundTrip.p50)} of it, which
+leaves about ${ms(Math.max(0, path))} for the projection path.`);
 
   if (others > 0.1) {
     paragraphs.push(`**This run's machine.** Other processes used ${pct(others)} of the CPU while it ran (see the load table above),
 so every figure here includes time spent waiting for a CPU or for the shared disk. The ratios between contenders that
-ran interleaved (store / without NOTIFY / raw; the list kinds) are more trustworthy than the absolute figures.`);
+ran interleaved (store / raw; the list kinds) are more trustworthy than the absolute figures.`);
   }
   return paragraphs;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { upcastEvent } from '../contracts/events/upcast.ts';
 import type { Db } from '../gateways/postgres/db.ts';
 import { postgresEventStore } from '../write-side/event-store/event-store.ts';
+import { newTimeOrderedId } from '../write-side/time-ordered-id.ts';
 import { announcingAppends, appendAnnouncer } from '../write-side/event-store/append-announcer.ts';
 import type { NewEvent } from '../write-side/event-store/types.ts';
 import { runBounded, type Throughput } from './stats.ts';
@@ -21,7 +22,7 @@ export interface AppendLevel {
 /** A TaskCreated as the command handler would write it for a new task. */
 export function taskCreatedEvent(taskId: string, userId: string, now: Date): NewEvent {
   return {
-    event_id: randomUUID(),
+    event_id: newTimeOrderedId(),
     type: 'TaskCreated',
     schema_version: 2,
     data: {
@@ -89,7 +90,8 @@ export async function measureAppendThroughput(
   });
   const store = announcingAppends(postgresEventStore(db, upcastEvent), announcer);
   const appendOne = async (): Promise<void> => {
-    const taskId = randomUUID();
+    // Minted as the API mints the id of a task created without one.
+    const taskId = newTimeOrderedId();
     const result = await store.append(taskId, 'no_stream', [taskCreatedEvent(taskId, APPEND_USER, new Date())]);
     if (!result.ok) throw new Error(`append to a new stream conflicted: ${JSON.stringify(result.error)}`);
   };

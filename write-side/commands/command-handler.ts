@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { newTimeOrderedId } from '../time-ordered-id.ts';
 import { CURRENT_SCHEMA_VERSION } from '../../contracts/events/upcast.ts';
 import { parseTaskEvent } from '../../contracts/events/task-events.ts';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../contracts/ports/sql.ts';
@@ -102,7 +103,7 @@ export function createCommandHandler(deps: {
         user_email: context.user_email ?? null,
       };
       const newEvents = decided.value.map((event: TaskEvent): NewEvent => ({
-        event_id: randomUUID(),
+        event_id: newTimeOrderedId(),
         type: event.type,
         schema_version: CURRENT_SCHEMA_VERSION[event.type] ?? 1,
         data: event.data,

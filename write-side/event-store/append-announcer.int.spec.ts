@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { APPENDS_CHANNEL } from '../../contracts/ports/event-log.ts';
 import type { Queryable, QueryResult } from '../../contracts/ports/sql.ts';
 import { upcastEvent } from '../../contracts/events/upcast.ts';
@@ -17,6 +17,9 @@ beforeAll(async () => {
 
 const metadata = { user_id: 'u1', correlation_id: 'c1', causation_id: null, traceparent: null, idempotency_key: null, request_id: null };
 const event = (): NewEvent => ({ event_id: randomUUID(), type: 'TaskReopened', schema_version: 1, data: { n: 1 }, metadata });
+
+/** Waits until the announcer has sent `count` notifications in all (it waits a moment to coalesce first). */
+const sent = async (held: { sent: string[] }, count: number) => vi.waitFor(() => expect(held.sent).toHaveLength(count));
 
 /** A Queryable whose queries wait until the test lets them finish, counting what was sent. */
 function heldQueries(): { db: Queryable; sent: string[]; finishAll(): void; failNext(error: Error): void } {
@@ -74,24 +77,25 @@ describe('wake-ups after commit (guarantee 6)', () => {
     const announcer = appendAnnouncer({ db: held.db, wakeLocal: () => { localWakes += 1; }, onError: () => undefined });
     announcer.announce();
     expect(localWakes).toBe(1);
+    expect(held.sent).toHaveLength(0);
+    await sent(held, 1);
     held.finishAll();
     await announcer.settled();
   });
 
-  it('coalesces: appends announced while a notification is on its way cause exactly one more', async () => {
+  it('coalesces: appends announced together share a notification; those while it is on its way cause exactly one more', async () => {
     const held = heldQueries();
     const announcer = appendAnnouncer({ db: held.db, wakeLocal: () => undefined, onError: () => undefined });
-    announcer.announce();
+    for (let i = 0; i < 5; i++) announcer.announce();
+    await sent(held, 1);
     for (let i = 0; i < 10; i++) announcer.announce();
-    expect(held.sent).toHaveLength(1);
     held.finishAll();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(held.sent).toHaveLength(2);
+    await sent(held, 2);
     held.finishAll();
     await announcer.settled();
     expect(held.sent).toHaveLength(2);
     announcer.announce();
-    expect(held.sent).toHaveLength(3);
+    await sent(held, 3);
     held.finishAll();
     await announcer.settled();
   });
@@ -102,10 +106,12 @@ describe('wake-ups after commit (guarantee 6)', () => {
     const announcer = appendAnnouncer({ db: held.db, wakeLocal: () => undefined, onError: (error) => errors.push(error) });
     held.failNext(new Error('connection lost'));
     announcer.announce();
+    await sent(held, 1);
     held.finishAll();
     await announcer.settled();
     expect(errors).toEqual([new Error('connection lost')]);
     announcer.announce();
+    await sent(held, 2);
     held.finishAll();
     await announcer.settled();
     expect(held.sent).toHaveLength(2);
@@ -120,6 +126,7 @@ describe('wake-ups after commit (guarantee 6)', () => {
     await postgresEventStore(t.db, upcastEvent).append(stream, 'no_stream', [event()]);
     const result = await store.append(stream, 'no_stream', [event()]);
     expect(result.ok).toBe(false);
+    await announcer.settled();
     expect(held.sent).toHaveLength(0);
   });
 
@@ -127,6 +134,7 @@ describe('wake-ups after commit (guarantee 6)', () => {
     const held = heldQueries();
     const announcer = appendAnnouncer({ db: held.db, wakeLocal: () => undefined, onError: () => undefined });
     announcer.announce();
+    await sent(held, 1);
     expect(held.sent[0]).toMatch(/set_config\('synchronous_commit', 'off', true\), pg_notify\('todo_events', ''\)/);
     held.finishAll();
     await announcer.settled();

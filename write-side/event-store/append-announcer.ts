@@ -1,6 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import type { EventStore } from './event-store.ts';
 import { notifyAppended } from './notify-appended.sql.ts';
+
+/** How long a notification waits for more appends to share it; readers in this process never wait. */
+const NOTIFY_WINDOW_MS = 1;
 
 /** Wakes log readers after appends have committed. */
 export interface AppendAnnouncer {
@@ -10,9 +14,10 @@ export interface AppendAnnouncer {
 }
 
 /**
- * Readers in this process are woken at once; other processes through NOTIFY, coalesced: while one
- * notification is on its way, any number of further appends cause exactly one more. Under load that is
- * one NOTIFY per round trip instead of one per append.
+ * Readers in this process are woken at once; other processes through NOTIFY, coalesced: a notification
+ * waits a millisecond for more appends to share it, and while one is on its way, any number of further
+ * appends cause exactly one more. Under load that is one NOTIFY per millisecond or round trip, not one per
+ * append.
  */
 export function appendAnnouncer(deps: {
   readonly db: Queryable;
@@ -24,6 +29,8 @@ export function appendAnnouncer(deps: {
 
   const send = async (): Promise<void> => {
     do {
+      // Appends that commit within the next millisecond share this notification.
+      await sleep(NOTIFY_WINDOW_MS);
       again = false;
       try {
         await notifyAppended(deps.db);

@@ -35,19 +35,27 @@ const INSERT_EVENTS = `
            WITH ORDINALITY AS e (event_id, type, schema_version, data, metadata, ord)
   RETURNING version, position`;
 
+// The common case, one event, with scalar parameters: no array literals to build and escape in Node or to
+// parse and unnest in PostgreSQL. Same placeholders: $3..$7 are the event's columns.
+const INSERT_ONE_EVENT = `
+  INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata)
+  SELECT $3::uuid, $1, head.previous + 1, $4::text, $5::int, $6::jsonb, $7::jsonb
+    FROM head
+  RETURNING version, position`;
+
 const REMEMBER = (p: number) => `
   INSERT INTO idempotency_keys (user_id, key, request_hash, status, stream_id, version, position)
   SELECT $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $1, max(version), max(position) FROM appended
   HAVING count(*) > 0
   RETURNING 1`;
 
-function statement(expected: ExpectedVersion, remember: boolean): { text: string; extra: (e: ExpectedVersion) => unknown[] } {
+function statement(expected: ExpectedVersion, remember: boolean, single: boolean): { text: string; extra: (e: ExpectedVersion) => unknown[] } {
   const exact = typeof expected === 'number';
   const head = exact ? HEAD.exact('$8') : expected === 'no_stream' ? HEAD.no_stream() : HEAD.any();
   const next = exact ? 9 : 8;
   const text = `
     WITH head AS (${head}),
-         appended AS (${INSERT_EVENTS})${remember ? `,
+         appended AS (${single ? INSERT_ONE_EVENT : INSERT_EVENTS})${remember ? `,
          remembered AS (${REMEMBER(next)})` : ''}
     SELECT max(version)::float8 AS version, max(position)::float8 AS position, count(*)::int AS count FROM appended`;
   return { text, extra: (e) => (typeof e === 'number' ? [e] : []) };
@@ -66,16 +74,23 @@ export async function append(
 ): Promise<Result<Appended, VersionConflict>> {
   if (events.length === 0) throw new Error('append needs at least one event');
   if (typeof expected === 'number' && expected === 0) return append(db, streamId, 'no_stream', events, idempotency);
-  const { text, extra } = statement(expected, idempotency !== undefined);
-  const name = `append_${typeof expected === 'number' ? 'exact' : expected}${idempotency ? '_remembered' : ''}`;
+  const [only] = events;
+  const single = events.length === 1 && only !== undefined;
+  const { text, extra } = statement(expected, idempotency !== undefined, single);
+  const name = `append_${typeof expected === 'number' ? 'exact' : expected}${idempotency ? '_remembered' : ''}${single ? '_one' : ''}`;
+  const columns = single
+    ? [only.event_id, only.type, only.schema_version, JSON.stringify(only.data), JSON.stringify(only.metadata)]
+    : [
+      events.map((e) => e.event_id),
+      events.map((e) => e.type),
+      events.map((e) => e.schema_version),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+    ];
   const params: unknown[] = [
     streamId,
     events.length,
-    events.map((e) => e.event_id),
-    events.map((e) => e.type),
-    events.map((e) => e.schema_version),
-    events.map((e) => JSON.stringify(e.data)),
-    events.map((e) => JSON.stringify(e.metadata)),
+    ...columns,
     ...extra(expected),
     ...(idempotency ? [idempotency.user_id, idempotency.key, idempotency.request_hash, idempotency.status] : []),
   ];

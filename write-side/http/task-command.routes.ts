@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newTimeOrderedId } from '../time-ordered-id.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CreateTaskBody, TaskIdParams, UpdateTaskBody } from '../../contracts/commands.ts';
 import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
@@ -53,7 +53,7 @@ export function registerTaskCommandRoutes(app: FastifyInstance, deps: { commands
       const body = parseInput(CreateTaskBody, request.body ?? undefined, 'body');
       if (!body.ok) return body.error;
       const { id, ...fields } = body.value;
-      return { command: { type: 'CreateTask', task_id: id ?? randomUUID(), user_id: userId, fields }, status: 201 };
+      return { command: { type: 'CreateTask', task_id: id ?? newTimeOrderedId(), user_id: userId, fields }, status: 201 };
     }));
 
   app.patch('/api/tasks/:id', (request, reply) =>

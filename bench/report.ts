@@ -254,9 +254,11 @@ ${last.writers}; the raw INSERT from ${perSecond(first.raw.perSecond)} to ${perS
 woken after the commit (ADR 0009): at once in-process, and through a coalesced \`pg_notify\` that commits
 asynchronously: ${last.notifications} NOTIFYs for ${last.store.ops} appends at ${last.writers} writers. With NOTIFY
 inside the append (a trigger, the first design) a notifying transaction held a cluster-wide lock until its commit
-was flushed, and the store reached only 24 % of raw at 16 writers. The gap that remains is real work: an append
-writes two rows (\`streams\` and \`events\`) and five B-tree entries, three of them on random UUIDs, where the raw
-INSERT writes one row and one sequential key, and both share the two cores with Node and the WAL writer.`);
+was flushed, and the store reached only 24 % of raw at 16 writers. A single-event append binds scalar parameters
+(no array literals), ids minted by the service are UUIDv7, so index entries land on the hot right-edge page, and
+no foreign-key trigger re-checks the stream row the same statement wrote. The gap that remains is real work: an
+append writes two rows (\`streams\` and \`events\`) and five B-tree entries where the raw INSERT writes one row and
+one key, and both share the two cores with Node and the WAL writer.`);
   }
 
   paragraphs.push(`**HTTP create.** One POST verifies the JWT, validates the body with zod, reads the task's stream

@@ -72,7 +72,7 @@ export async function registerProjection(db: Queryable & { transaction<T>(work: 
     if (projector.table) {
       table = versionedTable(projector.table.base, 1);
       await projector.table.create(tx, table);
-      await projector.table.createIndexes?.(tx, table);
+      for (const index of projector.table.indexes?.(table) ?? []) await tx.query(index);
       await pointView(tx, projector.table.view, table);
     }
     await tx.query('INSERT INTO projections (name, active_table) VALUES ($1, $2)', [projector.name, table]);

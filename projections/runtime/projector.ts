@@ -18,10 +18,11 @@ export interface Projector {
     readonly view: string;
     create(tx: Queryable, table: string): Promise<void>;
     /**
-     * The secondary indexes, kept apart from `create` so that a rebuild can load the table first and index
-     * it once at the end — several times faster than maintaining every index row by row.
+     * The secondary indexes (one CREATE INDEX statement each), kept apart from `create` so that a rebuild
+     * can load the table first and index it once at the end — several times faster than maintaining every
+     * index row by row — building two at a time.
      */
-    createIndexes?: (tx: Queryable, table: string) => Promise<void>;
+    indexes?: (table: string) => readonly string[];
     /**
      * Drops one version (if it exists) with whatever `create` made beside it; a rebuild calls it for the
      * table it replaces. Without it, the table alone is dropped.

@@ -14,6 +14,8 @@ const STREAM_RANGES: ReadonlyArray<{ readonly from: StreamCursor | null; readonl
   { from: { stream_id: '80000000-0000-0000-0000-000000000000', version: 0 }, to: null },
 ];
 
+const INDEX_BUILDERS = 2;
+
 export interface RebuildReport {
   readonly projection: string;
   readonly from_table: string;
@@ -91,12 +93,13 @@ export async function rebuildProjection(
     await load((after) => log.readLogAfter(after ? { transaction_id: after.transaction_id, position: after.position } : checkpoint, batchSize));
   }
   await db.query(`ALTER TABLE ${identifier(next)} SET LOGGED`);
-  if (table.createIndexes) {
-    const createIndexes = table.createIndexes;
-    await db.transaction((tx) => createIndexes(tx, next));
-  }
-  // Statistics and the visibility map before it goes live; otherwise its first queries plan blind until autovacuum comes by.
-  await db.query(`VACUUM (ANALYZE) ${identifier(next)}`);
+  // CREATE INDEX takes a SHARE lock, which does not exclude another CREATE INDEX: two builds side by side.
+  const pending = [...(table.indexes?.(next) ?? [])];
+  await Promise.all(Array.from({ length: INDEX_BUILDERS }, async () => {
+    for (let index = pending.shift(); index !== undefined; index = pending.shift()) await db.query(index);
+  }));
+  // Statistics before it goes live; otherwise its first queries plan blind until autovacuum comes by.
+  await db.query(`ANALYZE ${identifier(next)}`);
 
   const catchUp = async (tx: Queryable): Promise<number> => {
     const batch = await log.readLogAfter(checkpoint, batchSize);

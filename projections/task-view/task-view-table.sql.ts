@@ -39,15 +39,17 @@ export async function createTaskViewTable(tx: Queryable, table: string): Promise
 }
 
 /** The query indexes: one per sort, each (user_id, key, task_id), plus full text and tags. */
-export async function createTaskViewIndexes(tx: Queryable, table: string): Promise<void> {
+export function taskViewIndexes(table: string): readonly string[] {
   const t = identifier(table);
   const index = (suffix: string) => identifier(`${table}_${suffix}`);
-  await tx.query(`CREATE INDEX ${index('created')} ON ${t} (user_id, created_at, task_id) WHERE deleted_at IS NULL`);
-  await tx.query(`CREATE INDEX ${index('updated')} ON ${t} (user_id, updated_at, task_id) WHERE deleted_at IS NULL`);
-  await tx.query(`CREATE INDEX ${index('due')} ON ${t} (user_id, due_sort, task_id) WHERE deleted_at IS NULL`);
-  await tx.query(`CREATE INDEX ${index('priority')} ON ${t} (user_id, priority_rank, task_id) WHERE deleted_at IS NULL`);
-  await tx.query(`CREATE INDEX ${index('title')} ON ${t} (user_id, title_key, task_id) WHERE deleted_at IS NULL`);
-  // Search is always within one user's tasks; btree_gin (migration 008) lets the GIN index lead with the user.
-  await tx.query(`CREATE INDEX ${index('search')} ON ${t} USING gin (user_id, search) WHERE deleted_at IS NULL`);
-  await tx.query(`CREATE INDEX ${index('tags')} ON ${t} USING gin (tags) WHERE deleted_at IS NULL`);
+  return [
+    `CREATE INDEX ${index('created')} ON ${t} (user_id, created_at, task_id) WHERE deleted_at IS NULL`,
+    `CREATE INDEX ${index('updated')} ON ${t} (user_id, updated_at, task_id) WHERE deleted_at IS NULL`,
+    `CREATE INDEX ${index('due')} ON ${t} (user_id, due_sort, task_id) WHERE deleted_at IS NULL`,
+    `CREATE INDEX ${index('priority')} ON ${t} (user_id, priority_rank, task_id) WHERE deleted_at IS NULL`,
+    `CREATE INDEX ${index('title')} ON ${t} (user_id, title_key, task_id) WHERE deleted_at IS NULL`,
+    // Search is always within one user's tasks; btree_gin (migration 008) lets the GIN index lead with the user.
+    `CREATE INDEX ${index('search')} ON ${t} USING gin (user_id, search) WHERE deleted_at IS NULL`,
+    `CREATE INDEX ${index('tags')} ON ${t} USING gin (tags) WHERE deleted_at IS NULL`,
+  ];
 }

@@ -5,7 +5,7 @@ import { evolveStored } from '../runtime/evolve-stored.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import { identifier, type Projector } from '../runtime/projector.ts';
 import { rowToTask, TASK_ROW_COLUMNS, TASK_VIEW, taskToRecord, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
-import { createTaskViewIndexes, createTaskViewTable } from './task-view-table.sql.ts';
+import { createTaskViewTable, taskViewIndexes } from './task-view-table.sql.ts';
 
 const RECORD_COLUMNS = `task_id uuid, user_id text, title text, description text, status text, priority text,
   priority_rank smallint, tags text[], due jsonb, due_at timestamptz, overdue_at timestamptz, reminders jsonb,
@@ -59,7 +59,7 @@ export const taskViewProjector: Projector = {
   name: 'task-view',
   // A task row that cannot be built is one stale task, not a reason to stop every query's freshness.
   onPoison: 'skip',
-  table: { base: 'task_view', view: TASK_VIEW, create: createTaskViewTable, createIndexes: createTaskViewIndexes, replay: 'by-stream' },
+  table: { base: 'task_view', view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream' },
   apply: applyTaskEvents,
   async forgetStream(tx, table, streamId) {
     if (table) await tx.query(`DELETE FROM ${identifier(table)} WHERE task_id = $1`, [streamId]);

@@ -30,6 +30,9 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return loading;
 }
 
+/** Memory PostgreSQL keeps pages in; touched only as it is used. */
+const EMBEDDED_SHARED_BUFFERS = '512MB';
+
 export interface EmbeddedServer { readonly url: string; stop(): Promise<void> }
 
 export async function freePort(): Promise<number> {
@@ -78,6 +81,9 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // Postgres refuses to run as root; as root the package runs it as a `postgres` system user it creates.
     createPostgresUser: true,
+    // PostgreSQL's default (128 MB) is sized for a shared server; the embedded one serves Todo alone, and a
+    // rebuild or a fresh projector reads the whole log, which should stay in its buffers (docs/benchmarks.md).
+    postgresFlags: ['-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
     onLog: (message) => log(String(message).trim()),
     onError: (message) => log(String(message instanceof Error ? message.message : message).trim()),
   });

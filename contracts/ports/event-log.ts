@@ -15,6 +15,12 @@ export interface EventLog {
    * projections whose rows each depend on one stream: every row is written once, not once per batch.
    */
   readStreamsUpTo(upTo: LogCheckpoint, after: StreamCursor | null, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Stream ids that cut the streams into `parts` ranges of about equal count, in ascending order (parts − 1
+   * of them, fewer when there are few streams): where parallel stream-ordered loads divide the work. Ids
+   * minted in time order (UUIDv7) all share a prefix, so a fixed cut of the uuid space would not divide them.
+   */
+  splitStreams(parts: number): Promise<string[]>;
   /** The log checkpoint of the event at `position`, or null when there is none (not yet, or never). */
   checkpointAt(position: number): Promise<LogCheckpoint | null>;
   /** How many events lie after `after`, counting no further than `limit` (bounded work). */

@@ -1,18 +1,11 @@
 import { LOG_START, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
-import type { EventLog, StreamCursor } from '../../contracts/ports/event-log.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
 import { announceProgress, lockProjection, pointView, readProjections, saveCheckpoint } from './projection-state.sql.ts';
 import { dropTable, identifier, tableVersion, versionedTable, type Projector } from './projector.ts';
 
-/**
- * Two halves of the uuid space: two loads keep two PostgreSQL backends busy while Node folds (the
- * machines we measure on have two cores). Bounds are lower-case canonical uuids; stream ids compare as
- * uuids in SQL and as strings here, which agree for canonical lower-case text.
- */
-const STREAM_RANGES: ReadonlyArray<{ readonly from: StreamCursor | null; readonly to: string | null }> = [
-  { from: null, to: '80000000-0000-0000-0000-000000000000' },
-  { from: { stream_id: '80000000-0000-0000-0000-000000000000', version: 0 }, to: null },
-];
+/** Stream-ordered loads run side by side: two PostgreSQL backends busy while Node folds (two cores here). */
+const STREAM_LOADERS = 2;
 
 const INDEX_BUILDERS = 2;
 
@@ -80,11 +73,17 @@ export async function rebuildProjection(
     }
   };
   if (table.replay === 'by-stream') {
-    // Everything up to the head read now, stream by stream, in STREAM_RANGES disjoint ranges of stream ids
-    // loaded side by side (each row depends on its own stream only, so they never touch the same row);
+    // Everything up to the head read now, stream by stream, in disjoint ranges of stream ids of about equal
+    // size, loaded side by side (each row depends on its own stream only, so they never touch the same row);
     // the catch-up below continues in log order from that head.
     const head = await log.readLogHead();
-    await Promise.all(STREAM_RANGES.map(({ from, to }) => load(
+    const cuts = await log.splitStreams(STREAM_LOADERS);
+    // Stream ids compare as uuids in SQL and as strings here, which agree for canonical lower-case text.
+    const ranges = [null, ...cuts].map((start, i) => ({
+      from: start === null ? null : { stream_id: start, version: 0 },
+      to: cuts[i] ?? null,
+    }));
+    await Promise.all(ranges.map(({ from, to }) => load(
       (after) => log.readStreamsUpTo(head, after ? { stream_id: after.stream_id, version: after.version } : from, batchSize),
       (event) => to === null || event.stream_id < to,
     )));

@@ -6,6 +6,7 @@ import { findRememberedResult, rememberResult, type RememberedResult } from './i
 import { checkpointAt, countAfter, readLogAfter, readLogHead } from './read-log.sql.ts';
 import { readStream } from './read-stream.sql.ts';
 import { readStreamsUpTo } from './read-by-stream.sql.ts';
+import { splitStreams } from './split-streams.sql.ts';
 import type { Upcaster } from './row.ts';
 import type {
   Appended, ExpectedVersion, IdempotencyRecord, NewEvent, VersionConflict,
@@ -30,6 +31,7 @@ export function postgresEventStore(db: Queryable, upcast: Upcaster): EventStore 
     readLogAfter: (after, limit) => readLogAfter(db, after, limit, upcast),
     readLogHead: () => readLogHead(db),
     readStreamsUpTo: (upTo, after, limit) => readStreamsUpTo(db, upTo, after, limit, upcast),
+    splitStreams: (parts) => splitStreams(db, parts),
     checkpointAt: (position) => checkpointAt(db, position),
     countAfter: (after, limit) => countAfter(db, after, limit),
     findRememberedResult: (userId, key) => findRememberedResult(db, userId, key),

@@ -272,7 +272,7 @@ with a p99 of ${ms(create.all.p99)} spent mostly queueing for a CPU.`);
 settled part of the log (up to the head read at the start) stream by stream, ordered by (stream, version) through the
 unique index: each task's row is folded from all its events and written once, where a log-order replay writes it
 once per batch its events fall into (three times here, as the bulk load writes creations, updates and completions
-in separate statements). Two loads over the two halves of the uuid space run side by side, so two PostgreSQL
+in separate statements). Two loads over halves of the streams (cut at their median id) run side by side, so two PostgreSQL
 backends work while Node folds; each reads its next batch of 5,000 while the current one is applied, into a new
 UNLOGGED table with only its primary key. The rebuild then makes the table durable (\`SET LOGGED\`), builds the seven
 secondary indexes once, two builds at a time, runs \`ANALYZE\` so the table goes live with statistics, and

@@ -5,7 +5,7 @@ import { countDeadLetters } from '../projections/runtime/dead-letters.sql.ts';
 import { readProjections } from '../projections/runtime/projection-state.sql.ts';
 import type { ProjectionObserver } from '../projections/runtime/run-projector.ts';
 import type { Logger } from 'pino';
-import { scrapeRead } from './scrape-read.ts';
+import { scrapeRead, sharedWhileRunning } from './scrape-read.ts';
 
 /**
  * Projection metrics: counters from the runtimes in this process, and lag, checkpoints and open dead
@@ -18,6 +18,7 @@ export function projectionMetrics(
   logFed: (name: string) => boolean = () => true,
 ): ProjectionObserver {
   const labelNames = ['projection'] as const;
+  const projections = sharedWhileRunning(() => readProjections(db));
   const applied = new Counter({ name: 'projection_events_applied_total', help: 'Events applied by projectors in this process', labelNames, registers: [registry] });
   const batches = new Histogram({
     name: 'projection_batch_duration_seconds', help: 'Time to apply one batch and store its checkpoint', labelNames,
@@ -31,7 +32,7 @@ export function projectionMetrics(
   new Gauge({
     name: 'projection_lag_events', help: 'Head position of the log minus the projector checkpoint position', labelNames, registers: [registry],
     async collect() {
-      const read = await scrapeRead(() => Promise.all([readProjections(db), log.readLogHead()]));
+      const read = await scrapeRead(() => Promise.all([projections(), log.readLogHead()]));
       this.reset();
       if (!read) return;
       const [states, head] = read;
@@ -41,7 +42,7 @@ export function projectionMetrics(
   new Gauge({
     name: 'projection_checkpoint_position', help: 'Log position of the projector checkpoint', labelNames, registers: [registry],
     async collect() {
-      const states = await scrapeRead(() => readProjections(db));
+      const states = await scrapeRead(projections);
       this.reset();
       for (const state of (states ?? []).filter((s) => logFed(s.name))) this.set({ projection: state.name }, state.checkpoint.position);
     },
@@ -49,7 +50,7 @@ export function projectionMetrics(
   new Gauge({
     name: 'projection_dead_letters', help: 'Dead letters not yet retried or resolved', labelNames, registers: [registry],
     async collect() {
-      const read = await scrapeRead(() => Promise.all([countDeadLetters(db), readProjections(db)]));
+      const read = await scrapeRead(() => Promise.all([countDeadLetters(db), projections()]));
       this.reset();
       if (!read) return;
       const [counts, states] = read;

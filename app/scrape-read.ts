@@ -12,3 +12,15 @@ export async function scrapeRead<T>(read: () => Promise<T>, timeoutMs = 2000): P
     clearTimeout(timer);
   }
 }
+
+/**
+ * One read shared by every gauge that asks while it runs: prom-client collects all gauges of a scrape at
+ * once, so three projection gauges cost one `projections` query, not three.
+ */
+export function sharedWhileRunning<T>(read: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null;
+  return () => {
+    running ??= read().finally(() => { running = null; });
+    return running;
+  };
+}

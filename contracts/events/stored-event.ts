@@ -33,6 +33,11 @@ export interface LogCheckpoint { readonly transaction_id: string; readonly posit
 
 export const LOG_START: LogCheckpoint = { transaction_id: '0', position: 0 };
 
+/** The place of an event in the log: a reader that has applied it resumes after this. */
+export function checkpointOf(event: Pick<StoredEvent, 'transaction_id' | 'position'>): LogCheckpoint {
+  return { transaction_id: event.transaction_id, position: event.position };
+}
+
 /** Log order: by transaction, then position. xid8 values exceed 2^53, so they compare as BigInt. */
 export function isBefore(a: LogCheckpoint, b: LogCheckpoint): boolean {
   const ax = BigInt(a.transaction_id);

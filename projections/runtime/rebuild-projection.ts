@@ -1,4 +1,4 @@
-import { LOG_START, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
+import { checkpointOf, LOG_START, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
 import { announceProgress, lockProjection, pointView, readProjections, saveCheckpoint } from './projection-state.sql.ts';
@@ -49,17 +49,24 @@ export async function rebuildProjection(
   let checkpoint: LogCheckpoint = LOG_START;
   let events = 0;
   const applyBatch = async (tx: Queryable, batch: readonly StoredEvent[]): Promise<void> => {
-    const last = batch.at(-1);
-    if (!last) return;
+    if (batch.length === 0) return;
     await projector.apply(tx, batch, next);
-    // In stream order a batch's last event is not the furthest in the log; the bulk phase sets the checkpoint itself.
-    checkpoint = { transaction_id: last.transaction_id, position: last.position };
     events += batch.length;
     options.onProgress?.(events);
   };
+  // Only a batch read in log order moves the checkpoint: in stream order its last event is not the furthest.
+  const applyInLogOrder = async (tx: Queryable, batch: readonly StoredEvent[]): Promise<void> => {
+    await applyBatch(tx, batch);
+    const last = batch.at(-1);
+    if (last) checkpoint = checkpointOf(last);
+  };
 
   // Bulk phase: the next batch is read while this one is applied, so Node and PostgreSQL work side by side.
-  const load = async (read: (after: StoredEvent | null) => Promise<StoredEvent[]>, keep: (event: StoredEvent) => boolean = () => true): Promise<void> => {
+  const load = async (
+    read: (after: StoredEvent | null) => Promise<StoredEvent[]>,
+    apply: (tx: Queryable, batch: readonly StoredEvent[]) => Promise<void>,
+    keep: (event: StoredEvent) => boolean = () => true,
+  ): Promise<void> => {
     let reading = read(null);
     for (;;) {
       const batch = await reading;
@@ -69,7 +76,7 @@ export async function rebuildProjection(
       // A batch that ran past the end of its range is the last one.
       reading = batch.length === batchSize && kept.length === batch.length ? read(last) : Promise.resolve([]);
       reading.catch(() => undefined); // a failed read surfaces when it is awaited
-      if (kept.length > 0) await db.transaction((tx) => applyBatch(tx, kept));
+      if (kept.length > 0) await db.transaction((tx) => apply(tx, kept));
     }
   };
   if (table.replay === 'by-stream') {
@@ -85,11 +92,12 @@ export async function rebuildProjection(
     }));
     await Promise.all(ranges.map(({ from, to }) => load(
       (after) => log.readStreamsUpTo(head, after ? { stream_id: after.stream_id, version: after.version } : from, batchSize),
+      applyBatch,
       (event) => to === null || event.stream_id < to,
     )));
     checkpoint = head;
   } else {
-    await load((after) => log.readLogAfter(after ? { transaction_id: after.transaction_id, position: after.position } : checkpoint, batchSize));
+    await load((after) => log.readLogAfter(after ? checkpointOf(after) : LOG_START, batchSize), applyInLogOrder);
   }
   await db.query(`ALTER TABLE ${identifier(next)} SET LOGGED`);
   // CREATE INDEX takes a SHARE lock, which does not exclude another CREATE INDEX: two builds side by side.
@@ -102,7 +110,7 @@ export async function rebuildProjection(
 
   const catchUp = async (tx: Queryable): Promise<number> => {
     const batch = await log.readLogAfter(checkpoint, batchSize);
-    await applyBatch(tx, batch);
+    await applyInLogOrder(tx, batch);
     return batch.length;
   };
 

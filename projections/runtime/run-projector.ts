@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { isBefore, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
+import { checkpointOf, isBefore, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
 import { recordDeadLetter } from './dead-letters.sql.ts';
@@ -126,7 +126,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       const last = events.at(-1);
       if (!last) return events;
       await projector.apply(tx, events, state.active_table);
-      const checkpoint = { transaction_id: last.transaction_id, position: last.position };
+      const checkpoint = checkpointOf(last);
       await saveCheckpoint(tx, name, checkpoint);
       await announceProgress(tx, name);
       await commitAsynchronously(tx);
@@ -152,7 +152,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
         try {
           await projector.apply(tx, [event], state.active_table);
           await tx.query('RELEASE SAVEPOINT one_event');
-          checkpoint = { transaction_id: event.transaction_id, position: event.position };
+          checkpoint = checkpointOf(event);
         } catch (error) {
           await tx.query('ROLLBACK TO SAVEPOINT one_event');
           if (isTransient(error)) throw error;
@@ -162,7 +162,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
             await saveCheckpoint(tx, name, checkpoint);
             return 'stopped';
           }
-          checkpoint = { transaction_id: event.transaction_id, position: event.position };
+          checkpoint = checkpointOf(event);
         }
       }
       await saveCheckpoint(tx, name, checkpoint);

@@ -1,4 +1,4 @@
-import { isBefore, type LogCheckpoint } from '../../contracts/events/stored-event.ts';
+import { checkpointOf, isBefore, type LogCheckpoint } from '../../contracts/events/stored-event.ts';
 import { ownerListeners } from './owner-listeners.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { LiveFeed, TaskChange } from '../../contracts/ports/live-feed.ts';
@@ -34,7 +34,7 @@ export async function startBusLiveFeed(deps: { log: EventLog; maxReplayEvents: n
         const oldest = lastVersion.keys().next();
         if (!oldest.done) lastVersion.delete(oldest.value);
       }
-      if (isBefore(checkpoint, change)) checkpoint = { transaction_id: change.transaction_id, position: change.position };
+      if (isBefore(checkpoint, change)) checkpoint = checkpointOf(change);
       logFanOut(deps.logger, change, traceparent, listeners.fanOut(change));
     },
     checkpoint: () => checkpoint,

@@ -1,4 +1,4 @@
-import { isBefore, LOG_START } from '../../contracts/events/stored-event.ts';
+import { checkpointOf, isBefore, LOG_START } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { LiveFeed, ReplayOutcome, TaskChange } from '../../contracts/ports/live-feed.ts';
 import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
@@ -44,7 +44,7 @@ export async function startLiveFeed(deps: {
         const events = await log.readLogAfter(checkpoint, batchSize);
         for (const event of events) {
           const change = await taskChangeOf(log, event);
-          checkpoint = { transaction_id: event.transaction_id, position: event.position };
+          checkpoint = checkpointOf(event);
           if (change) logFanOut(deps.logger, change, event.metadata.traceparent, listeners.fanOut(change));
         }
         if (events.length === batchSize) continue;
@@ -93,7 +93,7 @@ export async function replayChanges(
     const events = await log.readLogAfter(cursor, batchSize);
     for (const event of events) {
       if (isBefore(upTo, event)) return { kind: 'replayed', upTo };
-      cursor = { transaction_id: event.transaction_id, position: event.position };
+      cursor = checkpointOf(event);
       const change = await taskChangeOf(log, event);
       if (change && change.owner === userId) send(change);
     }

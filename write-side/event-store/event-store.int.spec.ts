@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { upcastEvent } from '../../contracts/events/upcast.ts';
 import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { postgresEventStore, type EventStore } from './event-store.ts';
-import { READ_LOG_SQL, checkpointOf } from './read-log.sql.ts';
+import { READ_LOG_SQL } from './read-log.sql.ts';
+import { checkpointOf } from '../../contracts/events/stored-event.ts';
 import { LOG_START, type NewEvent } from './types.ts';
 
 let t: TestDatabase;

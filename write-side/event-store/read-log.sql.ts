@@ -26,10 +26,6 @@ export async function readLogAfter(
   return result.rows.map((row) => toStoredEvent(row, upcast));
 }
 
-export function checkpointOf(event: StoredEvent): LogCheckpoint {
-  return { transaction_id: event.transaction_id, position: event.position };
-}
-
 /** The newest committed position, for lag: the head of the log as a reader could see it now. */
 export async function readLogHead(db: Queryable): Promise<LogCheckpoint> {
   const result = await db.query<{ transaction_id: string; position: number }>(

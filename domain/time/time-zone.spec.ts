@@ -73,6 +73,22 @@ describe('instantToZoned', () => {
 
   it('refuses an instant without offset', () => expect(() => instantToZoned('2026-07-01T10:00:00', 'UTC')).toThrow(RangeError));
 
+  // offsetAt remembers offsets at UTC midnights; this walks whole years against Intl's own clock reading.
+  it.each([['Europe/Berlin', 2026], ['America/New_York', 2026], ['Australia/Lord_Howe', 2026], ['Pacific/Apia', 2011], ['Asia/Kolkata', 2026]] as const)(
+    'finds the instant of every reading %s showed every 75 minutes of %i', (zone, year) => {
+      {
+        for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 75 * 60_000) {
+          const reading = instantToZoned(new Date(t).toISOString(), zone);
+          const found = Date.parse(zonedToInstant(reading, zone));
+          expect(instantToZoned(new Date(found).toISOString(), zone)).toBe(reading);
+          // A reading the fall-back repeats means its earlier instant, at most one hour before.
+          expect(t - found).toBeGreaterThanOrEqual(0);
+          expect(t - found).toBeLessThanOrEqual(60 * 60_000);
+        }
+      }
+    },
+  );
+
   it('round-trips every quarter hour of both DST days, except readings inside the gap', () => {
     for (const [day, zone, gapHour] of [['2026-03-29', 'Europe/Berlin', 2], ['2026-03-08', 'America/New_York', 2]] as const) {
       for (let minutes = 0; minutes < 24 * 60; minutes += 15) {

@@ -71,8 +71,43 @@ export function epochMillisToZoned(epochMillis: number, zone: string): CivilDate
   return { year, month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute'), second: part('second') };
 }
 
-/** The zone's UTC offset in milliseconds at an instant (positive east of Greenwich). */
+/**
+ * The zone's UTC offset in milliseconds at an instant (positive east of Greenwich). Asking Intl costs
+ * microseconds (a projection rebuild converts hundreds of thousands of dues), so the offsets at UTC
+ * midnights are kept: a day that begins and ends on one offset has that offset throughout, because a zone
+ * changes its offset at most once in any two days (as zonedToEpochMillis assumes).
+ */
 function offsetAt(epochMillis: number, zone: string): number {
+  const midnight = Math.floor(epochMillis / MILLIS_PER_DAY) * MILLIS_PER_DAY;
+  const atStart = midnightOffset(midnight, zone);
+  return atStart === midnightOffset(midnight + MILLIS_PER_DAY, zone) ? atStart : offsetFromIntl(epochMillis, zone);
+}
+
+// Bounded like the formatters: a day number per zone is small, but input picks the days.
+const midnightOffsets = new Map<string, Map<number, number>>();
+let cachedMidnights = 0;
+const MAX_CACHED_MIDNIGHTS = 100_000;
+
+function midnightOffset(midnight: number, zone: string): number {
+  let offsets = midnightOffsets.get(zone);
+  const cached = offsets?.get(midnight);
+  if (cached !== undefined) return cached;
+  const offset = offsetFromIntl(midnight, zone);
+  if (cachedMidnights >= MAX_CACHED_MIDNIGHTS) {
+    midnightOffsets.clear();
+    cachedMidnights = 0;
+    offsets = undefined;
+  }
+  if (!offsets) {
+    offsets = new Map();
+    midnightOffsets.set(zone, offsets);
+  }
+  offsets.set(midnight, offset);
+  cachedMidnights += 1;
+  return offset;
+}
+
+function offsetFromIntl(epochMillis: number, zone: string): number {
   const wholeSecond = Math.floor(epochMillis / 1000) * 1000;
   return wallClockMillis(epochMillisToZoned(wholeSecond, zone)) - wholeSecond;
 }

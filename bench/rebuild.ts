@@ -34,7 +34,7 @@ export interface RebuildResult {
  */
 export async function measureRebuild(db: Db): Promise<RebuildResult> {
   const spent = { readLog: 0, apply: 0, applySql: 0, setLogged: 0, createIndexes: 0, analyze: 0 };
-  let inApply = false;
+  let applying = 0;
   const timedQueries = (q: Queryable): Queryable => ({
     async query(text, params) {
       const started = performance.now();
@@ -42,7 +42,7 @@ export async function measureRebuild(db: Db): Promise<RebuildResult> {
         return await q.query(text, params);
       } finally {
         const elapsed = performance.now() - started;
-        if (inApply) spent.applySql += elapsed;
+        if (applying > 0) spent.applySql += elapsed;
         else if (/^\s*ALTER TABLE \S+ SET LOGGED/i.test(text)) spent.setLogged += elapsed;
         else if (/^\s*CREATE INDEX/i.test(text)) spent.createIndexes += elapsed;
         else if (/^\s*ANALYZE/i.test(text)) spent.analyze += elapsed;
@@ -70,18 +70,22 @@ export async function measureRebuild(db: Db): Promise<RebuildResult> {
       }
     },
   };
+  const timedApply = async (work: () => Promise<void>): Promise<void> => {
+    const started = performance.now();
+    applying += 1;
+    try {
+      await work();
+    } finally {
+      applying -= 1;
+      spent.apply += performance.now() - started;
+    }
+  };
+  const { table } = taskViewProjector;
+  const load = table?.load;
   const projector: Projector = {
     ...taskViewProjector,
-    async apply(tx, events, table) {
-      const started = performance.now();
-      inApply = true;
-      try {
-        await taskViewProjector.apply(tx, events, table);
-      } finally {
-        inApply = false;
-        spent.apply += performance.now() - started;
-      }
-    },
+    ...(table && load ? { table: { ...table, load: (tx, events, into) => timedApply(() => load(tx, events, into)) } } : {}),
+    apply: (tx, events, into) => timedApply(() => taskViewProjector.apply(tx, events, into)),
   };
 
   const report = await rebuildProjection(timedDb, log, projector);

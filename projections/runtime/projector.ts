@@ -34,6 +34,12 @@ export interface Projector {
      * rebuild replays in log order.
      */
     readonly replay?: 'by-stream';
+    /**
+     * With `by-stream`: writes the rows of whole streams (each from its first event, in stream order) into
+     * a fresh table that holds none of them yet, so it needs no look-up of existing rows and no conflict
+     * handling. A rebuild calls it for the settled part of the log; without it, `apply` is called.
+     */
+    readonly load?: (tx: Queryable, events: readonly StoredEvent[], table: string) => Promise<void>;
   };
   apply(tx: Queryable, events: readonly StoredEvent[], table: string | null): Promise<void>;
   /**

@@ -33,6 +33,10 @@ describe('rebuilding a projection stream by stream', () => {
       await handled(h.commands.handle({ type: 'UpdateTask', task_id: id, user_id: `user-${i % 3}`, changes: { priority: 'high', tags: [`t${i}`] } }, context));
       if (i % 2 === 0) await handled(h.commands.handle({ type: 'CompleteTask', task_id: id, user_id: `user-${i % 3}` }, context));
     }
+    // A stream longer than a batch: the whole-stream load holds it back across batches until it ends.
+    for (let n = 0; n < 10; n += 1) {
+      await handled(h.commands.handle({ type: 'UpdateTask', task_id: tasks[5] ?? '', user_id: 'user-2', changes: { title: `Renamed ${n}` } }, context));
+    }
 
     // While the bulk phase runs: a new task, and more events on tasks the replay may already have written.
     let during: Promise<number> | null = null;
@@ -60,12 +64,19 @@ describe('rebuilding a projection stream by stream', () => {
     expect(byId.get(tasks[0])).toMatchObject({ status: 'open', version: 4 });
     expect(byId.get(tasks[1])?.['deleted_at']).toBeInstanceOf(Date);
 
+    expect(byId.get(tasks[5])).toMatchObject({ title: 'Renamed 9', version: 12 });
+
+    // The same log replayed stream by stream through `apply` (no whole-stream load), then in log order.
     const { table } = taskViewProjector;
     if (!table) throw new Error('task-view keeps a table');
-    const { replay, ...inLogOrder } = table;
+    const { replay, load, ...inLogOrder } = table;
     expect(replay).toBe('by-stream');
+    expect(load).toBeTypeOf('function');
+    const byStreamApplied = await rebuildProjection(t.db, h.store, { ...taskViewProjector, table: { ...inLogOrder, replay } }, { batchSize: 4 });
+    expect(byStreamApplied.to_table).toBe('task_view_v3');
+    expect(await rows()).toEqual(rebuilt);
     const again = await rebuildProjection(t.db, h.store, { ...taskViewProjector, table: inLogOrder }, { batchSize: 5 });
-    expect(again.to_table).toBe('task_view_v3');
+    expect(again.to_table).toBe('task_view_v4');
     expect(await rows()).toEqual(rebuilt);
   });
 });

@@ -48,12 +48,14 @@ export async function rebuildProjection(
 
   let checkpoint: LogCheckpoint = LOG_START;
   let events = 0;
-  const applyBatch = async (tx: Queryable, batch: readonly StoredEvent[]): Promise<void> => {
-    if (batch.length === 0) return;
-    await projector.apply(tx, batch, next);
-    events += batch.length;
-    options.onProgress?.(events);
-  };
+  const counted = (write: (tx: Queryable, batch: readonly StoredEvent[], table: string) => Promise<void>) =>
+    async (tx: Queryable, batch: readonly StoredEvent[]): Promise<void> => {
+      if (batch.length === 0) return;
+      await write(tx, batch, next);
+      events += batch.length;
+      options.onProgress?.(events);
+    };
+  const applyBatch = counted((tx, batch, into) => projector.apply(tx, batch, into));
   // Only a batch read in log order moves the checkpoint: in stream order its last event is not the furthest.
   const applyInLogOrder = async (tx: Queryable, batch: readonly StoredEvent[]): Promise<void> => {
     await applyBatch(tx, batch);
@@ -62,21 +64,33 @@ export async function rebuildProjection(
   };
 
   // Bulk phase: the next batch is read while this one is applied, so Node and PostgreSQL work side by side.
+  // With `wholeStreams`, the events of a batch's last stream are held back until that stream ends (it may
+  // go on in the next batch), so every apply sees each of its streams from the first event to the last.
   const load = async (
     read: (after: StoredEvent | null) => Promise<StoredEvent[]>,
     apply: (tx: Queryable, batch: readonly StoredEvent[]) => Promise<void>,
-    keep: (event: StoredEvent) => boolean = () => true,
+    options: { keep?: (event: StoredEvent) => boolean; wholeStreams?: boolean } = {},
   ): Promise<void> => {
+    const keep = options.keep ?? (() => true);
+    let held: StoredEvent[] = [];
     let reading = read(null);
-    for (;;) {
+    for (let ended = false; !ended;) {
       const batch = await reading;
       const last = batch.at(-1);
-      if (!last) break;
       const kept = batch.filter(keep);
-      // A batch that ran past the end of its range is the last one.
-      reading = batch.length === batchSize && kept.length === batch.length ? read(last) : Promise.resolve([]);
+      // A batch that is short or ran past the end of its range is the last one.
+      ended = !last || batch.length < batchSize || kept.length < batch.length;
+      reading = last && !ended ? read(last) : Promise.resolve([]);
       reading.catch(() => undefined); // a failed read surfaces when it is awaited
-      if (kept.length > 0) await db.transaction((tx) => apply(tx, kept));
+      let ready = held.length > 0 ? [...held, ...kept] : kept;
+      held = [];
+      if (options.wholeStreams && !ended) {
+        const streamId = ready.at(-1)?.stream_id;
+        const start = ready.findIndex((event) => event.stream_id === streamId);
+        held = ready.slice(start);
+        ready = ready.slice(0, start);
+      }
+      if (ready.length > 0) await db.transaction((tx) => apply(tx, ready));
     }
   };
   if (table.replay === 'by-stream') {
@@ -90,10 +104,11 @@ export async function rebuildProjection(
       from: start === null ? null : { stream_id: start, version: 0 },
       to: cuts[i] ?? null,
     }));
+    const bulkLoad = table.load;
     await Promise.all(ranges.map(({ from, to }) => load(
       (after) => log.readStreamsUpTo(head, after ? { stream_id: after.stream_id, version: after.version } : from, batchSize),
-      applyBatch,
-      (event) => to === null || event.stream_id < to,
+      bulkLoad ? counted(bulkLoad) : applyBatch,
+      { keep: (event) => to === null || event.stream_id < to, wholeStreams: bulkLoad !== undefined },
     )));
     checkpoint = head;
   } else {

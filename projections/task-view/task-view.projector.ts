@@ -15,51 +15,64 @@ const RECORD_COLUMNS = `task_id uuid, user_id text, title text, description text
 const COLUMN_NAMES = RECORD_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0] ?? '');
 const UPDATE_SET = COLUMN_NAMES.filter((c) => c !== 'task_id').map((c) => `${c} = excluded.${c}`).join(', ');
 
+/** The events of a batch, task by task, in the order they came. */
+function byTask(events: readonly StoredEvent[]): Map<string, StoredEvent[]> {
+  const tasks = new Map<string, StoredEvent[]>();
+  for (const event of events) {
+    const list = tasks.get(event.stream_id);
+    if (list) list.push(event); else tasks.set(event.stream_id, [event]);
+  }
+  return tasks;
+}
+
 /**
- * Folds each task's new events onto its row with the domain's own `evolve` — the same function the write
- * side decides with — and writes every changed row in one statement. Events at or below a row's version
- * are skipped, so a batch applied twice changes nothing. Two round trips per batch, whatever its size.
+ * Folds one task's new events onto its row (none: a task not yet seen) with the domain's own `evolve` —
+ * the same function the write side decides with. Events at or below the row's version are skipped, so a
+ * batch applied twice changes nothing. The record to write, or null when nothing changed.
  */
+function foldTask(row: TaskRow | undefined, taskEvents: readonly StoredEvent[]): Record<string, unknown> | null {
+  let state: TaskState = row ? { kind: 'present', task: rowToTask(row) } : initialState;
+  let position = row?.position ?? 0;
+  const from = state.kind === 'present' ? state.task.version : 0;
+  for (const stored of taskEvents) {
+    if (stored.version <= from) continue;
+    const step = evolveStored(state, stored);
+    if (!step) continue;
+    state = step.state;
+    position = stored.position;
+  }
+  return state.kind === 'present' && state.task.version > from ? taskToRecord(state.task, position) : null;
+}
+
+const insertRows = (table: string, onConflict: string): string => `
+  INSERT INTO ${identifier(table)} (${COLUMN_NAMES.join(', ')})
+  SELECT ${COLUMN_NAMES.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r (${RECORD_COLUMNS}) ${onConflict}`;
+
+/** Each changed task's row in one statement: two round trips per batch, whatever its size. */
 async function applyTaskEvents(tx: Queryable, events: readonly StoredEvent[], table: string | null): Promise<void> {
   if (!table) throw new Error('task-view needs its table');
-  const t = identifier(table);
-  const byTask = new Map<string, StoredEvent[]>();
-  for (const event of events) {
-    const list = byTask.get(event.stream_id);
-    if (list) list.push(event); else byTask.set(event.stream_id, [event]);
-  }
-  const existing = await tx.query<TaskRow>(`SELECT ${TASK_ROW_COLUMNS} FROM ${t} WHERE task_id = ANY($1::uuid[])`, [[...byTask.keys()]]);
+  const tasks = byTask(events);
+  const existing = await tx.query<TaskRow>(`SELECT ${TASK_ROW_COLUMNS} FROM ${identifier(table)} WHERE task_id = ANY($1::uuid[])`, [[...tasks.keys()]]);
   const rows = new Map(existing.rows.map((row) => [row.task_id, row]));
-
-  const records: Record<string, unknown>[] = [];
-  for (const [taskId, taskEvents] of byTask) {
-    const row = rows.get(taskId);
-    let state: TaskState = row ? { kind: 'present', task: rowToTask(row) } : initialState;
-    let position = row?.position ?? 0;
-    const from = state.kind === 'present' ? state.task.version : 0;
-    for (const stored of taskEvents) {
-      if (stored.version <= from) continue;
-      const step = evolveStored(state, stored);
-      if (!step) continue;
-      state = step.state;
-      position = stored.position;
-    }
-    if (state.kind === 'present' && state.task.version > from) records.push(taskToRecord(state.task, position));
-  }
+  const records = [...tasks].flatMap(([taskId, taskEvents]) => foldTask(rows.get(taskId), taskEvents) ?? []);
   if (records.length === 0) return;
   await tx.query(
-    `INSERT INTO ${t} (${COLUMN_NAMES.join(', ')})
-     SELECT ${COLUMN_NAMES.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r (${RECORD_COLUMNS})
-     ON CONFLICT (task_id) DO UPDATE SET ${UPDATE_SET} WHERE ${t}.version < excluded.version`,
+    insertRows(table, `ON CONFLICT (task_id) DO UPDATE SET ${UPDATE_SET} WHERE ${identifier(table)}.version < excluded.version`),
     [JSON.stringify(records)],
   );
+}
+
+/** A rebuild's whole tasks into a table that has none of them: no look-up, a plain insert. */
+async function loadWholeTasks(tx: Queryable, events: readonly StoredEvent[], table: string): Promise<void> {
+  const records = [...byTask(events).values()].flatMap((taskEvents) => foldTask(undefined, taskEvents) ?? []);
+  if (records.length > 0) await tx.query(insertRows(table, ''), [JSON.stringify(records)]);
 }
 
 export const taskViewProjector: Projector = {
   name: 'task-view',
   // A task row that cannot be built is one stale task, not a reason to stop every query's freshness.
   onPoison: 'skip',
-  table: { base: 'task_view', view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream' },
+  table: { base: 'task_view', view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream', load: loadWholeTasks },
   apply: applyTaskEvents,
   async forgetStream(tx, table, streamId) {
     if (table) await tx.query(`DELETE FROM ${identifier(table)} WHERE task_id = $1`, [streamId]);

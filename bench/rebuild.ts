@@ -49,26 +49,34 @@ export async function measureRebuild(db: Db): Promise<RebuildResult> {
       }
     },
   });
-  const timedDb: Transactional = { ...timedQueries(db), transaction: (work) => db.transaction((tx) => work(timedQueries(tx))) };
+  const timedDb: Transactional = {
+    ...timedQueries(db),
+    transaction: (work) => db.transaction((tx) => work({
+      ...timedQueries(tx),
+      async copyRows(table, columns, rows) {
+        const started = performance.now();
+        try {
+          await tx.copyRows(table, columns, rows);
+        } finally {
+          if (applying > 0) spent.applySql += performance.now() - started;
+        }
+      },
+    })),
+  };
   const store = postgresEventStore(db, upcastEvent);
+  const timedRead = <A extends unknown[], R>(read: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    const started = performance.now();
+    try {
+      return await read(...args);
+    } finally {
+      spent.readLog += performance.now() - started;
+    }
+  };
   const log: EventLog = {
     ...store,
-    async readLogAfter(after, limit) {
-      const started = performance.now();
-      try {
-        return await store.readLogAfter(after, limit);
-      } finally {
-        spent.readLog += performance.now() - started;
-      }
-    },
-    async readStreamsUpTo(upTo, after, limit) {
-      const started = performance.now();
-      try {
-        return await store.readStreamsUpTo(upTo, after, limit);
-      } finally {
-        spent.readLog += performance.now() - started;
-      }
-    },
+    readLogAfter: timedRead((after, limit) => store.readLogAfter(after, limit)),
+    readStreamsUpTo: timedRead((upTo, after, limit) => store.readStreamsUpTo(upTo, after, limit)),
+    readStreamPayloadsUpTo: timedRead((upTo, after, limit) => store.readStreamPayloadsUpTo(upTo, after, limit)),
   };
   const timedApply = async (work: () => Promise<void>): Promise<void> => {
     const started = performance.now();

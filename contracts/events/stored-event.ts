@@ -28,6 +28,12 @@ export interface StoredEvent extends NewEvent {
   readonly created_at: string;
 }
 
+/**
+ * What folding a stream needs of each event: its place in the stream and the log, and what it says. A
+ * rebuild that folds nothing else reads only these columns (half the decoding of a whole event).
+ */
+export type StreamEvent = Pick<StoredEvent, 'stream_id' | 'version' | 'position' | 'type' | 'schema_version' | 'data'>;
+
 /** A point in the global log: everything at or before it has been read. */
 export interface LogCheckpoint { readonly transaction_id: string; readonly position: number }
 

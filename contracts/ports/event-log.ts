@@ -1,4 +1,4 @@
-import type { LogCheckpoint, StoredEvent } from '../events/stored-event.ts';
+import type { LogCheckpoint, StoredEvent, StreamEvent } from '../events/stored-event.ts';
 
 /** A place in a stream-ordered read: the last (stream, version) already read. */
 export interface StreamCursor { readonly stream_id: string; readonly version: number }
@@ -15,6 +15,8 @@ export interface EventLog {
    * projections whose rows each depend on one stream: every row is written once, not once per batch.
    */
   readStreamsUpTo(upTo: LogCheckpoint, after: StreamCursor | null, limit: number): Promise<StoredEvent[]>;
+  /** `readStreamsUpTo` with only what a fold needs of each event: for rebuilds that need no metadata. */
+  readStreamPayloadsUpTo(upTo: LogCheckpoint, after: StreamCursor | null, limit: number): Promise<StreamEvent[]>;
   /**
    * Stream ids that cut the streams into `parts` ranges of about equal count, in ascending order (parts − 1
    * of them, fewer when there are few streams): where parallel stream-ordered loads divide the work. Ids

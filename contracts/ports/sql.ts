@@ -14,8 +14,28 @@ export interface Queryable {
   query<R extends object = Row>(text: string, params?: readonly unknown[], options?: { readonly name?: string }): Promise<QueryResult<R>>;
 }
 
+/** A value COPY writes into a column: text, a number, NULL, or a text[] (json columns take JSON text). */
+export type CopyValue = string | number | null | readonly string[];
+
+/** The connection a transaction runs on. */
+export interface TransactionScope extends Queryable {
+  /**
+   * `COPY table (columns) FROM STDIN`: many rows in one stream, each value in its column's order. For bulk
+   * loads into fresh tables; PostgreSQL parses it for a fraction of what the same rows cost as INSERTs.
+   */
+  copyRows(table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void>;
+}
+
 export interface Transactional extends Queryable {
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T>;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** A table or column name, quoted. Names are ours, never input; still, nothing reaches SQL text unchecked. */
+export function identifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
+  return `"${name}"`;
 }
 
 /** PostgreSQL error codes callers branch on. */

@@ -60,8 +60,33 @@ export function rowToTask(row: TaskRow): Task {
   };
 }
 
-/** The row to write for a task state, derived columns included; the JSON record for jsonb_to_recordset. */
-export function taskToRecord(task: Task, position: number): Record<string, unknown> {
+/** A task_view row as the projector writes it: the task, its derived columns and the position it was folded to. */
+export interface TaskRecord {
+  readonly task_id: string;
+  readonly user_id: string;
+  readonly title: string;
+  readonly description: string | null;
+  readonly status: Task['status'];
+  readonly priority: Task['priority'];
+  readonly priority_rank: number;
+  readonly tags: readonly string[];
+  readonly due: Due | null;
+  readonly due_at: string | null;
+  readonly overdue_at: string | null;
+  readonly reminders: readonly Reminder[];
+  readonly recurrence: Recurrence | null;
+  readonly series_id: string | null;
+  readonly occurrence: number;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly completed_at: string | null;
+  readonly deleted_at: string | null;
+  readonly version: number;
+  readonly position: number;
+}
+
+/** The row to write for a task state, derived columns included. */
+export function taskToRecord(task: Task, position: number): TaskRecord {
   const instants = task.due ? dueInstants(task.due) : null;
   return {
     task_id: task.id,

@@ -1,6 +1,5 @@
-import type { Queryable } from '../../contracts/ports/sql.ts';
+import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
 import type { AuditRecord } from '../../contracts/read-models/audit-log-row.ts';
-import { identifier } from '../runtime/projector.ts';
 
 const RECORD_COLUMNS = `event_id uuid, position bigint, task_id uuid, owner_id text, actor_id text, action text, before jsonb,
   after jsonb, occurred_at timestamptz, correlation_id text`;

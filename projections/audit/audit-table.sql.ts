@@ -1,5 +1,4 @@
-import type { Queryable } from '../../contracts/ports/sql.ts';
-import { identifier } from '../runtime/projector.ts';
+import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
 
 /**
  * The projector's own memory of each task, beside one version of the audit table and named after it: a

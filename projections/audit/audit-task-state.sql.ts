@@ -1,6 +1,5 @@
-import type { Queryable } from '../../contracts/ports/sql.ts';
+import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
 import type { Task } from '../../domain/task/types.ts';
-import { identifier } from '../runtime/projector.ts';
 import { taskStateTable } from './audit-table.sql.ts';
 
 export interface AuditTaskState { readonly task: Task; readonly version: number }

@@ -1,6 +1,5 @@
-import type { Queryable } from '../../contracts/ports/sql.ts';
+import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
 import type { ScheduledReminder } from '../../contracts/read-models/notification-schedule.ts';
-import { identifier } from '../runtime/projector.ts';
 
 type ScheduleRecord = Omit<ScheduledReminder, 'fire_at'> & { fire_at: Date };
 

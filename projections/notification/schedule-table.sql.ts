@@ -1,5 +1,4 @@
-import type { Queryable } from '../../contracts/ports/sql.ts';
-import { identifier } from '../runtime/projector.ts';
+import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
 
 /** The projector's memory of each task (folded state and latest email), beside one schedule version. */
 export function taskStateTable(table: string): string {

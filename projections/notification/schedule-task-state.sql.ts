@@ -1,6 +1,5 @@
-import type { Queryable } from '../../contracts/ports/sql.ts';
+import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
 import type { Task } from '../../domain/task/types.ts';
-import { identifier } from '../runtime/projector.ts';
 import { taskStateTable } from './schedule-table.sql.ts';
 
 export interface NotificationTaskState { readonly task: Task; readonly email: string | null; readonly version: number }

@@ -1,5 +1,5 @@
 import { parseTaskEvent } from '../../contracts/events/task-events.ts';
-import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { StreamEvent } from '../../contracts/events/stored-event.ts';
 import { evolve } from '../../domain/task/evolve.ts';
 import type { TaskEvent, TaskState } from '../../domain/task/types.ts';
 
@@ -8,7 +8,7 @@ import type { TaskEvent, TaskState } from '../../domain/task/types.ts';
  * own version, not a count of folded events, because a dead-lettered event leaves a gap in that count.
  * Null for an event that is not a task event.
  */
-export function evolveStored(state: TaskState, stored: StoredEvent): { readonly event: TaskEvent; readonly state: TaskState } | null {
+export function evolveStored(state: TaskState, stored: StreamEvent): { readonly event: TaskEvent; readonly state: TaskState } | null {
   const event = parseTaskEvent(stored.type, stored.data);
   if (!event) return null;
   const next = evolve(state, event);

@@ -1,6 +1,6 @@
 import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
-import type { Queryable } from '../../contracts/ports/sql.ts';
-import { identifier, versionedTable, type Projector } from './projector.ts';
+import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
+import { versionedTable, type Projector } from './projector.ts';
 
 export interface ProjectionState {
   readonly name: string;

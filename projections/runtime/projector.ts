@@ -1,5 +1,5 @@
-import type { StoredEvent } from '../../contracts/events/stored-event.ts';
-import type { Queryable } from '../../contracts/ports/sql.ts';
+import type { StoredEvent, StreamEvent } from '../../contracts/events/stored-event.ts';
+import { identifier, type Queryable, type TransactionScope } from '../../contracts/ports/sql.ts';
 
 /** What to do with an event that keeps failing after its retries. */
 export type PoisonPolicy = 'skip' | 'stop';
@@ -37,9 +37,10 @@ export interface Projector {
     /**
      * With `by-stream`: writes the rows of whole streams (each from its first event, in stream order) into
      * a fresh table that holds none of them yet, so it needs no look-up of existing rows and no conflict
-     * handling. A rebuild calls it for the settled part of the log; without it, `apply` is called.
+     * handling. A rebuild calls it for the settled part of the log, read without metadata (`StreamEvent`);
+     * without it, `apply` is called with whole events.
      */
-    readonly load?: (tx: Queryable, events: readonly StoredEvent[], table: string) => Promise<void>;
+    readonly load?: (tx: TransactionScope, events: readonly StreamEvent[], table: string) => Promise<void>;
   };
   apply(tx: Queryable, events: readonly StoredEvent[], table: string | null): Promise<void>;
   /**
@@ -47,14 +48,6 @@ export interface Projector {
    * stream; projectors that key by event id need none (replaying is a no-op for what they have).
    */
   forgetStream?(tx: Queryable, table: string | null, streamId: string): Promise<void>;
-}
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Table names are ours, never input; still, nothing reaches SQL text unchecked. */
-export function identifier(name: string): string {
-  if (!IDENTIFIER.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
-  return `"${name}"`;
 }
 
 /** What a projector without its own `drop` needs: the versioned table alone. */

@@ -12,8 +12,7 @@ beforeAll(async () => { t = await testDatabase(); h = await projectionHarness(t.
 afterAll(() => h.close());
 
 const context = { request_id: null, correlation_id: null, causation_id: null, traceparent: null };
-const rows = async () =>
-  (await t.db.query(`SELECT task_id, user_id, title, status, priority, tags, due_at, deleted_at, version, position FROM task_view ORDER BY task_id`)).rows;
+const rows = async () => (await t.db.query('SELECT * FROM task_view ORDER BY task_id')).rows;
 
 async function handled(result: Promise<{ ok: boolean; value?: { position: number } }>): Promise<number> {
   const outcome = await result;
@@ -27,7 +26,18 @@ describe('rebuilding a projection stream by stream', () => {
     // Interleaved streams, so log order and stream order differ and streams straddle batches of 7.
     const tasks = Array.from({ length: 12 }, () => randomUUID());
     for (const [i, id] of tasks.entries()) {
-      await handled(h.commands.handle({ type: 'CreateTask', task_id: id, user_id: `user-${i % 3}`, fields: { title: `Task ${i}` } }, context));
+      // Every column kind the rebuild writes: text needing escapes, date and zoned dues, reminders, recurrence.
+      const due = [{ date: '2026-12-0' + String(1 + (i % 9)) }, { datetime: '2026-03-29T02:30', timezone: 'Europe/Berlin' }, null][i % 3] ?? null;
+      await handled(h.commands.handle({
+        type: 'CreateTask', task_id: id, user_id: `user-${i % 3}`,
+        fields: {
+          title: `Task ${i}`,
+          description: i % 2 ? `Line one\nline\ttwo \\ "${i}"` : null,
+          due,
+          reminders: due ? [{ before_minutes: 30, channels: ['email'] }] : [],
+          recurrence: i % 3 === 1 ? { rrule: 'FREQ=WEEKLY', anchor: 'due' } : null,
+        },
+      }, context));
     }
     for (const [i, id] of tasks.entries()) {
       await handled(h.commands.handle({ type: 'UpdateTask', task_id: id, user_id: `user-${i % 3}`, changes: { priority: 'high', tags: [`t${i}`] } }, context));

@@ -1,8 +1,8 @@
-import { checkpointOf, LOG_START, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
+import { checkpointOf, LOG_START, type LogCheckpoint, type StoredEvent, type StreamEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
-import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
+import { identifier, type Transactional, type TransactionScope } from '../../contracts/ports/sql.ts';
 import { announceProgress, lockProjection, pointView, readProjections, saveCheckpoint } from './projection-state.sql.ts';
-import { dropTable, identifier, tableVersion, versionedTable, type Projector } from './projector.ts';
+import { dropTable, tableVersion, versionedTable, type Projector } from './projector.ts';
 
 /** Stream-ordered loads run side by side: two PostgreSQL backends busy while Node folds (two cores here). */
 const STREAM_LOADERS = 2;
@@ -48,16 +48,16 @@ export async function rebuildProjection(
 
   let checkpoint: LogCheckpoint = LOG_START;
   let events = 0;
-  const counted = (write: (tx: Queryable, batch: readonly StoredEvent[], table: string) => Promise<void>) =>
-    async (tx: Queryable, batch: readonly StoredEvent[]): Promise<void> => {
+  const counted = <E extends StreamEvent>(write: (tx: TransactionScope, batch: readonly E[], table: string) => Promise<void>) =>
+    async (tx: TransactionScope, batch: readonly E[]): Promise<void> => {
       if (batch.length === 0) return;
       await write(tx, batch, next);
       events += batch.length;
       options.onProgress?.(events);
     };
-  const applyBatch = counted((tx, batch, into) => projector.apply(tx, batch, into));
+  const applyBatch = counted<StoredEvent>((tx, batch, into) => projector.apply(tx, batch, into));
   // Only a batch read in log order moves the checkpoint: in stream order its last event is not the furthest.
-  const applyInLogOrder = async (tx: Queryable, batch: readonly StoredEvent[]): Promise<void> => {
+  const applyInLogOrder = async (tx: TransactionScope, batch: readonly StoredEvent[]): Promise<void> => {
     await applyBatch(tx, batch);
     const last = batch.at(-1);
     if (last) checkpoint = checkpointOf(last);
@@ -66,13 +66,13 @@ export async function rebuildProjection(
   // Bulk phase: the next batch is read while this one is applied, so Node and PostgreSQL work side by side.
   // With `wholeStreams`, the events of a batch's last stream are held back until that stream ends (it may
   // go on in the next batch), so every apply sees each of its streams from the first event to the last.
-  const load = async (
-    read: (after: StoredEvent | null) => Promise<StoredEvent[]>,
-    apply: (tx: Queryable, batch: readonly StoredEvent[]) => Promise<void>,
-    options: { keep?: (event: StoredEvent) => boolean; wholeStreams?: boolean } = {},
+  const load = async <E extends StreamEvent>(
+    read: (after: E | null) => Promise<E[]>,
+    apply: (tx: TransactionScope, batch: readonly E[]) => Promise<void>,
+    options: { keep?: (event: E) => boolean; wholeStreams?: boolean } = {},
   ): Promise<void> => {
     const keep = options.keep ?? (() => true);
-    let held: StoredEvent[] = [];
+    let held: E[] = [];
     let reading = read(null);
     for (let ended = false; !ended;) {
       const batch = await reading;
@@ -104,12 +104,14 @@ export async function rebuildProjection(
       from: start === null ? null : { stream_id: start, version: 0 },
       to: cuts[i] ?? null,
     }));
+    const cursor = (after: StreamEvent | null) => (after ? { stream_id: after.stream_id, version: after.version } : null);
     const bulkLoad = table.load;
-    await Promise.all(ranges.map(({ from, to }) => load(
-      (after) => log.readStreamsUpTo(head, after ? { stream_id: after.stream_id, version: after.version } : from, batchSize),
-      bulkLoad ? counted(bulkLoad) : applyBatch,
-      { keep: (event) => to === null || event.stream_id < to, wholeStreams: bulkLoad !== undefined },
-    )));
+    await Promise.all(ranges.map(({ from, to }) => {
+      const inRange = (event: StreamEvent): boolean => to === null || event.stream_id < to;
+      return bulkLoad
+        ? load((after) => log.readStreamPayloadsUpTo(head, cursor(after) ?? from, batchSize), counted(bulkLoad), { keep: inRange, wholeStreams: true })
+        : load((after) => log.readStreamsUpTo(head, cursor(after) ?? from, batchSize), applyBatch, { keep: inRange });
+    }));
     checkpoint = head;
   } else {
     await load((after) => log.readLogAfter(after ? checkpointOf(after) : LOG_START, batchSize), applyInLogOrder);
@@ -123,7 +125,7 @@ export async function rebuildProjection(
   // Statistics before it goes live; otherwise its first queries plan blind until autovacuum comes by.
   await db.query(`ANALYZE ${identifier(next)}`);
 
-  const catchUp = async (tx: Queryable): Promise<number> => {
+  const catchUp = async (tx: TransactionScope): Promise<number> => {
     const batch = await log.readLogAfter(checkpoint, batchSize);
     await applyInLogOrder(tx, batch);
     return batch.length;

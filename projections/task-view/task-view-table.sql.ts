@@ -1,5 +1,4 @@
-import type { Queryable } from '../../contracts/ports/sql.ts';
-import { identifier } from '../runtime/projector.ts';
+import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
 
 /**
  * The queryable task read model (indexes apart, see below). Deleted tasks keep their row (a reopen restores them) and are filtered

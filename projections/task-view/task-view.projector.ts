@@ -1,23 +1,46 @@
-import type { StoredEvent } from '../../contracts/events/stored-event.ts';
-import type { Queryable } from '../../contracts/ports/sql.ts';
+import type { StoredEvent, StreamEvent } from '../../contracts/events/stored-event.ts';
+import { identifier, type CopyValue, type Queryable, type TransactionScope } from '../../contracts/ports/sql.ts';
 import { initialState } from '../../domain/task/evolve.ts';
 import { evolveStored } from '../runtime/evolve-stored.ts';
 import type { TaskState } from '../../domain/task/types.ts';
-import { identifier, type Projector } from '../runtime/projector.ts';
-import { rowToTask, TASK_ROW_COLUMNS, TASK_VIEW, taskToRecord, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
+import type { Projector } from '../runtime/projector.ts';
+import { rowToTask, TASK_ROW_COLUMNS, TASK_VIEW, taskToRecord, type TaskRecord, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
 import { createTaskViewTable, taskViewIndexes } from './task-view-table.sql.ts';
 
-const RECORD_COLUMNS = `task_id uuid, user_id text, title text, description text, status text, priority text,
-  priority_rank smallint, tags text[], due jsonb, due_at timestamptz, overdue_at timestamptz, reminders jsonb,
-  recurrence jsonb, series_id uuid, occurrence integer, created_at timestamptz, updated_at timestamptz,
-  completed_at timestamptz, deleted_at timestamptz, version integer, position bigint`;
+const json = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
 
-const COLUMN_NAMES = RECORD_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0] ?? '');
+/** The columns the projector writes, in one order: name, SQL type (for jsonb_to_recordset), value (for COPY). */
+const COLUMNS: readonly (readonly [name: keyof TaskRecord, type: string, value: (r: TaskRecord) => CopyValue])[] = [
+  ['task_id', 'uuid', (r) => r.task_id],
+  ['user_id', 'text', (r) => r.user_id],
+  ['title', 'text', (r) => r.title],
+  ['description', 'text', (r) => r.description],
+  ['status', 'text', (r) => r.status],
+  ['priority', 'text', (r) => r.priority],
+  ['priority_rank', 'smallint', (r) => r.priority_rank],
+  ['tags', 'text[]', (r) => r.tags],
+  ['due', 'jsonb', (r) => json(r.due)],
+  ['due_at', 'timestamptz', (r) => r.due_at],
+  ['overdue_at', 'timestamptz', (r) => r.overdue_at],
+  ['reminders', 'jsonb', (r) => json(r.reminders)],
+  ['recurrence', 'jsonb', (r) => json(r.recurrence)],
+  ['series_id', 'uuid', (r) => r.series_id],
+  ['occurrence', 'integer', (r) => r.occurrence],
+  ['created_at', 'timestamptz', (r) => r.created_at],
+  ['updated_at', 'timestamptz', (r) => r.updated_at],
+  ['completed_at', 'timestamptz', (r) => r.completed_at],
+  ['deleted_at', 'timestamptz', (r) => r.deleted_at],
+  ['version', 'integer', (r) => r.version],
+  ['position', 'bigint', (r) => r.position],
+];
+
+const COLUMN_NAMES = COLUMNS.map(([name]) => name);
+const RECORD_COLUMNS = COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
 const UPDATE_SET = COLUMN_NAMES.filter((c) => c !== 'task_id').map((c) => `${c} = excluded.${c}`).join(', ');
 
 /** The events of a batch, task by task, in the order they came. */
-function byTask(events: readonly StoredEvent[]): Map<string, StoredEvent[]> {
-  const tasks = new Map<string, StoredEvent[]>();
+function byTask<E extends StreamEvent>(events: readonly E[]): Map<string, E[]> {
+  const tasks = new Map<string, E[]>();
   for (const event of events) {
     const list = tasks.get(event.stream_id);
     if (list) list.push(event); else tasks.set(event.stream_id, [event]);
@@ -30,7 +53,7 @@ function byTask(events: readonly StoredEvent[]): Map<string, StoredEvent[]> {
  * the same function the write side decides with. Events at or below the row's version are skipped, so a
  * batch applied twice changes nothing. The record to write, or null when nothing changed.
  */
-function foldTask(row: TaskRow | undefined, taskEvents: readonly StoredEvent[]): Record<string, unknown> | null {
+function foldTask(row: TaskRow | undefined, taskEvents: readonly StreamEvent[]): TaskRecord | null {
   let state: TaskState = row ? { kind: 'present', task: rowToTask(row) } : initialState;
   let position = row?.position ?? 0;
   const from = state.kind === 'present' ? state.task.version : 0;
@@ -62,10 +85,13 @@ async function applyTaskEvents(tx: Queryable, events: readonly StoredEvent[], ta
   );
 }
 
-/** A rebuild's whole tasks into a table that has none of them: no look-up, a plain insert. */
-async function loadWholeTasks(tx: Queryable, events: readonly StoredEvent[], table: string): Promise<void> {
+/**
+ * A rebuild's whole tasks into a table that has none of them: no look-up and no conflict handling, and COPY
+ * instead of an INSERT (PostgreSQL parses COPY's text in a fraction of the time it takes for jsonb).
+ */
+async function loadWholeTasks(tx: TransactionScope, events: readonly StreamEvent[], table: string): Promise<void> {
   const records = [...byTask(events).values()].flatMap((taskEvents) => foldTask(undefined, taskEvents) ?? []);
-  if (records.length > 0) await tx.query(insertRows(table, ''), [JSON.stringify(records)]);
+  await tx.copyRows(table, COLUMN_NAMES, records.map((record) => COLUMNS.map(([, , value]) => value(record))));
 }
 
 export const taskViewProjector: Projector = {

@@ -185,5 +185,18 @@ describe('stream-ordered reads of a settled prefix (for rebuilds)', () => {
     expect(await one({ stream_id: low, version: 1 })).toEqual(['TestLow@2']);
     expect(await one({ stream_id: high, version: 1 })).toEqual(['TestHigh@2']);
     expect(await store.readStreamsUpTo(head, { stream_id: high, version: 2 }, 10).then((events) => mine(events))).toEqual([]);
+
+    // The payload read: the same events in the same order, with what a fold needs and nothing else.
+    const payloads = mine(await store.readStreamPayloadsUpTo(head, { stream_id: low, version: 0 }, 50_000));
+    expect(payloads).toEqual(mine(all).map(({ stream_id, version, position, type, schema_version, data }) => ({ stream_id, version, position, type, schema_version, data })));
+    expect(mine(await store.readStreamPayloadsUpTo(head, { stream_id: low, version: 1 }, 1)).map(label)).toEqual(['TestLow@2']);
+  });
+
+  it('upcasts old payloads in the payload read as in every other read', async () => {
+    const stream = randomUUID();
+    await store.append(stream, 'no_stream', [{ ...event('TaskCreated', { title: 'Old', due_date: '2026-12-01' }), schema_version: 1 }]);
+    const head = await store.readLogHead();
+    const [read] = await store.readStreamPayloadsUpTo(head, { stream_id: stream, version: 0 }, 1);
+    expect(read).toMatchObject({ stream_id: stream, schema_version: 2, data: { title: 'Old', due: { date: '2026-12-01' }, reminders: [] } });
   });
 });

@@ -5,7 +5,7 @@ import { append } from './append.sql.ts';
 import { findRememberedResult, rememberResult, type RememberedResult } from './idempotency.sql.ts';
 import { checkpointAt, countAfter, readLogAfter, readLogHead } from './read-log.sql.ts';
 import { readStream } from './read-stream.sql.ts';
-import { readStreamsUpTo } from './read-by-stream.sql.ts';
+import { readStreamPayloadsUpTo, readStreamsUpTo } from './read-by-stream.sql.ts';
 import { splitStreams } from './split-streams.sql.ts';
 import type { Upcaster } from './row.ts';
 import type {
@@ -31,6 +31,7 @@ export function postgresEventStore(db: Queryable, upcast: Upcaster): EventStore 
     readLogAfter: (after, limit) => readLogAfter(db, after, limit, upcast),
     readLogHead: () => readLogHead(db),
     readStreamsUpTo: (upTo, after, limit) => readStreamsUpTo(db, upTo, after, limit, upcast),
+    readStreamPayloadsUpTo: (upTo, after, limit) => readStreamPayloadsUpTo(db, upTo, after, limit, upcast),
     splitStreams: (parts) => splitStreams(db, parts),
     checkpointAt: (position) => checkpointAt(db, position),
     countAfter: (after, limit) => countAfter(db, after, limit),

@@ -1,3 +1,4 @@
+import type { StreamEvent } from '../../contracts/events/stored-event.ts';
 import type { StreamCursor } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow, type Upcaster } from './row.ts';
@@ -8,14 +9,24 @@ import type { LogCheckpoint, StoredEvent } from './types.ts';
  * in log order has committed, and anything committed later sorts after it, so the set read here cannot
  * change while a rebuild walks it. The (stream_id, version) row comparison walks the unique index.
  */
-const READ_BY_STREAM_SQL = `
-  SELECT ${EVENT_COLUMNS} FROM events
+const readByStream = (columns: string): string => `
+  SELECT ${columns} FROM events
    WHERE (stream_id, version) > ($1::uuid, $2::integer)
      AND (transaction_id, position) <= ($3::xid8, $4::bigint)
    ORDER BY stream_id, version
    LIMIT $5`;
 
+const READ_EVENTS_SQL = readByStream(EVENT_COLUMNS);
+
+// Metadata, ids and the timestamp are most of what the driver decodes per row; a fold needs none of them.
+const READ_PAYLOADS_SQL = readByStream('position::float8 AS position, stream_id, version::float8 AS version, type, schema_version, data');
+
 const NO_STREAM: StreamCursor = { stream_id: '00000000-0000-0000-0000-000000000000', version: 0 };
+
+const params = (upTo: LogCheckpoint, after: StreamCursor | null, limit: number): unknown[] => {
+  const from = after ?? NO_STREAM;
+  return [from.stream_id, from.version, upTo.transaction_id, upTo.position, limit];
+};
 
 export async function readStreamsUpTo(
   db: Queryable,
@@ -24,11 +35,17 @@ export async function readStreamsUpTo(
   limit: number,
   upcast: Upcaster,
 ): Promise<StoredEvent[]> {
-  const from = after ?? NO_STREAM;
-  const result = await db.query<EventRow>(
-    READ_BY_STREAM_SQL,
-    [from.stream_id, from.version, upTo.transaction_id, upTo.position, limit],
-    { name: 'read-by-stream' },
-  );
+  const result = await db.query<EventRow>(READ_EVENTS_SQL, params(upTo, after, limit), { name: 'read-by-stream' });
   return result.rows.map((row) => toStoredEvent(row, upcast));
+}
+
+export async function readStreamPayloadsUpTo(
+  db: Queryable,
+  upTo: LogCheckpoint,
+  after: StreamCursor | null,
+  limit: number,
+  upcast: Upcaster,
+): Promise<StreamEvent[]> {
+  const result = await db.query<StreamEvent>(READ_PAYLOADS_SQL, params(upTo, after, limit), { name: 'read-payloads-by-stream' });
+  return result.rows.map((row) => upcast(row));
 }

@@ -1,3 +1,4 @@
+import type { StreamEvent } from '../../contracts/events/stored-event.ts';
 import type { EventMetadata, StoredEvent } from './types.ts';
 
 /** Every column a reader selects, in the shape `toStoredEvent` expects. */
@@ -19,7 +20,8 @@ export interface EventRow {
   [column: string]: unknown;
 }
 
-export type Upcaster = (event: StoredEvent) => StoredEvent;
+/** Brings an old payload to its current schema; it reads and changes only type, schema_version and data. */
+export type Upcaster = <E extends StreamEvent>(event: E) => E;
 
 export function toStoredEvent(row: EventRow, upcast: Upcaster): StoredEvent {
   return upcast({

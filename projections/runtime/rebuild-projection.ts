@@ -39,11 +39,14 @@ export async function rebuildProjection(
   const drop = table.drop ?? dropTable;
 
   // A rebuild that died half-way leaves its table behind; it is never the active one, so start it afresh.
-  // The bulk load writes no WAL (UNLOGGED); the table is made durable in one pass before it can go live.
+  // Row-by-row applies go into an UNLOGGED table, made durable in one pass before it can go live. A COPY
+  // load is WAL-logged as it goes, in multi-row records: measured, that costs less than the rewrite of the
+  // whole table into the WAL which SET LOGGED does (2–3 s less work for task-view over 220,000 events).
+  const unlogged = table.replay !== 'by-stream' || !table.load;
   await db.transaction(async (tx) => {
     await drop(tx, next);
     await table.create(tx, next);
-    await tx.query(`ALTER TABLE ${identifier(next)} SET UNLOGGED`);
+    if (unlogged) await tx.query(`ALTER TABLE ${identifier(next)} SET UNLOGGED`);
   });
 
   let checkpoint: LogCheckpoint = LOG_START;
@@ -116,7 +119,7 @@ export async function rebuildProjection(
   } else {
     await load((after) => log.readLogAfter(after ? checkpointOf(after) : LOG_START, batchSize), applyInLogOrder);
   }
-  await db.query(`ALTER TABLE ${identifier(next)} SET LOGGED`);
+  if (unlogged) await db.query(`ALTER TABLE ${identifier(next)} SET LOGGED`);
   // CREATE INDEX takes a SHARE lock, which does not exclude another CREATE INDEX: two builds side by side.
   const pending = [...(table.indexes?.(next) ?? [])];
   await Promise.all(Array.from({ length: INDEX_BUILDERS }, async () => {

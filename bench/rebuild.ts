@@ -15,12 +15,10 @@ export interface RebuildResult {
   readonly split: {
     /** The gap-safe log read, rows decoded into events (SQL and driver); it may overlap the apply. */
     readonly readLog: number;
-    /** The projector's SQL: the existing-rows SELECT and the upsert into the new table. */
+    /** The projector's SQL: the COPY of whole tasks' rows (encoded by Node as they stream), and the catch-up's upserts. */
     readonly projectorSql: number;
-    /** The projector in Node: zod parse, evolve, derived columns, JSON. */
+    /** The projector in Node before its SQL: zod parse, evolve, derived columns, the values of each row. */
     readonly projectorNode: number;
-    /** Making a table that was loaded UNLOGGED durable (`SET LOGGED` writes it to the WAL once). */
-    readonly setLogged: number;
     /** Building the secondary indexes. */
     readonly createIndexes: number;
     /** ANALYZE of the new table before it goes live. */
@@ -33,7 +31,7 @@ export interface RebuildResult {
  * production rebuild, with the log, the projector and its SQL timed from outside.
  */
 export async function measureRebuild(db: Db): Promise<RebuildResult> {
-  const spent = { readLog: 0, apply: 0, applySql: 0, setLogged: 0, createIndexes: 0, analyze: 0 };
+  const spent = { readLog: 0, apply: 0, applySql: 0, createIndexes: 0, analyze: 0 };
   let applying = 0;
   const timedQueries = (q: Queryable): Queryable => ({
     async query(text, params) {
@@ -43,7 +41,6 @@ export async function measureRebuild(db: Db): Promise<RebuildResult> {
       } finally {
         const elapsed = performance.now() - started;
         if (applying > 0) spent.applySql += elapsed;
-        else if (/^\s*ALTER TABLE \S+ SET LOGGED/i.test(text)) spent.setLogged += elapsed;
         else if (/^\s*CREATE INDEX/i.test(text)) spent.createIndexes += elapsed;
         else if (/^\s*ANALYZE/i.test(text)) spent.analyze += elapsed;
       }
@@ -106,7 +103,6 @@ export async function measureRebuild(db: Db): Promise<RebuildResult> {
       readLog: spent.readLog / 1000,
       projectorSql: spent.applySql / 1000,
       projectorNode: (spent.apply - spent.applySql) / 1000,
-      setLogged: spent.setLogged / 1000,
       createIndexes: spent.createIndexes / 1000,
       analyze: spent.analyze / 1000,
     },

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       phase('3/5 bulk-loading the log');
       const bulkLoad = await bulkLoadEvents(db, { heavyTasks: 20_000, users: 1000, tasksPerUser: 100, chunk: 10_000 });
       phase('3/5 rebuilding task-view from the whole log');
-      // The rebuild ends with VACUUM (ANALYZE) of the new table, so the latency figures below are the steady state.
+      // The rebuild ends with ANALYZE of the new table, so the latency figures below plan with statistics.
       const rebuild = await measureRebuild(db);
 
       phase('restarting the service; the other projectors catch up with the bulk-loaded events');

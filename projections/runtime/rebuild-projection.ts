@@ -3,6 +3,7 @@ import type { EventLog } from '../../contracts/ports/event-log.ts';
 import { identifier, type Transactional, type TransactionScope } from '../../contracts/ports/sql.ts';
 import { announceProgress, lockProjection, pointView, readProjections, saveCheckpoint } from './projection-state.sql.ts';
 import { dropTable, tableVersion, versionedTable, type Projector } from './projector.ts';
+import { replayBatches } from './replay-batches.ts';
 
 /** Stream-ordered loads run side by side: two PostgreSQL backends busy while Node folds (two cores here). */
 const STREAM_LOADERS = 2;
@@ -66,36 +67,6 @@ export async function rebuildProjection(
     if (last) checkpoint = checkpointOf(last);
   };
 
-  // Bulk phase: the next batch is read while this one is applied, so Node and PostgreSQL work side by side.
-  // With `wholeStreams`, the events of a batch's last stream are held back until that stream ends (it may
-  // go on in the next batch), so every apply sees each of its streams from the first event to the last.
-  const load = async <E extends StreamEvent>(
-    read: (after: E | null) => Promise<E[]>,
-    apply: (tx: TransactionScope, batch: readonly E[]) => Promise<void>,
-    options: { keep?: (event: E) => boolean; wholeStreams?: boolean } = {},
-  ): Promise<void> => {
-    const keep = options.keep ?? (() => true);
-    let held: E[] = [];
-    let reading = read(null);
-    for (let ended = false; !ended;) {
-      const batch = await reading;
-      const last = batch.at(-1);
-      const kept = batch.filter(keep);
-      // A batch that is short or ran past the end of its range is the last one.
-      ended = !last || batch.length < batchSize || kept.length < batch.length;
-      reading = last && !ended ? read(last) : Promise.resolve([]);
-      reading.catch(() => undefined); // a failed read surfaces when it is awaited
-      let ready = held.length > 0 ? [...held, ...kept] : kept;
-      held = [];
-      if (options.wholeStreams && !ended) {
-        const streamId = ready.at(-1)?.stream_id;
-        const start = ready.findIndex((event) => event.stream_id === streamId);
-        held = ready.slice(start);
-        ready = ready.slice(0, start);
-      }
-      if (ready.length > 0) await db.transaction((tx) => apply(tx, ready));
-    }
-  };
   if (table.replay === 'by-stream') {
     // Everything up to the head read now, stream by stream, in disjoint ranges of stream ids of about equal
     // size, loaded side by side (each row depends on its own stream only, so they never touch the same row);
@@ -112,12 +83,21 @@ export async function rebuildProjection(
     await Promise.all(ranges.map(({ from, to }) => {
       const inRange = (event: StreamEvent): boolean => to === null || event.stream_id < to;
       return bulkLoad
-        ? load((after) => log.readStreamPayloadsUpTo(head, cursor(after) ?? from, batchSize), counted(bulkLoad), { keep: inRange, wholeStreams: true })
-        : load((after) => log.readStreamsUpTo(head, cursor(after) ?? from, batchSize), applyBatch, { keep: inRange });
+        ? replayBatches(db, {
+          batchSize, keep: inRange, wholeStreams: true, apply: counted(bulkLoad),
+          read: (after) => log.readStreamPayloadsUpTo(head, cursor(after) ?? from, batchSize),
+        })
+        : replayBatches(db, {
+          batchSize, keep: inRange, apply: applyBatch,
+          read: (after) => log.readStreamsUpTo(head, cursor(after) ?? from, batchSize),
+        });
     }));
     checkpoint = head;
   } else {
-    await load((after) => log.readLogAfter(after ? checkpointOf(after) : LOG_START, batchSize), applyInLogOrder);
+    await replayBatches(db, {
+      batchSize, apply: applyInLogOrder,
+      read: (after) => log.readLogAfter(after ? checkpointOf(after) : LOG_START, batchSize),
+    });
   }
   if (unlogged) await db.query(`ALTER TABLE ${identifier(next)} SET LOGGED`);
   // CREATE INDEX takes a SHARE lock, which does not exclude another CREATE INDEX: two builds side by side.

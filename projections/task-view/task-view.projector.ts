@@ -67,9 +67,10 @@ function foldTask(row: TaskRow | undefined, taskEvents: readonly StreamEvent[]):
   return state.kind === 'present' && state.task.version > from ? taskToRecord(state.task, position) : null;
 }
 
-const insertRows = (table: string, onConflict: string): string => `
+const upsertRows = (table: string): string => `
   INSERT INTO ${identifier(table)} (${COLUMN_NAMES.join(', ')})
-  SELECT ${COLUMN_NAMES.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r (${RECORD_COLUMNS}) ${onConflict}`;
+  SELECT ${COLUMN_NAMES.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r (${RECORD_COLUMNS})
+  ON CONFLICT (task_id) DO UPDATE SET ${UPDATE_SET} WHERE ${identifier(table)}.version < excluded.version`;
 
 /** Each changed task's row in one statement: two round trips per batch, whatever its size. */
 async function applyTaskEvents(tx: Queryable, events: readonly StoredEvent[], table: string | null): Promise<void> {
@@ -79,10 +80,7 @@ async function applyTaskEvents(tx: Queryable, events: readonly StoredEvent[], ta
   const rows = new Map(existing.rows.map((row) => [row.task_id, row]));
   const records = [...tasks].flatMap(([taskId, taskEvents]) => foldTask(rows.get(taskId), taskEvents) ?? []);
   if (records.length === 0) return;
-  await tx.query(
-    insertRows(table, `ON CONFLICT (task_id) DO UPDATE SET ${UPDATE_SET} WHERE ${identifier(table)}.version < excluded.version`),
-    [JSON.stringify(records)],
-  );
+  await tx.query(upsertRows(table), [JSON.stringify(records)]);
 }
 
 /**
@@ -91,7 +89,7 @@ async function applyTaskEvents(tx: Queryable, events: readonly StoredEvent[], ta
  */
 async function loadWholeTasks(tx: TransactionScope, events: readonly StreamEvent[], table: string): Promise<void> {
   const records = [...byTask(events).values()].flatMap((taskEvents) => foldTask(undefined, taskEvents) ?? []);
-  await tx.copyRows(table, COLUMN_NAMES, records.map((record) => COLUMNS.map(([, , value]) => value(record))));
+  if (records.length > 0) await tx.copyRows(table, COLUMN_NAMES, records.map((record) => COLUMNS.map(([, , value]) => value(record))));
 }
 
 export const taskViewProjector: Projector = {

@@ -60,55 +60,28 @@ export function rowToTask(row: TaskRow): Task {
   };
 }
 
-/** A task_view row as the projector writes it: the task, its derived columns and the position it was folded to. */
-export interface TaskRecord {
+/**
+ * A task_view row as the projector writes it: the task's own fields (its id as task_id), the columns derived
+ * from them, and the log position it was folded to.
+ */
+export interface TaskRecord extends Omit<Task, 'id'> {
   readonly task_id: string;
-  readonly user_id: string;
-  readonly title: string;
-  readonly description: string | null;
-  readonly status: Task['status'];
-  readonly priority: Task['priority'];
   readonly priority_rank: number;
-  readonly tags: readonly string[];
-  readonly due: Due | null;
   readonly due_at: string | null;
   readonly overdue_at: string | null;
-  readonly reminders: readonly Reminder[];
-  readonly recurrence: Recurrence | null;
-  readonly series_id: string | null;
-  readonly occurrence: number;
-  readonly created_at: string;
-  readonly updated_at: string;
-  readonly completed_at: string | null;
-  readonly deleted_at: string | null;
-  readonly version: number;
   readonly position: number;
 }
 
 /** The row to write for a task state, derived columns included. */
 export function taskToRecord(task: Task, position: number): TaskRecord {
-  const instants = task.due ? dueInstants(task.due) : null;
+  const { id, ...fields } = task;
+  const instants = fields.due ? dueInstants(fields.due) : null;
   return {
-    task_id: task.id,
-    user_id: task.user_id,
-    title: task.title,
-    description: task.description,
-    status: task.status,
-    priority: task.priority,
-    priority_rank: priorityRank(task.priority),
-    tags: task.tags,
-    due: task.due,
+    ...fields,
+    task_id: id,
+    priority_rank: priorityRank(fields.priority),
     due_at: instants?.due_at ?? null,
     overdue_at: instants?.overdue_from ?? null,
-    reminders: task.reminders,
-    recurrence: task.recurrence,
-    series_id: task.series_id,
-    occurrence: task.occurrence,
-    created_at: task.created_at,
-    updated_at: task.updated_at,
-    completed_at: task.completed_at,
-    deleted_at: task.deleted_at,
-    version: task.version,
     position,
   };
 }

@@ -8,7 +8,7 @@ export interface ReplayPlan<E extends StreamEvent> {
   /** Applies a batch in its own transaction. */
   apply(tx: TransactionScope, batch: readonly E[]): Promise<void>;
   /** Events past the end of the range: the first one refused ends the replay. */
-  keep?(event: E): boolean;
+  readonly keep?: (event: E) => boolean;
   /**
    * Hold a batch's last stream back until that stream ends (it may go on in the next batch), so every
    * apply sees each of its streams from the first event read to the last. For stream-ordered reads.
@@ -26,7 +26,7 @@ export async function replayBatches<E extends StreamEvent>(db: Transactional, pl
   for (let ended = false; !ended;) {
     const batch = await reading;
     const last = batch.at(-1);
-    const kept = plan.keep ? batch.filter((event) => plan.keep?.(event)) : batch;
+    const kept = plan.keep ? batch.filter(plan.keep) : batch;
     // A batch that is short or ran past the end of its range is the last one.
     ended = !last || batch.length < plan.batchSize || kept.length < batch.length;
     reading = last && !ended ? plan.read(last) : Promise.resolve([]);

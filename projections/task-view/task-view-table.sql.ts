@@ -1,5 +1,8 @@
 import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
 
+// Columns no query filters or sorts on: the planner never reads their statistics.
+const UNPLANNED_COLUMNS = ['title', 'description', 'due', 'reminders', 'recurrence', 'series_id', 'occurrence', 'completed_at', 'version', 'position'];
+
 /**
  * The queryable task read model (indexes apart, see below). Deleted tasks keep their row (a reopen restores them) and are filtered
  * out by every query; each index is partial on `deleted_at IS NULL` and ends in task_id, the keyset tiebreak.
@@ -35,12 +38,9 @@ export async function createTaskViewTable(tx: Queryable, table: string): Promise
                        setweight(to_tsvector('english', title), 'A') ||
                        setweight(to_tsvector('english', coalesce(description, '')), 'B')) STORED
     )`);
-  // No query filters or sorts on these, so the planner never reads their statistics; ANALYZE (before a
-  // rebuilt table goes live, and autovacuum's) skips them.
+  // Statistics target 0: ANALYZE (before a rebuilt table goes live, and autovacuum's) skips them.
   await tx.query(`ALTER TABLE ${t} ${UNPLANNED_COLUMNS.map((column) => `ALTER COLUMN ${identifier(column)} SET STATISTICS 0`).join(', ')}`);
 }
-
-const UNPLANNED_COLUMNS = ['title', 'description', 'due', 'reminders', 'recurrence', 'series_id', 'occurrence', 'completed_at', 'version', 'position'];
 
 /** The query indexes: one per sort, each (user_id, key, task_id), plus full text and tags. */
 export function taskViewIndexes(table: string): readonly string[] {

@@ -23,29 +23,25 @@ const READ_PAYLOADS_SQL = readByStream('position::float8 AS position, stream_id,
 
 const NO_STREAM: StreamCursor = { stream_id: '00000000-0000-0000-0000-000000000000', version: 0 };
 
-const params = (upTo: LogCheckpoint, after: StreamCursor | null, limit: number): unknown[] => {
+const readRows = async <R extends object>(
+  db: Queryable, statement: { readonly text: string; readonly name: string },
+  upTo: LogCheckpoint, after: StreamCursor | null, limit: number,
+): Promise<R[]> => {
   const from = after ?? NO_STREAM;
-  return [from.stream_id, from.version, upTo.transaction_id, upTo.position, limit];
+  const result = await db.query<R>(statement.text, [from.stream_id, from.version, upTo.transaction_id, upTo.position, limit], { name: statement.name });
+  return result.rows;
 };
 
 export async function readStreamsUpTo(
-  db: Queryable,
-  upTo: LogCheckpoint,
-  after: StreamCursor | null,
-  limit: number,
-  upcast: Upcaster,
+  db: Queryable, upTo: LogCheckpoint, after: StreamCursor | null, limit: number, upcast: Upcaster,
 ): Promise<StoredEvent[]> {
-  const result = await db.query<EventRow>(READ_EVENTS_SQL, params(upTo, after, limit), { name: 'read-by-stream' });
-  return result.rows.map((row) => toStoredEvent(row, upcast));
+  const rows = await readRows<EventRow>(db, { text: READ_EVENTS_SQL, name: 'read-by-stream' }, upTo, after, limit);
+  return rows.map((row) => toStoredEvent(row, upcast));
 }
 
 export async function readStreamPayloadsUpTo(
-  db: Queryable,
-  upTo: LogCheckpoint,
-  after: StreamCursor | null,
-  limit: number,
-  upcast: Upcaster,
+  db: Queryable, upTo: LogCheckpoint, after: StreamCursor | null, limit: number, upcast: Upcaster,
 ): Promise<StreamEvent[]> {
-  const result = await db.query<StreamEvent>(READ_PAYLOADS_SQL, params(upTo, after, limit), { name: 'read-payloads-by-stream' });
-  return result.rows.map((row) => upcast(row));
+  const rows = await readRows<StreamEvent>(db, { text: READ_PAYLOADS_SQL, name: 'read-payloads-by-stream' }, upTo, after, limit);
+  return rows.map((row) => upcast(row));
 }

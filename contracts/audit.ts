@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Task as DomainTask } from '../domain/task/types.ts';
-import { Task, TaskId } from './task.ts';
+import { EDITABLE_FIELDS } from '../domain/task/fields.ts';
+import { STORED_FIELDS, Task, TaskId } from './task.ts';
 
 /* The audit log on the wire: who did what to which task, with the fields before and after. */
 
@@ -39,19 +40,15 @@ export type AuditQuery = z.output<typeof AuditQuery>;
  * those it changed, before and after. `updated_at` and `version` change with every event and are left out.
  */
 export const AUDITED_FIELDS = [
-  'title', 'description', 'status', 'priority', 'tags', 'due', 'reminders', 'recurrence', 'series_id', 'occurrence',
-  'completed_at', 'deleted_at',
+  ...EDITABLE_FIELDS, 'status', 'series_id', 'occurrence', 'completed_at', 'deleted_at',
 ] as const satisfies readonly (keyof DomainTask)[];
 export type AuditedField = (typeof AUDITED_FIELDS)[number];
 /** Some of the audited fields with their values, as the domain holds them. */
 export type AuditFieldValues = Partial<Pick<DomainTask, AuditedField>>;
 
 // The task's own field schemas, plus the two the public Task leaves out.
-export const AuditFields = Task
-  .pick({
-    title: true, description: true, status: true, priority: true, tags: true, due: true, reminders: true,
-    recurrence: true, series_id: true, completed_at: true,
-  })
+export const AuditFields = z
+  .strictObject({ ...STORED_FIELDS, status: Task.shape.status, series_id: Task.shape.series_id, completed_at: Task.shape.completed_at })
   .extend({ occurrence: z.int().min(0), deleted_at: z.iso.datetime().nullable() })
   .partial()
   .meta({ id: 'AuditFields' }) satisfies z.ZodType<AuditFieldValues>;

@@ -1,16 +1,11 @@
 import { z } from 'zod';
-import { Description, Due, Priority, Recurrence, Reminders, Tags, TaskId, Title } from './task.ts';
+import { CLEARABLE_COMMAND_FIELDS, TaskId, Title } from './task.ts';
 
 export const CreateTaskBody = z
   .strictObject({
     id: TaskId.optional().describe('Client-chosen id: creating the same id again answers the first result'),
     title: Title,
-    description: Description.nullable().optional(),
-    priority: Priority.optional(),
-    tags: Tags.optional(),
-    due: Due.nullable().optional(),
-    reminders: Reminders.optional(),
-    recurrence: Recurrence.nullable().optional(),
+    ...CLEARABLE_COMMAND_FIELDS,
   })
   .meta({ id: 'CreateTaskBody' });
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
@@ -19,12 +14,7 @@ export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 export const UpdateTaskBody = z
   .strictObject({
     title: Title.optional(),
-    description: Description.nullable().optional(),
-    priority: Priority.nullable().optional(),
-    tags: Tags.nullable().optional(),
-    due: Due.nullable().optional(),
-    reminders: Reminders.nullable().optional(),
-    recurrence: Recurrence.nullable().optional(),
+    ...CLEARABLE_COMMAND_FIELDS,
   })
   .meta({ id: 'UpdateTaskBody' });
 export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;

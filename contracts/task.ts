@@ -2,8 +2,10 @@ import { z } from 'zod';
 import {
   MAX_BEFORE_MINUTES, MAX_DESCRIPTION_LENGTH, MAX_REMINDERS, MAX_RRULE_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH,
 } from '../domain/task/limits.ts';
+import { CLEARABLE_FIELDS, EDITABLE_FIELDS, EMPTY_FIELDS, type ClearableField, type EditableField } from '../domain/task/fields.ts';
 import {
   ANCHORS, CHANNELS, PRIORITIES, type Due as DomainDue, type Recurrence as DomainRecurrence, type Reminder as DomainReminder,
+  type TaskFields,
 } from '../domain/task/types.ts';
 
 /*
@@ -51,17 +53,60 @@ export const Description = z.string().max(MAX_DESCRIPTION_LENGTH);
 export const Tags = z.array(z.string().max(MAX_TAG_LENGTH)).max(MAX_TAGS * 5);
 export const Reminders = z.array(Reminder).max(MAX_REMINDERS);
 
+/**
+ * Each editable field on the wire, once: `input` is what a command may send (the value, never null: null
+ * is how a command clears a field), `stored` what events, the API and the read models carry. Typed against
+ * the domain's TaskFields, so a new field does not compile until it has both. Commands, event payloads,
+ * the task response, the audit entry and the OpenAPI document are all built from this table.
+ */
+const FIELD_SCHEMAS = {
+  title: { input: Title, stored: z.string() },
+  description: { input: Description, stored: z.string().nullable() },
+  priority: { input: Priority, stored: Priority },
+  tags: { input: Tags, stored: z.array(z.string()) },
+  due: { input: Due, stored: Due.nullable() },
+  reminders: { input: Reminders, stored: z.array(Reminder) },
+  recurrence: { input: Recurrence, stored: Recurrence.nullable() },
+} as const satisfies { readonly [K in EditableField]: { readonly input: z.ZodType; readonly stored: z.ZodType<TaskFields[K]> } };
+
+type Schemas = typeof FIELD_SCHEMAS;
+
+/** An object shape over some fields, each key's schema made from that field's schemas. */
+function shapeOf<F extends EditableField>(
+  fields: readonly F[],
+  make: (schemas: { readonly input: z.ZodType; readonly stored: z.ZodType }, field: F) => z.ZodType,
+) {
+  return Object.fromEntries(fields.map((field) => [field, make(FIELD_SCHEMAS[field], field)]));
+}
+
+/** The fields as events, the API and read models carry them: every one present, empty ones as null or []. */
+export const STORED_FIELDS = shapeOf(EDITABLE_FIELDS, (schemas) => schemas.stored) as { readonly [K in EditableField]: Schemas[K]['stored'] };
+
+/** The editable fields as the wire carries them. */
+export type StoredFields = z.infer<z.ZodObject<typeof STORED_FIELDS>>;
+
+/**
+ * The fields of a stored creation. One stored before a field existed has no value for it: it reads as the
+ * field's empty value, as a creation that left the field out would have stored it. (Renaming or reshaping
+ * a field still needs an upcaster, see events/upcast.ts.)
+ */
+export const CREATED_FIELDS = {
+  ...STORED_FIELDS,
+  ...(shapeOf(CLEARABLE_FIELDS, (schemas, field) => schemas.stored.default(EMPTY_FIELDS[field])) as {
+    readonly [K in ClearableField]: z.ZodDefault<Schemas[K]['stored']>;
+  }),
+};
+
+/** A command's clearable fields: each optional, and null to clear it (the title is required, and never null). */
+export const CLEARABLE_COMMAND_FIELDS = shapeOf(CLEARABLE_FIELDS, (schemas) => schemas.input.nullable().optional()) as {
+  readonly [K in ClearableField]: z.ZodOptional<z.ZodNullable<Schemas[K]['input']>>;
+};
+
 export const Task = z
   .strictObject({
     id: TaskId,
-    title: z.string(),
-    description: z.string().nullable(),
+    ...STORED_FIELDS,
     status: z.enum(['open', 'completed']),
-    priority: Priority,
-    tags: z.array(z.string()),
-    due: Due.nullable(),
-    reminders: z.array(Reminder),
-    recurrence: Recurrence.nullable(),
     series_id: z.uuid().nullable(),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),

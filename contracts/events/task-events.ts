@@ -1,24 +1,14 @@
 import { z } from 'zod';
 import type { TaskEvent, TaskEventType } from '../../domain/task/types.ts';
-import { Due, Priority, Recurrence, Reminder, TaskId } from '../task.ts';
+import { CREATED_FIELDS, STORED_FIELDS, TaskId } from '../task.ts';
 
 /* Payloads of the task events, as stored and as carried in a CloudEvent's `data.payload`. */
-
-const fields = {
-  title: z.string(),
-  description: z.string().nullable(),
-  priority: Priority,
-  tags: z.array(z.string()),
-  due: Due.nullable(),
-  reminders: z.array(Reminder),
-  recurrence: Recurrence.nullable(),
-};
 
 export const TaskCreatedPayload = z
   .strictObject({
     task_id: TaskId,
     user_id: z.string(),
-    ...fields,
+    ...CREATED_FIELDS,
     series_id: z.uuid().nullable(),
     occurrence: z.int().min(0),
     created_at: z.iso.datetime(),
@@ -28,7 +18,7 @@ export const TaskCreatedPayload = z
 export const TaskUpdatedPayload = z
   .strictObject({
     task_id: TaskId,
-    changes: z.strictObject(fields).partial().describe('Only the fields that changed, with their new values'),
+    changes: z.strictObject(STORED_FIELDS).partial().describe('Only the fields that changed, with their new values'),
     updated_at: z.iso.datetime(),
   })
   .meta({ id: 'TaskUpdatedPayload' });

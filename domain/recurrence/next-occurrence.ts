@@ -15,6 +15,7 @@ import { MILLIS_PER_DAY, civilFromEpochDay } from '../time/calendar.ts';
 import { formatDate, formatInstant, parseInstant } from '../time/iso-strings.ts';
 import { instantToZoned } from '../time/time-zone.ts';
 import { dueInstant } from '../task/due-instant.ts';
+import { fieldsOf } from '../task/fields.ts';
 import type { Anchor, Due, Reminder, Task, TaskFields } from '../task/types.ts';
 import { nextOccurrences } from './occurrences.ts';
 import { parseRRule } from './rrule.ts';
@@ -62,15 +63,7 @@ export function nextOccurrence(task: Task, completedAt: string): NextOccurrence 
   return {
     kind: 'next',
     series: { series_id: task.series_id ?? task.id, occurrence },
-    fields: {
-      title: task.title,
-      description: task.description,
-      priority: task.priority,
-      tags: task.tags,
-      due,
-      reminders: movedReminders(task.reminders, task.due, due, completedAt),
-      recurrence,
-    },
+    fields: { ...fieldsOf(task), due, reminders: movedReminders(task.reminders, task.due, due, completedAt), recurrence },
   };
 }
 

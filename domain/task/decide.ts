@@ -5,13 +5,10 @@
 import { jsonEqual } from '../shared/json-equal.ts';
 import { assertNever, err, ok } from '../shared/result.ts';
 import type { Result } from '../shared/result.ts';
-import { applyChanges } from './apply-changes.ts';
-import { normaliseFields } from './normalise-fields.ts';
-import { validateFields } from './rules/validate-fields.ts';
-import { EDITABLE_FIELDS } from './types.ts';
+import { applyChanges, EDITABLE_FIELDS, normaliseFields, someFields, validateFields, withEmptyFields, type EditableField } from './fields.ts';
 import type {
-  CompleteTask, CreateTask, DeleteTask, DomainError, EditableField, FieldError, ReopenTask, Task, TaskCommand, TaskEvent,
-  TaskFields, TaskState, UpdateTask,
+  CompleteTask, CreateTask, DeleteTask, DomainError, FieldError, ReopenTask, Task, TaskCommand, TaskEvent, TaskFields, TaskState,
+  UpdateTask,
 } from './types.ts';
 
 type Decision = Result<TaskEvent[], DomainError>;
@@ -29,16 +26,7 @@ export function decide(command: TaskCommand, state: TaskState): Decision {
 
 function createTask(command: CreateTask, state: TaskState): Decision {
   if (state.kind === 'present') return err({ code: 'already_exists', task_id: command.task_id });
-  const given = command.fields;
-  const fields: TaskFields = {
-    title: given.title,
-    description: given.description ?? null,
-    priority: given.priority ?? 'none',
-    tags: given.tags ?? [],
-    due: given.due ?? null,
-    reminders: given.reminders ?? [],
-    recurrence: given.recurrence ?? null,
-  };
+  const fields = withEmptyFields(command.fields);
   const errors = [...validateFields(fields), ...validateSeries(command.series)];
   if (errors.length > 0) return err({ code: 'validation', errors });
   return ok([{
@@ -114,17 +102,10 @@ function validateSeries(series: CreateTask['series']): FieldError[] {
   return errors;
 }
 
-type MutableFields = { -readonly [K in EditableField]?: TaskFields[K] };
-
 /**
  * Only what a reader of the event would see as changed: equal JSON values are no change. Fields the
  * command did not mention are never reported, even if normalising rules have changed since they were stored.
  */
 function changedFields(current: TaskFields, next: TaskFields, mentioned: readonly EditableField[]): Partial<TaskFields> {
-  const changes: MutableFields = {};
-  const copy = <K extends EditableField>(field: K): void => {
-    changes[field] = next[field];
-  };
-  for (const field of mentioned) if (!jsonEqual(current[field], next[field])) copy(field);
-  return changes;
+  return someFields(mentioned, (field) => (jsonEqual(current[field], next[field]) ? undefined : next[field]));
 }

@@ -3,7 +3,7 @@
  * well-typed events, so replaying any stored stream can never throw.
  */
 import { assertNever } from '../shared/result.ts';
-import { applyChanges } from './apply-changes.ts';
+import { applyChanges, fieldsOf } from './fields.ts';
 import type { Task, TaskEvent, TaskState } from './types.ts';
 
 export const initialState: TaskState = { kind: 'absent', version: 0 };
@@ -24,13 +24,7 @@ function created(data: Extract<TaskEvent, { type: 'TaskCreated' }>['data']): Tas
   return {
     id: data.task_id,
     user_id: data.user_id,
-    title: data.title,
-    description: data.description,
-    priority: data.priority,
-    tags: data.tags,
-    due: data.due,
-    reminders: data.reminders,
-    recurrence: data.recurrence,
+    ...fieldsOf(data),
     status: 'open',
     series_id: data.series_id,
     occurrence: data.occurrence,

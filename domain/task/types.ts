@@ -23,7 +23,12 @@ export type Anchor = (typeof ANCHORS)[number];
 
 export type Recurrence = { readonly rrule: string; readonly anchor: Anchor };
 
-/** The fields a user edits. */
+/**
+ * The fields a user edits, as the domain holds them. Their rules (empty value, stored spelling,
+ * validation) are in fields.ts, typed against this interface; their wire schemas in contracts/task-fields.ts
+ * and their read-model columns in contracts/read-models/task-view-row.ts are typed the same way, so a field
+ * added here is a compile error in each place that must say something about it.
+ */
 export interface TaskFields {
   readonly title: string;
   readonly description: string | null;
@@ -33,11 +38,6 @@ export interface TaskFields {
   readonly reminders: readonly Reminder[];
   readonly recurrence: Recurrence | null;
 }
-
-export type EditableField = keyof TaskFields;
-export const EDITABLE_FIELDS: readonly EditableField[] = [
-  'title', 'description', 'priority', 'tags', 'due', 'reminders', 'recurrence',
-];
 
 export interface Task extends TaskFields {
   readonly id: string;
@@ -67,15 +67,8 @@ interface CommandBase {
 
 export interface CreateTask extends CommandBase {
   readonly type: 'CreateTask';
-  readonly fields: {
-    readonly title: string;
-    readonly description?: string | null;
-    readonly priority?: Priority;
-    readonly tags?: readonly string[];
-    readonly due?: Due | null;
-    readonly reminders?: readonly Reminder[];
-    readonly recurrence?: Recurrence | null;
-  };
+  /** The title, and any other field; one left out takes its empty value. */
+  readonly fields: Pick<TaskFields, 'title'> & Partial<TaskFields>;
   /** Set when the task is an occurrence of a recurring series. */
   readonly series?: { readonly series_id: string; readonly occurrence: number };
 }

@@ -1,45 +1,27 @@
 import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
-
-// Columns no query filters or sorts on: the planner never reads their statistics.
-const UNPLANNED_COLUMNS = ['title', 'description', 'due', 'reminders', 'recurrence', 'series_id', 'occurrence', 'completed_at', 'version', 'position'];
+import { TASK_VIEW_COLUMNS } from '../../contracts/read-models/task-view-row.ts';
 
 /**
- * The queryable task read model (indexes apart, see below). Deleted tasks keep their row (a reopen restores them) and are filtered
- * out by every query; each index is partial on `deleted_at IS NULL` and ends in task_id, the keyset tiebreak.
+ * The queryable task read model (indexes apart, see below): the stored columns of TASK_VIEW_COLUMNS and the
+ * ones PostgreSQL derives from them — the sort keys and the search vector. Deleted tasks keep their row (a
+ * reopen restores them) and are filtered out by every query; each index is partial on `deleted_at IS NULL`
+ * and ends in task_id, the keyset tiebreak.
  */
 export async function createTaskViewTable(tx: Queryable, table: string): Promise<void> {
   const t = identifier(table);
+  const stored = TASK_VIEW_COLUMNS.map((c) => `${identifier(c.name)} ${c.type}${c.name === 'task_id' ? ' PRIMARY KEY' : c.notNull ? ' NOT NULL' : ''}`);
   await tx.query(`
     CREATE TABLE ${t} (
-      task_id        uuid        PRIMARY KEY,
-      user_id        text        NOT NULL,
-      title          text        NOT NULL,
+      ${stored.join(',\n      ')},
       title_key      text COLLATE "C" GENERATED ALWAYS AS (lower(title)) STORED,
-      description    text,
-      status         text        NOT NULL,
-      priority       text        NOT NULL,
-      priority_rank  smallint    NOT NULL,
-      tags           text[]      NOT NULL,
-      due            jsonb,
-      due_at         timestamptz,
       due_sort       timestamptz GENERATED ALWAYS AS (coalesce(due_at, 'infinity')) STORED,
-      overdue_at     timestamptz,
-      reminders      jsonb       NOT NULL,
-      recurrence     jsonb,
-      series_id      uuid,
-      occurrence     integer     NOT NULL,
-      created_at     timestamptz NOT NULL,
-      updated_at     timestamptz NOT NULL,
-      completed_at   timestamptz,
-      deleted_at     timestamptz,
-      version        integer     NOT NULL,
-      position       bigint      NOT NULL,
       search         tsvector    GENERATED ALWAYS AS (
                        setweight(to_tsvector('english', title), 'A') ||
                        setweight(to_tsvector('english', coalesce(description, '')), 'B')) STORED
     )`);
   // Statistics target 0: ANALYZE (before a rebuilt table goes live, and autovacuum's) skips them.
-  await tx.query(`ALTER TABLE ${t} ${UNPLANNED_COLUMNS.map((column) => `ALTER COLUMN ${identifier(column)} SET STATISTICS 0`).join(', ')}`);
+  const unplanned = TASK_VIEW_COLUMNS.filter((c) => !c.planned).map((c) => `ALTER COLUMN ${identifier(c.name)} SET STATISTICS 0`);
+  await tx.query(`ALTER TABLE ${t} ${unplanned.join(', ')}`);
 }
 
 /** The query indexes: one per sort, each (user_id, key, task_id), plus full text and tags. */

@@ -1,41 +1,14 @@
 import type { StoredEvent, StreamEvent } from '../../contracts/events/stored-event.ts';
-import { identifier, type CopyValue, type Queryable, type TransactionScope } from '../../contracts/ports/sql.ts';
+import { identifier, type Queryable, type TransactionScope } from '../../contracts/ports/sql.ts';
 import { initialState } from '../../domain/task/evolve.ts';
 import { evolveStored } from '../runtime/evolve-stored.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import type { Projector } from '../runtime/projector.ts';
-import { rowToTask, TASK_ROW_COLUMNS, TASK_VIEW, taskToRecord, type TaskRecord, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
+import { rowToTask, TASK_ROW_COLUMNS, TASK_VIEW, TASK_VIEW_COLUMNS, taskToRecord, type TaskRecord, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
 import { createTaskViewTable, taskViewIndexes } from './task-view-table.sql.ts';
 
-const json = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
-
-/** The columns the projector writes, in one order: name, SQL type (for jsonb_to_recordset), value (for COPY). */
-const COLUMNS: readonly (readonly [name: keyof TaskRecord, type: string, value: (r: TaskRecord) => CopyValue])[] = [
-  ['task_id', 'uuid', (r) => r.task_id],
-  ['user_id', 'text', (r) => r.user_id],
-  ['title', 'text', (r) => r.title],
-  ['description', 'text', (r) => r.description],
-  ['status', 'text', (r) => r.status],
-  ['priority', 'text', (r) => r.priority],
-  ['priority_rank', 'smallint', (r) => r.priority_rank],
-  ['tags', 'text[]', (r) => r.tags],
-  ['due', 'jsonb', (r) => json(r.due)],
-  ['due_at', 'timestamptz', (r) => r.due_at],
-  ['overdue_at', 'timestamptz', (r) => r.overdue_at],
-  ['reminders', 'jsonb', (r) => json(r.reminders)],
-  ['recurrence', 'jsonb', (r) => json(r.recurrence)],
-  ['series_id', 'uuid', (r) => r.series_id],
-  ['occurrence', 'integer', (r) => r.occurrence],
-  ['created_at', 'timestamptz', (r) => r.created_at],
-  ['updated_at', 'timestamptz', (r) => r.updated_at],
-  ['completed_at', 'timestamptz', (r) => r.completed_at],
-  ['deleted_at', 'timestamptz', (r) => r.deleted_at],
-  ['version', 'integer', (r) => r.version],
-  ['position', 'bigint', (r) => r.position],
-];
-
-const COLUMN_NAMES = COLUMNS.map(([name]) => name);
-const RECORD_COLUMNS = COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
+const COLUMN_NAMES = TASK_VIEW_COLUMNS.map((c) => c.name);
+const RECORD_COLUMNS = TASK_VIEW_COLUMNS.map((c) => `${c.name} ${c.type}`).join(', ');
 const UPDATE_SET = COLUMN_NAMES.filter((c) => c !== 'task_id').map((c) => `${c} = excluded.${c}`).join(', ');
 
 /** The events of a batch, task by task, in the order they came. */
@@ -89,7 +62,7 @@ async function applyTaskEvents(tx: Queryable, events: readonly StoredEvent[], ta
  */
 async function loadWholeTasks(tx: TransactionScope, events: readonly StreamEvent[], table: string): Promise<void> {
   const records = [...byTask(events).values()].flatMap((taskEvents) => foldTask(undefined, taskEvents) ?? []);
-  if (records.length > 0) await tx.copyRows(table, COLUMN_NAMES, records.map((record) => COLUMNS.map(([, , value]) => value(record))));
+  if (records.length > 0) await tx.copyRows(table, COLUMN_NAMES, records.map((record) => TASK_VIEW_COLUMNS.map((c) => c.copy(record))));
 }
 
 export const taskViewProjector: Projector = {

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CreateTaskBody, TaskIdParams, UpdateTaskBody } from '../../contracts/commands.ts';
 import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import { parseInput } from '../../contracts/validation.ts';
-import type { FieldError, TaskFields } from '../../domain/task/types.ts';
+import { changesFromPatch } from '../../domain/task/fields.ts';
+import type { FieldError } from '../../domain/task/types.ts';
 import type { CommandHandler, CommandInput, CommandOutcome } from '../commands/command-handler.ts';
 import { commandContext } from './command-context.ts';
 import { commandProblem } from './command-problem.ts';
@@ -12,19 +13,6 @@ function sendOutcome(reply: FastifyReply, outcome: CommandOutcome, status: numbe
   if (!outcome.ok) return sendProblem(reply, commandProblem(outcome.error));
   const { task_id, version, position } = outcome.value;
   return reply.code(status).header('etag', `"${version}"`).send({ task_id, version, position });
-}
-
-/** PATCH semantics: an absent field stays, null clears it to the field's empty value. */
-function toChanges(body: UpdateTaskBody): Partial<TaskFields> {
-  const changes: { -readonly [K in keyof TaskFields]?: TaskFields[K] } = {};
-  if (body.title !== undefined) changes.title = body.title;
-  if (body.description !== undefined) changes.description = body.description;
-  if (body.priority !== undefined) changes.priority = body.priority ?? 'none';
-  if (body.tags !== undefined) changes.tags = body.tags ?? [];
-  if (body.due !== undefined) changes.due = body.due;
-  if (body.reminders !== undefined) changes.reminders = body.reminders ?? [];
-  if (body.recurrence !== undefined) changes.recurrence = body.recurrence;
-  return changes;
 }
 
 /** The five command endpoints. Each validates, builds a command, calls the handler and maps the result. */
@@ -52,8 +40,8 @@ export function registerTaskCommandRoutes(app: FastifyInstance, deps: { commands
     run(request, reply, (userId) => {
       const body = parseInput(CreateTaskBody, request.body ?? undefined, 'body');
       if (!body.ok) return body.error;
-      const { id, ...fields } = body.value;
-      return { command: { type: 'CreateTask', task_id: id ?? newTimeOrderedId(), user_id: userId, fields }, status: 201 };
+      const { id, title, ...fields } = body.value;
+      return { command: { type: 'CreateTask', task_id: id ?? newTimeOrderedId(), user_id: userId, fields: { title, ...changesFromPatch(fields) } }, status: 201 };
     }));
 
   app.patch('/api/tasks/:id', (request, reply) =>
@@ -62,7 +50,7 @@ export function registerTaskCommandRoutes(app: FastifyInstance, deps: { commands
       if (!params.ok) return params.error;
       const body = parseInput(UpdateTaskBody, request.body ?? undefined, 'body');
       if (!body.ok) return body.error;
-      return { command: { type: 'UpdateTask', task_id: params.value.id, user_id: userId, changes: toChanges(body.value) }, status: 200 };
+      return { command: { type: 'UpdateTask', task_id: params.value.id, user_id: userId, changes: changesFromPatch(body.value) }, status: 200 };
     }));
 
   app.post('/api/tasks/:id/complete', (request, reply) => run(request, reply, withId(request, 'CompleteTask')));

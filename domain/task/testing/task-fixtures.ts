@@ -2,6 +2,7 @@
  * Test support: one task's commands and events with readable defaults. Each builder takes only what a
  * spec is about; everything else is the plain task "Buy milk" owned by USER.
  */
+import { EMPTY_FIELDS } from '../fields.ts';
 import type {
   CompleteTask, CreateTask, DeleteTask, ReopenTask, TaskCompleted, TaskCreated, TaskDeleted, TaskFields, TaskReopened,
   TaskUpdated, UpdateTask,
@@ -15,15 +16,7 @@ export const CREATED_AT = '2026-03-01T09:00:00.000Z';
 export const LATER = '2026-03-02T09:00:00.000Z';
 export const MUCH_LATER = '2026-03-03T09:00:00.000Z';
 
-export const defaultFields: TaskFields = {
-  title: 'Buy milk',
-  description: null,
-  priority: 'none',
-  tags: [],
-  due: null,
-  reminders: [],
-  recurrence: null,
-};
+export const defaultFields: TaskFields = { ...EMPTY_FIELDS, title: 'Buy milk' };
 
 export function createTask(fields: Partial<CreateTask['fields']> = {}, rest: Partial<Omit<CreateTask, 'type' | 'fields'>> = {}): CreateTask {
   return { type: 'CreateTask', task_id: TASK_ID, user_id: USER, now: CREATED_AT, fields: { title: 'Buy milk', ...fields }, ...rest };

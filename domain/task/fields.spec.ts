@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFields } from '../testing/task-fixtures.ts';
-import type { TaskFields } from '../types.ts';
-import { validateFields } from './validate-fields.ts';
+import { defaultFields } from './testing/task-fixtures.ts';
+import type { TaskFields } from './types.ts';
+import { validateFields } from './fields.ts';
 
 describe('validateFields', () => {
   it('accepts the plainest task', () => expect(validateFields(defaultFields)).toEqual([]));

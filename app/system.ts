@@ -143,7 +143,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const apiRoutes: Array<(app: FastifyInstance) => void> = plan.api
       ? [
         (app) => registerTaskCommandRoutes(app, { commands }),
-        (app) => registerTaskQueryRoutes(app, { db, waiter, clock }),
+        (app) => registerTaskQueryRoutes(app, { db, log: store, waiter, clock }),
         (app) => registerOccurrenceRoutes(app, { db, waiter, clock }),
         (app) => registerTaskHistoryRoutes(app, { log: store }),
         (app) => registerAuditRoutes(app, { db, waiter }),

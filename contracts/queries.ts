@@ -38,6 +38,8 @@ export const ListTasksQuery = z
   })
   .meta({ id: 'ListTasksQuery' });
 export type ListTasksQuery = z.output<typeof ListTasksQuery>;
+/** The filters of a task list: every parameter that narrows which tasks, none that pages or orders them. */
+export type TaskFilters = Omit<ListTasksQuery, 'sort' | 'order' | 'limit' | 'cursor' | 'min_position'>;
 
 export const TaskPage = z
   .strictObject({ items: z.array(Task), next_cursor: z.string().nullable() })

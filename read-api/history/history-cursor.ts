@@ -1,19 +1,15 @@
-import { z } from 'zod';
+import { cursorCodec, int32 } from '../../contracts/cursor.ts';
 
 // A page ends at a version; events are immutable and only appended, so "after version N" never skips or
-// repeats one. The encoding keeps that detail out of clients' hands so it can change.
-const Encoded = z.strictObject({ after_version: z.int().min(1).max(Number.MAX_SAFE_INTEGER) });
+// repeats one.
+const codec = cursorCodec(1, { after_version: int32 });
 
 export function encodeHistoryCursor(afterVersion: number): string {
-  return Buffer.from(JSON.stringify({ after_version: afterVersion })).toString('base64url');
+  return codec.encode({ after_version: afterVersion });
 }
 
 /** The version a page starts after, or null for text this server did not issue. */
 export function decodeHistoryCursor(text: string): number | null {
-  try {
-    const parsed = Encoded.safeParse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-    return parsed.success ? parsed.data.after_version : null;
-  } catch {
-    return null;
-  }
+  const cursor = codec.decode(text);
+  return cursor && cursor.after_version >= 1 ? cursor.after_version : null;
 }

@@ -1,19 +1,14 @@
-import { z } from 'zod';
+import { cursorCodec, instant, int32, uuid } from '../../contracts/cursor.ts';
 
 /** Where a page of notifications ended: the key of its last item in (fire time, task, index) order. */
 export interface NotificationCursor { readonly fire_at: string; readonly task_id: string; readonly reminder_index: number }
 
-const Encoded = z.strictObject({ f: z.iso.datetime(), t: z.uuid(), i: z.int().min(0) });
+const codec = cursorCodec(3, { fire_at: instant, task_id: uuid, reminder_index: int32 });
 
 export function encodeNotificationCursor(cursor: NotificationCursor): string {
-  return Buffer.from(JSON.stringify({ f: cursor.fire_at, t: cursor.task_id, i: cursor.reminder_index })).toString('base64url');
+  return codec.encode({ fire_at: cursor.fire_at, task_id: cursor.task_id, reminder_index: cursor.reminder_index });
 }
 
 export function decodeNotificationCursor(text: string): NotificationCursor | null {
-  try {
-    const parsed = Encoded.safeParse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-    return parsed.success ? { fire_at: parsed.data.f, task_id: parsed.data.t, reminder_index: parsed.data.i } : null;
-  } catch {
-    return null;
-  }
+  return codec.decode(text);
 }

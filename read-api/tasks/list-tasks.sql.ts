@@ -1,25 +1,33 @@
-import type { Order, Sort } from '../../contracts/queries.ts';
+import type { Order, Sort, TaskFilters } from '../../contracts/queries.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { TASK_ROW_COLUMNS, TASK_VIEW, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
+import { dueInstants } from '../../domain/task/due-instant.ts';
+import { priorityRank } from '../../domain/task/rules/priority.ts';
+import type { Task } from '../../domain/task/types.ts';
 
-/** Each sort is a column with a partial index (user_id, column, task_id); task_id breaks ties. */
-const SORT_COLUMNS: Readonly<Record<Sort, { column: string; type: string }>> = {
-  created: { column: 'created_at', type: 'timestamptz' },
-  updated: { column: 'updated_at', type: 'timestamptz' },
-  due: { column: 'due_sort', type: 'timestamptz' },
-  priority: { column: 'priority_rank', type: 'smallint' },
-  title: { column: 'title_key', type: 'text' },
+type SortKey = string | number;
+
+/**
+ * Each sort is a column with a partial index (user_id, column, task_id); task_id breaks ties. `key` is a
+ * task's value of that column as SQL compares it (`keySql` turns the parameter into it where the column is
+ * computed by PostgreSQL), so a page can continue after any task, as it is now or as it was.
+ */
+const SORT_COLUMNS: Readonly<Record<Sort, { column: string; type: string; key: (task: Task) => SortKey; keySql?: (param: string) => string }>> = {
+  created: { column: 'created_at', type: 'timestamptz', key: (task) => task.created_at },
+  updated: { column: 'updated_at', type: 'timestamptz', key: (task) => task.updated_at },
+  due: { column: 'due_sort', type: 'timestamptz', key: (task) => (task.due ? dueInstants(task.due).due_at : 'infinity') },
+  priority: { column: 'priority_rank', type: 'smallint', key: (task) => priorityRank(task.priority) },
+  // title_key is lower(title) in the column's collation, computed by PostgreSQL alike for the parameter.
+  title: { column: 'title_key', type: 'text', key: (task) => task.title, keySql: (param) => `lower(${param}::text) COLLATE "C"` },
 };
 
-export interface TaskFilter {
+/** Where a page continues: after this task, whose sort value is `key`. */
+export interface PageAnchor { readonly key: SortKey; readonly id: string }
+
+export const sortKeyOf = (sort: Sort, task: Task): SortKey => SORT_COLUMNS[sort].key(task);
+
+export interface TaskFilter extends TaskFilters {
   readonly user_id: string;
-  readonly status?: 'open' | 'completed';
-  readonly priorities?: readonly string[];
-  readonly tags?: readonly string[];
-  readonly due_before?: string;
-  readonly due_after?: string;
-  readonly overdue?: boolean;
-  readonly q?: string;
   /** The instant "overdue" is judged at. */
   readonly now: string;
 }
@@ -29,21 +37,19 @@ export interface TaskPageRequest {
   readonly sort: Sort;
   readonly order: Order;
   readonly limit: number;
-  readonly after?: { readonly key: string; readonly id: string };
+  readonly after?: PageAnchor;
 }
 
-export type TaskRowWithKey = TaskRow & { sort_key: string };
-
 /** One page of tasks by keyset: stable while tasks are written, one index range scan per page. */
-export async function listTasks(db: Queryable, request: TaskPageRequest): Promise<TaskRowWithKey[]> {
+export async function listTasks(db: Queryable, request: TaskPageRequest): Promise<TaskRow[]> {
   const { filter } = request;
   const params: unknown[] = [filter.user_id];
   const where = ['user_id = $1', 'deleted_at IS NULL'];
   const param = (value: unknown) => { params.push(value); return `$${params.length}`; };
 
   if (filter.status) where.push(`status = ${param(filter.status)}`);
-  if (filter.priorities) where.push(`priority = ANY(${param(filter.priorities)}::text[])`);
-  if (filter.tags) where.push(`tags && ${param(filter.tags)}::text[]`);
+  if (filter.priority) where.push(`priority = ANY(${param(filter.priority)}::text[])`);
+  if (filter.tag) where.push(`tags && ${param(filter.tag)}::text[]`);
   if (filter.due_before) where.push(`due_at < ${param(filter.due_before)}::timestamptz`);
   if (filter.due_after) where.push(`due_at >= ${param(filter.due_after)}::timestamptz`);
   if (filter.overdue !== undefined) {
@@ -52,14 +58,15 @@ export async function listTasks(db: Queryable, request: TaskPageRequest): Promis
   }
   if (filter.q) where.push(`search @@ websearch_to_tsquery('english', ${param(filter.q)})`);
 
-  const { column, type } = SORT_COLUMNS[request.sort];
+  const { column, type, keySql } = SORT_COLUMNS[request.sort];
   const direction = request.order === 'asc' ? 'ASC' : 'DESC';
   if (request.after) {
     const comparison = request.order === 'asc' ? '>' : '<';
-    where.push(`(${column}, task_id) ${comparison} (${param(request.after.key)}::${type}, ${param(request.after.id)}::uuid)`);
+    const key = param(request.after.key);
+    where.push(`(${column}, task_id) ${comparison} (${keySql ? keySql(key) : `${key}::${type}`}, ${param(request.after.id)}::uuid)`);
   }
-  const result = await db.query<TaskRowWithKey>(
-    `SELECT ${TASK_ROW_COLUMNS}, ${column}::text AS sort_key FROM ${TASK_VIEW}
+  const result = await db.query<TaskRow>(
+    `SELECT ${TASK_ROW_COLUMNS} FROM ${TASK_VIEW}
       WHERE ${where.join(' AND ')}
       ORDER BY ${column} ${direction}, task_id ${direction}
       LIMIT ${param(request.limit)}`,
@@ -68,9 +75,10 @@ export async function listTasks(db: Queryable, request: TaskPageRequest): Promis
   return result.rows;
 }
 
-export async function findTask(db: Queryable, userId: string, taskId: string): Promise<TaskRow | null> {
+/** One of the user's tasks; a deleted one only when asked for (a page may have ended on it). */
+export async function findTask(db: Queryable, userId: string, taskId: string, options: { deleted?: boolean } = {}): Promise<TaskRow | null> {
   const result = await db.query<TaskRow>(
-    `SELECT ${TASK_ROW_COLUMNS} FROM ${TASK_VIEW} WHERE task_id = $1 AND user_id = $2 AND deleted_at IS NULL`,
+    `SELECT ${TASK_ROW_COLUMNS} FROM ${TASK_VIEW} WHERE task_id = $1 AND user_id = $2${options.deleted ? '' : ' AND deleted_at IS NULL'}`,
     [taskId, userId],
   );
   return result.rows[0] ?? null;

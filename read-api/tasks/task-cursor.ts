@@ -1,20 +1,20 @@
-import { z } from 'zod';
+import { cursorCodec, int32, oneOf, uuid } from '../../contracts/cursor.ts';
 import { ORDERS, SORTS, type Order, type Sort } from '../../contracts/queries.ts';
 
-/** Where a page ended: the sort key and id of its last row, bound to the sort it was made for. */
-export interface TaskCursor { readonly sort: Sort; readonly order: Order; readonly key: string; readonly id: string }
+/**
+ * Where a page ended: its last task, at the version it had then, bound to the sort it was made for. The
+ * sort key itself is not in the cursor (a title would make its length depend on the content); the next
+ * page finds it from the task at that version (see page-anchor.ts).
+ */
+export interface TaskCursor { readonly sort: Sort; readonly order: Order; readonly task_id: string; readonly version: number }
 
-const Encoded = z.strictObject({ s: z.enum(SORTS), o: z.enum(ORDERS), k: z.string(), i: z.uuid() });
+const codec = cursorCodec(4, { sort: oneOf(SORTS), order: oneOf(ORDERS), task_id: uuid, version: int32 });
 
 export function encodeCursor(cursor: TaskCursor): string {
-  return Buffer.from(JSON.stringify({ s: cursor.sort, o: cursor.order, k: cursor.key, i: cursor.id })).toString('base64url');
+  return codec.encode(cursor);
 }
 
 export function decodeCursor(text: string): TaskCursor | null {
-  try {
-    const parsed = Encoded.safeParse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-    return parsed.success ? { sort: parsed.data.s, order: parsed.data.o, key: parsed.data.k, id: parsed.data.i } : null;
-  } catch {
-    return null;
-  }
+  const cursor = codec.decode(text);
+  return cursor && cursor.version >= 1 ? cursor : null;
 }

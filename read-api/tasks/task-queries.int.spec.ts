@@ -92,6 +92,52 @@ describe('GET /api/tasks', () => {
     expect((await t.call('GET', '/api/tasks?cursor=garbage', { user: 'pager' })).status).toBe(400);
   });
 
+  it('gives cursors of one length whatever the page ended on, and a long non-ASCII title pages like any other', async () => {
+    const long = (letter: string) => `${letter}${'😀'.repeat(118)}${letter}`; // 120 characters, 474 bytes of UTF-8
+    for (const letter of ['a', 'b', 'c', 'd']) await create(`long-${letter}`, { title: long(letter) }, 'unicode');
+    const seen: string[] = [];
+    const lengths = new Set<number>();
+    let cursor: string | null = null;
+    do {
+      const response = await t.call('GET', `/api/tasks?min_position=${lastPosition}&limit=1&sort=title${cursor ? `&cursor=${cursor}` : ''}`, { user: 'unicode' });
+      expect(response.status).toBe(200);
+      const page = response.body as TaskPage;
+      seen.push(...titles(page.items));
+      cursor = page.next_cursor;
+      if (cursor) lengths.add(cursor.length);
+    } while (cursor);
+    expect(seen).toEqual(['a', 'b', 'c', 'd'].map(long));
+    const created = (await t.call('GET', `/api/tasks?min_position=${lastPosition}&limit=1&sort=created`, { user: 'unicode' })).body as TaskPage;
+    lengths.add(created.next_cursor?.length ?? 0);
+    expect(lengths.size).toBe(1);
+  });
+
+  it('continues after the last task as it was when the page was made, even if it was renamed or deleted since', async () => {
+    for (const letter of ['k', 'l', 'm', 'n', 'o']) await create(`moving-${letter}`, { title: `${letter} task` }, 'mover');
+    const first = (await t.call('GET', `/api/tasks?min_position=${lastPosition}&limit=2&sort=title`, { user: 'mover' })).body as TaskPage;
+    expect(titles(first.items)).toEqual(['k task', 'l task']);
+    // The page's last task moves to the end of the order: the next page still starts after "l task".
+    const renamed = await t.call('PATCH', `/api/tasks/${ids['moving-l'] ?? ''}`, { user: 'mover', body: { title: 'z task' } });
+    lastPosition = Math.max(lastPosition, (renamed.body as { position: number }).position);
+    const second = (await t.call('GET', `/api/tasks?min_position=${lastPosition}&limit=2&sort=title&cursor=${first.next_cursor ?? ''}`, { user: 'mover' })).body as TaskPage;
+    expect(titles(second.items)).toEqual(['m task', 'n task']);
+    const gone = await t.call('DELETE', `/api/tasks/${ids['moving-n'] ?? ''}`, { user: 'mover' });
+    lastPosition = Math.max(lastPosition, (gone.body as { position: number }).position);
+    const third = (await t.call('GET', `/api/tasks?min_position=${lastPosition}&limit=2&sort=title&cursor=${second.next_cursor ?? ''}`, { user: 'mover' })).body as TaskPage;
+    expect(titles(third.items)).toEqual(['o task', 'z task']);
+  });
+
+  it('refuses a well-formed cursor that names another user\'s task or a version that never was', async () => {
+    const mine = (await t.call('GET', `/api/tasks?min_position=${lastPosition}&limit=1&sort=title`, { user: 'mover' })).body as TaskPage;
+    const cursor = mine.next_cursor ?? '';
+    const asBob = await t.call('GET', `/api/tasks?limit=1&sort=title&cursor=${cursor}`, { user: 'bob' });
+    expect(asBob.status).toBe(400);
+    expect((asBob.body as { errors: Array<{ path: string }> }).errors[0]?.path).toBe('query.cursor');
+    const bytes = Buffer.from(cursor, 'base64url');
+    bytes.writeUInt32BE(999, bytes.length - 4); // version 999 of that task
+    expect((await t.call('GET', `/api/tasks?limit=1&sort=title&cursor=${bytes.toString('base64url')}`, { user: 'mover' })).status).toBe(400);
+  });
+
   it('rejects unknown parameters and bad values with 400 problem+json', async () => {
     for (const query of ['colour=red', 'limit=0', 'limit=201', 'sort=random', 'status=done', 'due_before=tomorrow', 'overdue=maybe', 'min_position=-1']) {
       const response = await t.call('GET', `/api/tasks?${query}`);

@@ -3,6 +3,7 @@ import { TaskIdParams } from '../../contracts/commands.ts';
 import { DEFAULT_ORDER, GetTaskQuery, ListTasksQuery, type TaskPage } from '../../contracts/queries.ts';
 import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import { problem } from '../../contracts/problem.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { rowToTask } from '../../contracts/read-models/task-view-row.ts';
 import { parseInput } from '../../contracts/validation.ts';
@@ -10,12 +11,15 @@ import { awaitPosition } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { decodeCursor, encodeCursor } from './task-cursor.ts';
 import { findTask, listTasks } from './list-tasks.sql.ts';
+import { pageAnchor } from './page-anchor.ts';
 import { toTaskView } from './task-response.ts';
 
 const TASK_VIEW_PROJECTION = 'task-view';
 
 export interface TaskQueryDeps {
   readonly db: Queryable;
+  /** Where a page's last task is found as it was, when it was written since (see page-anchor.ts). */
+  readonly log: EventLog;
   readonly waiter: ProjectionWaiter;
   readonly clock: () => Date;
 }
@@ -28,36 +32,28 @@ export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDep
   app.get('/api/tasks', async (request, reply) => {
     const query = parseInput(ListTasksQuery, request.query, 'query');
     if (!query.ok) return sendProblem(reply, invalidRequest(query.error));
-    const q = query.value;
-    const order = q.order ?? DEFAULT_ORDER[q.sort];
-    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (cursor === null || (cursor && (cursor.sort !== q.sort || cursor.order !== order))) {
+    const { sort, order: givenOrder, limit, cursor: givenCursor, min_position, ...filters } = query.value;
+    const order = givenOrder ?? DEFAULT_ORDER[sort];
+    const userId = request.principal.user_id;
+    const cursor = givenCursor === undefined ? undefined : decodeCursor(givenCursor);
+    const anchor = cursor ? await pageAnchor(deps, userId, cursor) : undefined;
+    if (cursor === null || anchor === null || (cursor && (cursor.sort !== sort || cursor.order !== order))) {
       return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor of this sort and order; start again without it' }]));
     }
-    if (!(await readYourWrites(request, reply, q.min_position, deps.waiter))) return reply;
+    if (!(await readYourWrites(request, reply, min_position, deps.waiter))) return reply;
 
     const rows = await listTasks(deps.db, {
-      filter: {
-        user_id: request.principal.user_id,
-        now: deps.clock().toISOString(),
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.priority ? { priorities: q.priority } : {}),
-        ...(q.tag ? { tags: q.tag } : {}),
-        ...(q.due_before ? { due_before: q.due_before } : {}),
-        ...(q.due_after ? { due_after: q.due_after } : {}),
-        ...(q.overdue === undefined ? {} : { overdue: q.overdue }),
-        ...(q.q ? { q: q.q } : {}),
-      },
-      sort: q.sort,
+      filter: { ...filters, user_id: userId, now: deps.clock().toISOString() },
+      sort,
       order,
-      limit: q.limit + 1,
-      ...(cursor ? { after: { key: cursor.key, id: cursor.id } } : {}),
+      limit: limit + 1,
+      ...(anchor ? { after: anchor } : {}),
     });
-    const page = rows.slice(0, q.limit);
+    const page = rows.slice(0, limit);
     const last = page.at(-1);
     const body: TaskPage = {
       items: page.map((row) => toTaskView(rowToTask(row))),
-      next_cursor: rows.length > q.limit && last ? encodeCursor({ sort: q.sort, order, key: last.sort_key, id: last.task_id }) : null,
+      next_cursor: rows.length > limit && last ? encodeCursor({ sort, order, task_id: last.task_id, version: last.version }) : null,
     };
     return body;
   });

@@ -40,6 +40,9 @@ import { databaseMetrics } from './database-metrics.ts';
 import { serviceInfo } from './service-info-metric.ts';
 import { observedPublisher } from './relay-metrics.ts';
 import { schedulerMetrics } from './scheduler-metrics.ts';
+import type { Projector } from '../projections/runtime/projector.ts';
+import { rebuildOnStart, type StartupRebuilds } from '../projections/runtime/rebuild-on-start.ts';
+import { readiness } from './readiness.ts';
 
 export { SERVICES, type ServiceName } from './service-plan.ts';
 
@@ -51,6 +54,8 @@ export interface System {
   readonly auth: AuthSetup;
   readonly metrics: Metrics;
   readonly projectors: readonly ProjectorRuntime[];
+  /** The blue/green rebuilds of projections whose declared schema version changed, running in the background. */
+  readonly rebuilds: StartupRebuilds;
   /** The reminder scheduler; tests call `runDueReminders(now)` with a clock of their own. */
   readonly reminders: ReminderScheduler;
   /** Stops accepting, finishes in-flight requests, then closes the pool and the embedded server. */
@@ -64,6 +69,8 @@ export interface SystemOptions {
   readonly decorateStore?: (store: EventStore) => EventStore;
   /** Which service this process is (default `all`); with TRANSPORT=dapr, one of the five. */
   readonly service?: ServiceName;
+  /** Adapts the projectors before anything runs; tests use it to declare another schema version. */
+  readonly adaptProjectors?: (projectors: readonly Projector[]) => Projector[];
 }
 
 export async function createSystem(config: Config, logger: Logger, options: SystemOptions = {}): Promise<System> {
@@ -96,7 +103,8 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const logFed = logFedProjections(config.TRANSPORT);
     const observer = projectionMetrics(metrics.registry, db, store, logger, (name) => logFed.has(name));
     const plan = planService(options.service ?? 'all', config.TRANSPORT);
-    const available = buildProjectors({ log: store, commands, clock, logger });
+    const built = buildProjectors({ log: store, commands, clock, logger });
+    const available = options.adaptProjectors ? options.adaptProjectors(built) : built;
     databaseMetrics(metrics.registry, db);
     serviceInfo(metrics.registry, { todo_service: options.service ?? 'all', transport: config.TRANSPORT });
     if (plan.reminders) schedulerMetrics(metrics.registry, db, clock);
@@ -104,6 +112,15 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       const publisher = observedPublisher(daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }), metrics.registry, clock);
       available.push(createRelayProjector({ log: store, publisher }));
     }
+    // Before the runtimes: a projection whose table is of another schema version is rebuilt in the
+    // background (its runtime stands by meanwhile) while the HTTP server answers from the old table.
+    const rebuilds = await rebuildOnStart({
+      db,
+      log: store,
+      projectors: [...plan.logProjectors, ...plan.busProjectors.map((bus) => bus.projector)].map((name) => projectorNamed(available, name)),
+      openSession: () => openSession(db.url, 'todo-rebuild'),
+      logger,
+    });
     // The api serves task queries, so it runs the task-view projector beside them.
     const projectors = await Promise.all(plan.logProjectors.map((name) => projectorNamed(available, name)).map((projector) => startProjector({
       db,
@@ -156,6 +173,9 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       metrics,
       verifier: auth.verifier,
       db: database.db,
+      readiness: readiness({
+        db, log: store, owedRebuilds: () => rebuilds.owed(), runsHere: new Set(plan.logProjectors), logFed, maxLagEvents: config.READY_MAX_LAG_EVENTS,
+      }),
       openapi: buildOpenApiDocument(),
       routes: [
         ...apiRoutes,
@@ -171,10 +191,11 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     });
     let closing: Promise<void> | undefined;
     return {
-      http, database, store, commands, auth, metrics, projectors, reminders: reminders.scheduler,
+      http, database, store, commands, auth, metrics, projectors, rebuilds, reminders: reminders.scheduler,
       close() {
         closing ??= (async () => {
           await http.close();
+          await rebuilds.stop();
           await reminders.stop();
           await Promise.all(projectors.map((runtime) => runtime.stop()));
           await feed?.stop();

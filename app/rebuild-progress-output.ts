@@ -31,7 +31,7 @@ export function progressOutput(stream: ProgressStream, options: { now?: () => nu
     },
     /** After the swap: the total was an estimate, so the last line says 100% with the events really replayed. */
     end() {
-      if (last && last !== drawn) draw({ ...last, percent: 100, eta_seconds: 0 });
+      if (last && !(last === drawn && last.percent === 100)) draw({ ...last, percent: 100, eta_seconds: 0 });
       if (tty) stream.write('\n');
     },
   };

@@ -77,6 +77,8 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
   const metrics = createMetrics();
   const auth = await setUpAuth(config);
   const database = await openDatabase(config, logger, metrics);
+  // Stopped if the start fails after they began: they must not outlive the pool.
+  let startedRebuilds: StartupRebuilds | undefined;
   try {
     const appends = await listenFor(database.db.url, APPENDS_CHANNEL, logger);
     const announcer = appendAnnouncer({
@@ -121,6 +123,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       openSession: () => openSession(db.url, 'todo-rebuild'),
       logger,
     });
+    startedRebuilds = rebuilds;
     // The api serves task queries, so it runs the task-view projector beside them.
     const projectors = await Promise.all(plan.logProjectors.map((name) => projectorNamed(available, name)).map((projector) => startProjector({
       db,
@@ -208,6 +211,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       },
     };
   } catch (error) {
+    await startedRebuilds?.stop();
     await database.close();
     throw error;
   }

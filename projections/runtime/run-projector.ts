@@ -169,6 +169,8 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   async function isolatePoison(attempts: number): Promise<'skipped' | 'stopped'> {
     return db.transaction(async (tx) => {
       const state = await lockProjection(tx, name);
+      // Swapped to another schema version since the batch failed: the next batch stands down.
+      if (schemaVersion !== undefined && state.schema_version !== schemaVersion) return 'skipped';
       const events = await log.readLogAfter(state.checkpoint, batchSize);
       let checkpoint: LogCheckpoint = state.checkpoint;
       for (const event of events) {

@@ -4,6 +4,10 @@ import { upcastEvent } from '../contracts/events/upcast.ts';
 import { countDeadLetters, listDeadLetters } from '../projections/runtime/dead-letters.sql.ts';
 import { readProjections } from '../projections/runtime/projection-state.sql.ts';
 import { rebuildProjection } from '../projections/runtime/rebuild-projection.ts';
+import { acquireRebuildLock } from '../projections/runtime/rebuild-on-start.ts';
+import { trackProgress } from '../projections/runtime/rebuild-progress.ts';
+import { openSession } from '../gateways/postgres/session.ts';
+import { progressOutput } from './rebuild-progress-output.ts';
 import { retryDeadLetters } from '../projections/runtime/retry-dead-letters.ts';
 import { postgresEventStore } from '../write-side/event-store/event-store.ts';
 import { loadConfig } from './config.ts';
@@ -53,6 +57,7 @@ export async function projectionsCommand(args: string[], logger: Logger): Promis
           lag: Math.max(0, head.position - s.checkpoint.position),
           dead_letters: dead.get(s.name) ?? 0,
           updated_at: s.updated_at,
+          schema_version: s.schema_version,
         }))));
         return;
       }
@@ -78,12 +83,21 @@ export async function projectionsCommand(args: string[], logger: Logger): Promis
       case 'rebuild': {
         const name = positionals[0];
         if (!name) throw new Error('rebuild needs a projection name');
-        const report = await rebuildProjection(db, store, projectorNamed(all, name), {
-          onProgress: (events) => process.stderr.write(`\r${events} events replayed`),
-        });
-        process.stderr.write('\n');
-        out(`rebuilt ${report.projection}: ${report.from_table} → ${report.to_table}, ${report.events} events in ${report.seconds.toFixed(1)} s ` +
-          `(${Math.round(report.events / Math.max(report.seconds, 0.001))} events/s)\n`);
+        const projector = projectorNamed(all, name);
+        const session = await openSession(db.url, 'todo-projections-rebuild');
+        try {
+          await acquireRebuildLock(session, name, { onWaiting: () => process.stderr.write(`waiting for another rebuild of ${name} to finish\n`) });
+          const head = await store.readLogHead();
+          const progress = trackProgress(name, head.position);
+          const output = progressOutput(process.stderr);
+          output.start(name, head.position);
+          const report = await rebuildProjection(db, store, projector, { onProgress: (events) => output.update(progress.update(events)) });
+          output.end();
+          out(`rebuilt ${report.projection}: ${report.from_table} → ${report.to_table}, ${report.events} events in ${report.seconds.toFixed(1)} s ` +
+            `(${Math.round(report.events / Math.max(report.seconds, 0.001))} events/s)\n`);
+        } finally {
+          await session.close();
+        }
         return;
       }
       default:

@@ -40,6 +40,9 @@ import { databaseMetrics } from './database-metrics.ts';
 import { serviceInfo } from './service-info-metric.ts';
 import { observedPublisher } from './relay-metrics.ts';
 import { schedulerMetrics } from './scheduler-metrics.ts';
+import type { Projector } from '../projections/runtime/projector.ts';
+import { rebuildOnStart, type StartupRebuilds } from '../projections/runtime/rebuild-on-start.ts';
+import { readiness } from './readiness.ts';
 
 export { SERVICES, type ServiceName } from './service-plan.ts';
 
@@ -51,6 +54,8 @@ export interface System {
   readonly auth: AuthSetup;
   readonly metrics: Metrics;
   readonly projectors: readonly ProjectorRuntime[];
+  /** The blue/green rebuilds of projections whose declared schema version changed, running in the background. */
+  readonly rebuilds: StartupRebuilds;
   /** The reminder scheduler; tests call `runDueReminders(now)` with a clock of their own. */
   readonly reminders: ReminderScheduler;
   /** Stops accepting, finishes in-flight requests, then closes the pool and the embedded server. */
@@ -64,12 +69,16 @@ export interface SystemOptions {
   readonly decorateStore?: (store: EventStore) => EventStore;
   /** Which service this process is (default `all`); with TRANSPORT=dapr, one of the five. */
   readonly service?: ServiceName;
+  /** Adapts the projectors before anything runs; tests use it to declare another schema version. */
+  readonly adaptProjectors?: (projectors: readonly Projector[]) => Projector[];
 }
 
 export async function createSystem(config: Config, logger: Logger, options: SystemOptions = {}): Promise<System> {
   const metrics = createMetrics();
   const auth = await setUpAuth(config);
   const database = await openDatabase(config, logger, metrics);
+  // Stopped if the start fails after they began: they must not outlive the pool.
+  let startedRebuilds: StartupRebuilds | undefined;
   try {
     const appends = await listenFor(database.db.url, APPENDS_CHANNEL, logger);
     const announcer = appendAnnouncer({
@@ -96,7 +105,8 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const logFed = logFedProjections(config.TRANSPORT);
     const observer = projectionMetrics(metrics.registry, db, store, logger, (name) => logFed.has(name));
     const plan = planService(options.service ?? 'all', config.TRANSPORT);
-    const available = buildProjectors({ log: store, commands, clock, logger });
+    const built = buildProjectors({ log: store, commands, clock, logger });
+    const available = options.adaptProjectors ? options.adaptProjectors(built) : built;
     databaseMetrics(metrics.registry, db);
     serviceInfo(metrics.registry, { todo_service: options.service ?? 'all', transport: config.TRANSPORT });
     if (plan.reminders) schedulerMetrics(metrics.registry, db, clock);
@@ -104,6 +114,16 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       const publisher = observedPublisher(daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }), metrics.registry, clock);
       available.push(createRelayProjector({ log: store, publisher }));
     }
+    // Before the runtimes: a projection whose table is of another schema version is rebuilt in the
+    // background (its runtime stands by meanwhile) while the HTTP server answers from the old table.
+    const rebuilds = await rebuildOnStart({
+      db,
+      log: store,
+      projectors: [...plan.logProjectors, ...plan.busProjectors.map((bus) => bus.projector)].map((name) => projectorNamed(available, name)),
+      openSession: () => openSession(db.url, 'todo-rebuild'),
+      logger,
+    });
+    startedRebuilds = rebuilds;
     // The api serves task queries, so it runs the task-view projector beside them.
     const projectors = await Promise.all(plan.logProjectors.map((name) => projectorNamed(available, name)).map((projector) => startProjector({
       db,
@@ -156,6 +176,9 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       metrics,
       verifier: auth.verifier,
       db: database.db,
+      readiness: readiness({
+        db, log: store, owedRebuilds: () => rebuilds.owed(), runsHere: new Set(plan.logProjectors), logFed, maxLagEvents: config.READY_MAX_LAG_EVENTS,
+      }),
       openapi: buildOpenApiDocument(),
       routes: [
         ...apiRoutes,
@@ -171,10 +194,11 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     });
     let closing: Promise<void> | undefined;
     return {
-      http, database, store, commands, auth, metrics, projectors, reminders: reminders.scheduler,
+      http, database, store, commands, auth, metrics, projectors, rebuilds, reminders: reminders.scheduler,
       close() {
         closing ??= (async () => {
           await http.close();
+          await rebuilds.stop();
           await reminders.stop();
           await Promise.all(projectors.map((runtime) => runtime.stop()));
           await feed?.stop();
@@ -187,6 +211,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       },
     };
   } catch (error) {
+    await startedRebuilds?.stop();
     await database.close();
     throw error;
   }

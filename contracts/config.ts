@@ -28,6 +28,8 @@ export const Config = z
     // A reminder found more than this late (after downtime) is recorded as missed instead of sent.
     REMINDER_MAX_LATENESS_MINUTES: z.coerce.number().int().min(1).max(525_600).default(1440),
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+    // /ready answers 503 until this process's projectors are within this many events of the log head (0: never).
+    READY_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(10_000),
     PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
     WS_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
     WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1_048_576),

@@ -47,6 +47,11 @@ describe('todo projections rebuild task-view, while the service answers queries'
     looping = false;
     await loop;
     expect(rebuild.output()).toMatch(/rebuilt task-view: task_view_v1 → task_view_v2, \d+ events/);
+    // Piped, the progress is plain lines: the total to replay first, the last at 100%.
+    expect(rebuild.output()).toMatch(/^rebuilding task-view: ~\d+ events to replay$/m);
+    expect(rebuild.output()).toMatch(/^task-view: \d+ of ~\d+ events \(100%\), \d+ events\/s, about 0 s left$/m);
+    expect(rebuild.output()).not.toContain('\r');
+    expect(rebuild.output()).not.toContain('\u001b');
     expect(failures).toEqual([]);
     expect(calls).toBeGreaterThan(0);
 

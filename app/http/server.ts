@@ -12,6 +12,7 @@ import { requireBearerToken } from './auth-hook.ts';
 import { requestTracing } from './request-trace.ts';
 import { registerObservability } from './observability.routes.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
+import type { Readiness } from '../readiness.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -22,6 +23,8 @@ export interface HttpServerDeps {
   readonly metrics: Metrics;
   readonly verifier: TokenVerifier;
   readonly db: Queryable;
+  /** What `/ready` waits for besides the database (see readiness.ts). */
+  readonly readiness?: Readiness;
   readonly openapi: Record<string, unknown>;
   readonly routes: ReadonlyArray<(app: FastifyInstance) => void>;
 }
@@ -69,7 +72,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     sendProblem(reply, problem('not_found', 404, 'Not found', { detail: `${request.method} ${request.url.split('?')[0] ?? ''} is not a route` })));
 
   requireBearerToken(app, deps.verifier);
-  registerObservability(app, { metrics: deps.metrics, db: deps.db });
+  registerObservability(app, { metrics: deps.metrics, db: deps.db, ...(deps.readiness ? { readiness: deps.readiness } : {}) });
 
   app.get('/api/openapi.json', async () => deps.openapi);
   await app.register(swagger, { mode: 'static', specification: { document: deps.openapi as never } });

@@ -56,7 +56,7 @@ export const auditProjector: Projector = {
   name: 'audit',
   // One event that cannot be recorded must not hold back every later entry; the dead letter shows the gap.
   onPoison: 'skip',
-  table: { base: 'audit_log', view: AUDIT_LOG_VIEW, create: createAuditTables, drop: dropAuditTables, replay: 'by-stream' },
+  table: { base: 'audit_log', schemaVersion: 1, view: AUDIT_LOG_VIEW, create: createAuditTables, drop: dropAuditTables, replay: 'by-stream' },
   apply: applyAuditEvents,
   // A retry replays the task's whole stream, so the entries after a gap get their "before" right too.
   async forgetStream(tx, table, streamId) {

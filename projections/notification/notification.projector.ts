@@ -102,7 +102,7 @@ export function createNotificationProjector(log: EventLog, logger?: Logger): Pro
     name: NOTIFICATION_PROJECTION,
     // A task whose reminders cannot be planned must not hold back everyone else's.
     onPoison: 'skip',
-    table: { base: 'notification_schedule', view: NOTIFICATION_SCHEDULE_VIEW, create: createScheduleTables, drop: dropScheduleTables },
+    table: { base: 'notification_schedule', schemaVersion: 1, view: NOTIFICATION_SCHEDULE_VIEW, create: createScheduleTables, drop: dropScheduleTables },
     apply: applyScheduleEvents(log, logger),
     // A retry replays the task's whole stream; delivery records stay, so nothing sent is sent again.
     async forgetStream(tx, table, streamId) {

@@ -37,6 +37,10 @@ export function createDelivery(deps: {
 
   const applyOnce = (event: StoredEvent) => db.transaction(async (tx) => {
     const state = await lockProjection(tx, projector.name);
+    // The active table has another schema version than this code writes (a rebuild at start-up): later.
+    if (projector.table && state.schema_version !== projector.table.schemaVersion) {
+      throw Object.assign(new Error(`${projector.name} is being rebuilt for schema version ${projector.table.schemaVersion}`), { transient: true });
+    }
     if (!(await admitToInbox(tx, consumer, event))) return false;
     await projector.apply(tx, [event], state.active_table);
     return true;

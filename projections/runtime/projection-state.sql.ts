@@ -5,20 +5,23 @@ import { versionedTable, type Projector } from './projector.ts';
 export interface ProjectionState {
   readonly name: string;
   readonly active_table: string | null;
+  /** The DDL version the active table was built with (see `Projector.table.schemaVersion`). */
+  readonly schema_version: number;
   readonly checkpoint: LogCheckpoint;
   readonly updated_at: string;
 }
 
 interface StateRow {
-  name: string; active_table: string | null; transaction_id: string; position: number; updated_at: Date;
+  name: string; active_table: string | null; schema_version: number; transaction_id: string; position: number; updated_at: Date;
   [column: string]: unknown;
 }
 
-const COLUMNS = `name, active_table, transaction_id::text AS transaction_id, position::float8 AS position, updated_at`;
+const COLUMNS = `name, active_table, schema_version, transaction_id::text AS transaction_id, position::float8 AS position, updated_at`;
 
 const toState = (row: StateRow): ProjectionState => ({
   name: row.name,
   active_table: row.active_table,
+  schema_version: row.schema_version,
   checkpoint: { transaction_id: row.transaction_id, position: row.position },
   updated_at: row.updated_at.toISOString(),
 });
@@ -75,7 +78,8 @@ export async function registerProjection(db: Queryable & { transaction<T>(work: 
       for (const index of projector.table.indexes?.(table) ?? []) await tx.query(index);
       await pointView(tx, projector.table.view, table);
     }
-    await tx.query('INSERT INTO projections (name, active_table) VALUES ($1, $2)', [projector.name, table]);
+    await tx.query('INSERT INTO projections (name, active_table, schema_version) VALUES ($1, $2, $3)',
+      [projector.name, table, projector.table?.schemaVersion ?? 1]);
   });
 }
 

@@ -14,6 +14,11 @@ export interface Projector {
   /** Table-backed projectors: the base name and the DDL of a fresh versioned table (`<base>_v<n>`). */
   readonly table?: {
     readonly base: string;
+    /**
+     * The version of the DDL below: raise it with any change to what `create`, `indexes` or the rows
+     * written mean, and the service rebuilds the table blue/green at its next start.
+     */
+    readonly schemaVersion: number;
     /** The view queries read; it points at the active table. */
     readonly view: string;
     create(tx: Queryable, table: string): Promise<void>;

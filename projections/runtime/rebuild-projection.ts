@@ -28,7 +28,12 @@ export async function rebuildProjection(
   db: Transactional,
   log: EventLog,
   projector: Projector,
-  options: { batchSize?: number; onProgress?: (events: number) => void } = {},
+  options: {
+    batchSize?: number;
+    onProgress?: (events: number) => void;
+    /** Aborts between batches (the service stopping); the half-built table is dropped by the next rebuild. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<RebuildReport> {
   const table = projector.table;
   if (!table) throw new Error(`${projector.name} keeps no table to rebuild`);
@@ -55,6 +60,7 @@ export async function rebuildProjection(
   const counted = <E extends StreamEvent>(write: (tx: TransactionScope, batch: readonly E[], table: string) => Promise<void>) =>
     async (tx: TransactionScope, batch: readonly E[]): Promise<void> => {
       if (batch.length === 0) return;
+      options.signal?.throwIfAborted();
       await write(tx, batch, next);
       events += batch.length;
       options.onProgress?.(events);
@@ -117,7 +123,8 @@ export async function rebuildProjection(
   await db.transaction(async (tx) => {
     await lockProjection(tx, projector.name);
     while ((await catchUp(tx)) > 0);
-    await tx.query('UPDATE projections SET active_table = $2 WHERE name = $1', [projector.name, next]);
+    // The table now holds what this projector's DDL and code make of the log: its schema version goes live with it.
+    await tx.query('UPDATE projections SET active_table = $2, schema_version = $3 WHERE name = $1', [projector.name, next, table.schemaVersion]);
     await saveCheckpoint(tx, projector.name, checkpoint);
     await pointView(tx, table.view, next);
     await announceProgress(tx, projector.name);

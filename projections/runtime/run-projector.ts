@@ -117,11 +117,34 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
     }
   }
 
-  /** One batch in one transaction; returns how many events it applied. */
-  async function runBatch(): Promise<number> {
+  /**
+   * This code writes its own schema version of the table only: while the active table has another one (a
+   * rebuild at start-up is making ours; or ours is older than the table, and this instance is on its way
+   * out) it neither leads nor applies, and an instance running the other version does.
+   */
+  const schemaVersion = projector.table?.schemaVersion;
+  async function ownSchemaActive(): Promise<boolean> {
+    if (schemaVersion === undefined) return true;
+    try {
+      const result = await db.query<{ schema_version: number }>('SELECT schema_version FROM projections WHERE name = $1', [name]);
+      return result.rows[0]?.schema_version === schemaVersion;
+    } catch {
+      return false; // the database is away: leading would fail as well
+    }
+  }
+
+  async function standDown(): Promise<void> {
+    leading = false;
+    observer.leadership(name, false);
+    await session?.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
+  }
+
+  /** One batch in one transaction; returns how many events it applied, or `other-schema` (applied none). */
+  async function runBatch(): Promise<number | 'other-schema'> {
     const started = performance.now();
     const applied = await db.transaction(async (tx) => {
       const state = await lockProjection(tx, name);
+      if (schemaVersion !== undefined && state.schema_version !== schemaVersion) return 'other-schema';
       const events = await log.readLogAfter(state.checkpoint, batchSize);
       const last = events.at(-1);
       if (!last) return events;
@@ -133,6 +156,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       observer.batchApplied(name, events.length, (performance.now() - started) / 1000, checkpoint);
       return events;
     });
+    if (applied === 'other-schema') return applied;
     // After the commit: a batch that rolled back was not applied, and is not reported as if it had been.
     if (deps.logger) logAppliedBatch(deps.logger, name, applied);
     return applied.length;
@@ -145,6 +169,8 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   async function isolatePoison(attempts: number): Promise<'skipped' | 'stopped'> {
     return db.transaction(async (tx) => {
       const state = await lockProjection(tx, name);
+      // Swapped to another schema version since the batch failed: the next batch stands down.
+      if (schemaVersion !== undefined && state.schema_version !== schemaVersion) return 'skipped';
       const events = await log.readLogAfter(state.checkpoint, batchSize);
       let checkpoint: LogCheckpoint = state.checkpoint;
       for (const event of events) {
@@ -174,13 +200,17 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   const loop = (async () => {
     let attempt = 0;
     while (!stopped) {
-      if (!leading && !(await tryLead())) {
+      if (!leading && !((await ownSchemaActive()) && (await tryLead()))) {
         await idle(standbyPollMs);
         continue;
       }
       try {
         const applied = await runBatch();
         attempt = 0;
+        if (applied === 'other-schema') {
+          await standDown();
+          continue;
+        }
         if (applied === batchSize || stopped) continue;
         if (fastPollsLeft > 0) {
           fastPollsLeft -= 1;

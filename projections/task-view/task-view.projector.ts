@@ -69,7 +69,7 @@ export const taskViewProjector: Projector = {
   name: 'task-view',
   // A task row that cannot be built is one stale task, not a reason to stop every query's freshness.
   onPoison: 'skip',
-  table: { base: 'task_view', view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream', load: loadWholeTasks },
+  table: { base: 'task_view', schemaVersion: 1, view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream', load: loadWholeTasks },
   apply: applyTaskEvents,
   async forgetStream(tx, table, streamId) {
     if (table) await tx.query(`DELETE FROM ${identifier(table)} WHERE task_id = $1`, [streamId]);

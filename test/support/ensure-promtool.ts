@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
@@ -17,9 +17,18 @@ const SCRIPT = fileURLToPath(new URL('../../scripts/ensure-promtool.sh', import.
  * the monitoring tests keeps parallel test files from racing to install it. When it cannot be had, the run
  * goes on and the tests that call promtool fail with the script's explanation.
  */
-export default function setup(project: TestProject): void {
-  const run = spawnSync(SCRIPT, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
-  process.stderr.write(run.stderr);
-  const problem = run.status === 0 ? null : (run.stderr.trim() || run.error?.message || `${SCRIPT} exited with ${String(run.status)}`);
+export default async function setup(project: TestProject): Promise<void> {
+  const child = spawn(SCRIPT, { stdio: ['ignore', 'inherit', 'pipe'] });
+  let said = '';
+  // Shown as it happens (an install takes a while), and kept as the explanation should it fail.
+  child.stderr.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    said += chunk.toString('utf8');
+  });
+  const outcome = await new Promise<number | Error | null>((resolve) => {
+    child.once('error', resolve);
+    child.once('close', resolve);
+  });
+  const problem = outcome === 0 ? null : said.trim() || (outcome instanceof Error ? outcome.message : `${SCRIPT} exited with ${String(outcome)}`);
   project.provide('promtoolProblem', problem);
 }

@@ -4,10 +4,11 @@
 # `npm ci && npm test` needs nothing installed by hand.
 #
 #  - PROMTOOL set, or promtool on PATH: used as is.
-#  - Otherwise, as root on a machine with apt-get: Debian's `prometheus` package is installed (it ships
-#    promtool), with `apt-get update` first when the package lists do not know it yet. Parallel runs wait
-#    for each other on a lock instead of racing for dpkg's. (On a host with a running init, the package also
-#    installs a Prometheus service; containers, where tests usually run as root, have none to start it.)
+#  - Otherwise, on a machine with apt-get, as root or with passwordless sudo (CI runners): Debian's
+#    `prometheus` package is installed (it ships promtool), with `apt-get update` first when the package
+#    lists do not know it yet. Parallel runs wait for each other on a lock instead of racing for dpkg's.
+#    (On a host with a running init, the package also installs a Prometheus service; containers, where
+#    tests usually run as root, have none to start it.)
 #  - Otherwise: a clear failure saying how to install it.
 #
 # Progress goes to stderr; on success the last stderr line names the promtool and its version.
@@ -35,7 +36,10 @@ if [[ -n "${PROMTOOL:-}" ]]; then
   exit 1
 fi
 
-if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then
+# Root installs directly; a CI runner's user (GitHub's) has passwordless sudo; anyone else is asked to.
+as_root=()
+if [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null && sudo -n true 2>/dev/null; then as_root=(sudo -n); fi
+if ! command -v apt-get >/dev/null || { [[ "$(id -u)" != 0 ]] && ((${#as_root[@]} == 0)); }; then
   say "promtool not found on PATH. The monitoring checks need it. Install Debian/Ubuntu's prometheus package"
   say "(sudo apt-get install -y prometheus), or put Prometheus's release binary on PATH, or set PROMTOOL=/path/to/promtool."
   exit 1
@@ -47,19 +51,16 @@ exec 9>"${TMPDIR:-/tmp}/todo-ensure-promtool.lock"
 flock 9
 if found; then report; exit 0; fi
 
-export DEBIAN_FRONTEND=noninteractive
-apt_install() {
-  apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 prometheus
-}
-say "promtool not found; installing Debian's prometheus package (it contains promtool) with apt-get, as root ..."
+apt_get() { "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=600 "$@" >&2; }
+say "promtool not found; installing Debian's prometheus package (it contains promtool) with ${as_root[*]:+${as_root[*]} }apt-get ..."
 if ! apt-cache show prometheus >/dev/null 2>&1; then
   say "the package lists do not know prometheus yet: apt-get update first"
-  apt-get update -q -o DPkg::Lock::Timeout=600 >&2
+  apt_get update
 fi
-if ! apt_install >&2; then
+if ! apt_get install -y --no-install-recommends prometheus; then
   say "install failed; refreshing the package lists (apt-get update) and trying once more"
-  apt-get update -q -o DPkg::Lock::Timeout=600 >&2
-  apt_install >&2
+  apt_get update
+  apt_get install -y --no-install-recommends prometheus
 fi
 if ! found; then
   say "the prometheus package is installed but promtool is still not on PATH ($PATH)"

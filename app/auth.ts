@@ -7,7 +7,7 @@ import { writeFileIfAbsent } from '../gateways/postgres/data-dir-lock.ts';
 
 export interface AuthSetup {
   readonly verifier: TokenVerifier;
-  /** The HS256 secret, when there is one: `todo token` and the start banner mint with it. */
+  /** The HS256 secret, when there is one: the start banner mints with it. */
   readonly secret: string | undefined;
   /** True when no secret was configured and one was generated into DATA_DIR for local use. */
   readonly generated: boolean;

@@ -1,12 +1,18 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { signingSecret, setUpAuth } from './auth.ts';
 import { loadConfig } from './config.ts';
 
-const emptyDataDir = () => mkdtemp(join(tmpdir(), 'todo-auth-'));
+const made: string[] = [];
+const emptyDataDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'todo-auth-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(async () => { for (const dir of made) await rm(dir, { recursive: true, force: true }); });
 
 describe('the secret `todo token` signs with', () => {
   it('is the one the server generated into DATA_DIR, named with its path', async () => {

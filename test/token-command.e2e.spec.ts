@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../gateways/auth/verify-token.ts';
 import { MAIN } from './support/todo-process.ts';
 
@@ -29,8 +29,16 @@ async function token(args: string[], env: Record<string, string>) {
   return { code, output };
 }
 
-async function dataDirWithSecret(secret: string): Promise<string> {
+const made: string[] = [];
+async function emptyDataDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'todo-token-'));
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => { for (const dir of made) await rm(dir, { recursive: true, force: true }); });
+
+async function dataDirWithSecret(secret: string): Promise<string> {
+  const dir = await emptyDataDir();
   await writeFile(join(dir, 'auth-secret'), `${secret}\n`, { mode: 0o600 });
   return dir;
 }
@@ -48,7 +56,7 @@ describe('todo token', () => {
   });
 
   it('fails, naming the file it looked for, when there is no secret, and creates none', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'todo-token-'));
+    const dir = await emptyDataDir();
     const { code, output } = await token(['--user', 'alice'], { DATA_DIR: dir });
     expect(code).toBe(1);
     expect(output).toContain(`AUTH_JWT_SECRET is unset and ${join(dir, 'auth-secret')} does not exist`);

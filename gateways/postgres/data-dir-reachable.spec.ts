@@ -1,8 +1,16 @@
-import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { assertPostgresUserCanReach, blockedDirectories, DataDirUnreachableError } from './data-dir-reachable.ts';
+
+const made: string[] = [];
+async function privateFolder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'todo-reach-')); // mode 0700, ours
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => { for (const dir of made) await rm(dir, { recursive: true, force: true }); });
 
 const ROOT_USER = { uid: 0, gid: 0 };
 const POSTGRES = { uid: 101, gid: 104 };
@@ -46,7 +54,7 @@ describe('the directories a user may not pass on the way to DATA_DIR', () => {
   });
 
   it('are read from the real file system: a private folder blocks another user until it is opened for passage', async () => {
-    const privateDir = await mkdtemp(join(tmpdir(), 'todo-reach-')); // mode 0700, ours
+    const privateDir = await privateFolder();
     const dataDir = join(privateDir, 'data');
     await mkdir(dataDir);
     const stranger = { uid: 999_999, gid: 999_999 };
@@ -58,7 +66,7 @@ describe('the directories a user may not pass on the way to DATA_DIR', () => {
 
 describe('starting the embedded PostgreSQL in a DATA_DIR its system user cannot reach', () => {
   it('is refused as root before PostgreSQL runs, with the reason and both ways out', async () => {
-    const privateDir = await mkdtemp(join(tmpdir(), 'todo-reach-'));
+    const privateDir = await privateFolder();
     const dataDir = join(privateDir, '.data');
     const refusal = assertPostgresUserCanReach(dataDir, { runningAsRoot: true });
     await expect(refusal).rejects.toBeInstanceOf(DataDirUnreachableError);
@@ -71,7 +79,7 @@ describe('starting the embedded PostgreSQL in a DATA_DIR its system user cannot 
   });
 
   it('is not checked when not root: PostgreSQL then runs as the user that owns DATA_DIR', async () => {
-    const privateDir = await mkdtemp(join(tmpdir(), 'todo-reach-'));
+    const privateDir = await privateFolder();
     await expect(assertPostgresUserCanReach(join(privateDir, '.data'), { runningAsRoot: false })).resolves.toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** A folder may only import from folders below it (DESIGN §1): domain ← contracts ← edges ← app. */
+/** A folder may only import from folders below it (docs/architecture.md §1): domain ← contracts ← edges ← app. */
 const layers = {
   domain: ['contracts', 'write-side', 'projections', 'read-api', 'gateways', 'app'],
   contracts: ['write-side', 'projections', 'read-api', 'gateways', 'app'],
@@ -32,7 +32,7 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts', '**/testing/**'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: forbidden.map((above) => ({ group: [`**/${above}/*`, `**/${above}/**`], message: `${folder}/ may not import from ${above}/ (DESIGN §1 layering)` })),
+        patterns: forbidden.map((above) => ({ group: [`**/${above}/*`, `**/${above}/**`], message: `${folder}/ may not import from ${above}/ (docs/architecture.md §1, layering)` })),
       }],
     },
   })),

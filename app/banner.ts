@@ -7,7 +7,8 @@ export async function startBanner(url: string, auth: AuthSetup): Promise<string>
   if (auth.generated && auth.secret) {
     const token = await mintToken({ secret: auth.secret, userId: 'demo', email: 'demo@example.com' });
     lines.push(
-      `  A development token for user "demo" (the secret is in DATA_DIR/auth-secret; mint more with npm run token -- --user ID):`,
+      `  A development token for user "demo", signed with the secret in ${auth.secretFile ?? 'DATA_DIR/auth-secret'}`,
+      `  (mint more with npm run token -- --user ID; with this server's DATA_DIR if it is not the default):`,
       ``,
       `  export TOKEN=${token}`,
       ``,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
-import { mintToken } from '../gateways/auth/mint-token.ts';
-import { setUpAuth } from './auth.ts';
+import { mintToken, parseTokenLifetime } from '../gateways/auth/mint-token.ts';
+import { signingSecret } from './auth.ts';
 import { startBanner } from './banner.ts';
 import { loadConfig } from './config.ts';
 import { connectDatabase } from './database.ts';
@@ -17,7 +17,8 @@ const USAGE = `usage: todo <command>
                                           run Todo (default: all, every service in one process); one
                                           service listens on its own port (8000-8004) unless PORT is set
   migrate                                 apply pending database migrations and exit
-  token --user ID [--admin] [--email E]   print a development token signed with the configured secret
+  token --user ID [--admin] [--email E] [--expires 30d]
+                                          print a development token signed with the server's secret
 ${PROJECTIONS_USAGE}`;
 
 async function serve(service: string, logger: Logger): Promise<void> {
@@ -58,23 +59,71 @@ async function migrateOnly(logger: Logger): Promise<void> {
   }
 }
 
-async function token(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+const TOKEN_USAGE = `usage: todo token --user ID [--admin] [--email E] [--expires LIFETIME]
+
+  Prints a development token (HS256 JWT) that a server with the same environment accepts.
+
+  --user ID            the token's subject (sub): the user id tasks belong to
+  --admin              add the admin role (the audit log of every user)
+  --email E            where the user's email reminders go
+  --expires LIFETIME   how long it is valid: a count with s, m, h, d or w, e.g. 30m, 1h, 7d (default 30d)
+  -h, --help           this text
+
+  The secret is the server's: AUTH_JWT_SECRET (or BETTER_AUTH_SECRET) when set, otherwise the one the
+  server generated into DATA_DIR/auth-secret (DATA_DIR defaults to ./.data, as for the server). Which one
+  was used is printed on stderr.
+`;
+
+const DEFAULT_TOKEN_LIFETIME = '30d';
+
+function parseTokenArgs(args: string[]) {
+  return parseArgs({
     args,
-    options: { user: { type: 'string' }, admin: { type: 'boolean', default: false }, email: { type: 'string' }, expires: { type: 'string' } },
-  });
-  if (!values.user) throw new Error('token needs --user ID');
+    options: {
+      user: { type: 'string' },
+      admin: { type: 'boolean', default: false },
+      email: { type: 'string' },
+      expires: { type: 'string', default: DEFAULT_TOKEN_LIFETIME },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values;
+}
+
+async function token(args: string[]): Promise<void> {
+  let values: ReturnType<typeof parseTokenArgs>;
+  try {
+    values = parseTokenArgs(args);
+  } catch (error) {
+    process.stderr.write(`todo token: ${error instanceof Error ? error.message : String(error)}\n\n${TOKEN_USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (values.help) {
+    process.stdout.write(TOKEN_USAGE);
+    return;
+  }
+  if (!values.user) {
+    process.stderr.write(`todo token: --user ID is required\n\n${TOKEN_USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const lifetime = parseTokenLifetime(values.expires);
+  if (lifetime === null) throw new Error(`--expires ${values.expires} is not a lifetime: use a count with s, m, h, d or w, e.g. 30m, 1h, 7d`);
   const config = loadConfig();
-  const auth = await setUpAuth(config);
-  if (!auth.secret) throw new Error('no HS256 secret: set AUTH_JWT_SECRET (with AUTH_JWKS_URL only, tokens come from your identity provider)');
+  const { secret, source } = await signingSecret(config);
+  const now = new Date();
   process.stdout.write(`${await mintToken({
-    secret: auth.secret,
+    secret,
     userId: values.user,
     admin: values.admin,
+    expiresIn: lifetime,
+    now,
     ...(values.email ? { email: values.email } : {}),
     ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}),
     ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}),
   })}\n`);
+  const expires = new Date(now.getTime() + lifetime * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  process.stderr.write(`todo token: for user ${values.user}, valid until ${expires} (${values.expires}); signed with ${source}\n`);
 }
 
 export async function runCli(argv: string[]): Promise<void> {

@@ -25,7 +25,7 @@ describe('what each service runs', () => {
     expect(() => planService('all', 'dapr')).toThrow(/one service per process/);
   });
 
-  it('listens on the ports of the original design', () => {
+  it('listens on the ports of docs/architecture.md §5', () => {
     expect(SERVICE_PORTS).toEqual({ all: 8000, api: 8000, recurring: 8001, notification: 8002, sync: 8003, audit: 8004 });
   });
 });

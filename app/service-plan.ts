@@ -5,7 +5,7 @@ import { TOPICS } from '../contracts/events/bus-topics.ts';
 export const SERVICES = ['all', 'api', 'recurring', 'notification', 'sync', 'audit'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-/** The ports of the original design, one per service; PORT overrides. */
+/** The ports of docs/architecture.md §5, one per service; PORT overrides. */
 export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = {
   all: 8000, api: 8000, recurring: 8001, notification: 8002, sync: 8003, audit: 8004,
 };

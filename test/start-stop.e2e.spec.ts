@@ -62,7 +62,7 @@ describe('running Todo from a fresh data folder', () => {
     const { todo, url } = await start();
     const minted = runTodo(['token', '--user', 'demo'], { DATA_DIR: dataDir });
     expect(await minted.exited).toBe(0);
-    const token = minted.output().trim();
+    const token = minted.stdout().trim();
     const updated = await post(url, token, `/api/tasks/${taskId}`, { title: 'Survived a restart' }, 'PATCH');
     expect(updated).toEqual({ status: 200, body: expect.objectContaining({ task_id: taskId, version: 2 }) as unknown });
     todo.child.kill('SIGINT');

@@ -1,4 +1,4 @@
-/** The Kafka topics of the dapr transport (DESIGN.md §5), with their partition counts in scripts/kafka-start.sh. */
+/** The Kafka topics of the dapr transport (docs/architecture.md §5), with their partition counts in scripts/kafka-start.sh. */
 export const TOPICS = {
   /** Every lifecycle event, keyed by task id (3 partitions). */
   taskEvents: 'task-events',

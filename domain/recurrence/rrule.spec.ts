@@ -16,7 +16,7 @@ function problems(text: string, path?: string): string[] {
   return result.error.map((error) => error.message);
 }
 
-describe('parseRRule accepts the subset of DESIGN §6', () => {
+describe('parseRRule accepts the subset of docs/architecture.md §6.2', () => {
   it('FREQ alone, with INTERVAL defaulting to 1 and no end', () => expect(parsed('FREQ=DAILY')).toEqual(daily));
 
   it('an optional RRULE: prefix and any letter case', () => {

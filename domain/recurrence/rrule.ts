@@ -1,5 +1,5 @@
 /**
- * The RFC 5545 RRULE subset tasks recur by (DESIGN §6): FREQ, INTERVAL, BYDAY (with ±n ordinals),
+ * The RFC 5545 RRULE subset tasks recur by (docs/architecture.md §6.2): FREQ, INTERVAL, BYDAY (with ±n ordinals),
  * BYMONTHDAY (with negatives from the month's end), BYMONTH, COUNT and UNTIL. Anything else is refused
  * rather than ignored, so a rule never means less than its author wrote.
  */

@@ -1,5 +1,5 @@
 /**
- * The limits of DESIGN §6, in one place so the zod contracts, the read side and the domain agree.
+ * The limits of docs/architecture.md §6.2, in one place so the zod contracts, the read side and the domain agree.
  * Lengths are counted in Unicode code points (see `textLength`).
  */
 export const MAX_TITLE_LENGTH = 200;

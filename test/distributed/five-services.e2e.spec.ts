@@ -6,7 +6,7 @@ import { apiClient, eventually } from './support/api-client.ts';
 import { startCluster, type Cluster, type ServiceName } from './support/cluster.ts';
 
 /*
- * Issue 5: the five services as separate processes, each with a real daprd, events flowing through the relay
+ * The dapr transport (docs/architecture.md §5): the five services as separate processes, each with a real daprd, events flowing through the relay
  * and a real Kafka broker (scripts/test-distributed.sh starts it), against one PostgreSQL.
  */
 

@@ -3,7 +3,7 @@ import { promtool } from '../support/promtool.ts';
 import { DEPLOYED, serviceExpositions } from './service-expositions.ts';
 
 /*
- * What Prometheus scrapes from each service: DESIGN §7's metrics and the operational ones the alerts and
+ * What Prometheus scrapes from each service: the metrics of docs/architecture.md §7 and the operational ones the alerts and
  * dashboards read, in an exposition that `promtool check metrics` accepts without a single complaint.
  */
 

@@ -6,6 +6,8 @@ export const MAIN = fileURLToPath(new URL('../../app/main.ts', import.meta.url))
 export interface TodoProcess {
   readonly child: ChildProcess;
   readonly output: () => string;
+  /** What it wrote to stdout alone (a command's answer, without its remarks on stderr). */
+  readonly stdout: () => string;
   /** Resolves with the exit code once the process has ended. */
   readonly exited: Promise<number | null>;
   waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
@@ -18,6 +20,7 @@ export function runTodo(args: string[], env: Record<string, string>): TodoProces
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stdout = '';
   const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
   const onData = (chunk: Buffer) => {
     output += chunk.toString('utf8');
@@ -30,11 +33,13 @@ export function runTodo(args: string[], env: Record<string, string>): TodoProces
     }
   };
   child.stdout.on('data', onData);
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
   child.stderr.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
     output: () => output,
+    stdout: () => stdout,
     exited,
     waitFor(pattern) {
       const match = output.match(pattern);

@@ -99,7 +99,11 @@ class SchemaCatalogue {
 
   private all(): Record<string, JsonSchema> {
     if (this.conversion) return this.conversion;
-    const generated = z.toJSONSchema(this.registry, { target: 'draft-2020-12', io: 'input', uri: (id) => `${COMPONENT_REF}${id}` });
+    const generated = z.toJSONSchema(this.registry, {
+      target: 'draft-2020-12', io: 'input', uri: (id) => `${COMPONENT_REF}${id}`,
+      // A z.custom (the domain task inside a task-updates message) is written as "any value".
+      unrepresentable: 'any',
+    });
     const schemas: Record<string, JsonSchema> = {};
     for (const [id, { $schema: _schema, $id: _id, ...schema }] of Object.entries(generated.schemas)) {
       if (id === SHARED) {

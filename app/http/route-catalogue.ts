@@ -12,12 +12,15 @@ export interface RegisteredRoute {
 }
 
 /**
- * What the edge answers on a route before or besides its handler: the bearer check (401, and 503 when the
- * key set cannot be fetched) and the body parser (400 for a body that does not parse, 413, 415).
+ * What the edge answers on a route before its handler: the bearer check (401, and 503 when the key set
+ * cannot be fetched) and the body parser (400 for a body that does not parse, 413, 415).
  */
-function edgeAnswers(url: string, documentation: RouteDocumentation, bodyLimitBytes: number): Record<number, ResponseDocumentation> {
+/** The methods whose requests fastify reads a body of, declared or not (DELETE when it comes with a content type). */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function edgeAnswers(method: string, url: string, bodyLimitBytes: number): Record<number, ResponseDocumentation> {
   const answers: Record<number, ResponseDocumentation> = {};
-  if (documentation.body) {
+  if (BODY_METHODS.has(method)) {
     answers[400] = problemAnswer('The body does not parse (malformed JSON)');
     answers[413] = problemAnswer(`The body is over ${bodyLimitBytes / 1024} KiB`);
     answers[415] = problemAnswer('The body is not of the declared content type');
@@ -38,7 +41,7 @@ function mergeAnswer(own: ResponseDocumentation | undefined, edge: ResponseDocum
 export function documentedOperation(route: RegisteredRoute & { documentation: RouteDocumentation }, bodyLimitBytes: number): DocumentedOperation {
   const { documentation, url, method } = route;
   const responses: Record<number, ResponseDocumentation> = { ...documentation.responses };
-  for (const [status, answer] of Object.entries(edgeAnswers(url, documentation, bodyLimitBytes))) responses[Number(status)] = mergeAnswer(responses[Number(status)], answer);
+  for (const [status, answer] of Object.entries(edgeAnswers(method, url, bodyLimitBytes))) responses[Number(status)] = mergeAnswer(responses[Number(status)], answer);
   return {
     method,
     url,

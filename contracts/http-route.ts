@@ -113,7 +113,7 @@ export function defineRoute<P extends Part = undefined, Q extends Part = undefin
       if (!params.ok) return sendProblem(reply, invalidRequest(params.error));
       const query = parsePart(declaration.query, request.query, 'query');
       if (!query.ok) return sendProblem(reply, invalidRequest(query.error));
-      // fastify leaves an absent body undefined and a JSON `null` null; neither is an object.
+      // An absent body and a JSON `null` are both a missing body.
       const body = parsePart(declaration.body, request.body ?? undefined, 'body');
       if (!body.ok) return sendProblem(reply, invalidRequest(body.error));
       return handler({ params: params.value, query: query.value, headers: headers.value, body: body.value }, request, reply);

@@ -94,6 +94,7 @@ class SchemaCatalogue {
     if (id === undefined) this.inline.add(name);
     this.ids.set(schema, name);
     this.registry.add(schema, { id: name });
+    this.conversion = null;
     return name;
   }
 
@@ -127,13 +128,13 @@ class SchemaCatalogue {
     return this.inline.has(name) ? this.converted(name) : { $ref: `${COMPONENT_REF}${name}` };
   }
 
-  /** The schema itself, also when it is a component (parameters are listed one by one). */
-  converted(name: string): JsonSchema {
+  private converted(name: string): JsonSchema {
     const converted = this.all()[name];
     if (!converted) throw new Error(`schema ${name} was not converted`);
     return converted;
   }
 
+  /** An object schema written out, to be listed property by property (parameters). */
   resolve(schema: z.ZodType): JsonSchema {
     return this.converted(this.add(schema, false));
   }

@@ -30,6 +30,7 @@ export async function busSubscriptions(deps: {
     subscriptions.push({
       topic,
       route: `/dapr/${projector.name}/${topic}`,
+      envelope: TaskCloudEvent,
       async handle(body) {
         const parsed = TaskCloudEvent.safeParse(body);
         if (!parsed.success) {
@@ -45,6 +46,7 @@ export async function busSubscriptions(deps: {
     subscriptions.push({
       topic: 'task-updates',
       route: '/dapr/sync/task-updates',
+      envelope: TaskChangeCloudEvent,
       async handle(body) {
         const parsed = TaskChangeCloudEvent.safeParse(body);
         if (!parsed.success) {

@@ -3,14 +3,13 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Principal } from '../contracts/principal.ts';
 import { bearerToken, tokenFromSubprotocol } from '../gateways/auth/bearer.ts';
 import type { TokenVerifier } from '../gateways/auth/verify-token.ts';
-import type { LiveSocketObserver } from '../read-api/live/live-socket.routes.ts';
+import { LiveSocketQuery, type LiveSocketObserver } from '../read-api/live/live-socket.routes.ts';
 
 /** A WebSocket client passes its token in the Authorization header, `?access_token=`, or the subprotocol. */
 export function socketAuthenticator(verifier: TokenVerifier): (request: FastifyRequest) => Promise<Principal | null> {
   return async (request) => {
-    const query = request.query;
-    const fromQuery = typeof query === 'object' && query !== null && 'access_token' in query && typeof query.access_token === 'string'
-      ? query.access_token : null;
+    const query = LiveSocketQuery.safeParse(request.query);
+    const fromQuery = query.success ? query.data.access_token ?? null : null;
     const protocol = request.headers['sec-websocket-protocol'];
     const token = bearerToken(request.headers.authorization) ?? fromQuery ?? tokenFromSubprotocol(typeof protocol === 'string' ? protocol : undefined);
     if (!token) return null;

@@ -2,27 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../contracts/config.ts';
 import { upcastEvent } from '../contracts/events/upcast.ts';
-import { buildOpenApiDocument } from '../contracts/openapi.ts';
 import { createCommandHandler, type CommandHandler } from '../write-side/commands/command-handler.ts';
 import { postgresEventStore, type EventStore } from '../write-side/event-store/event-store.ts';
 import { announcingAppends, appendAnnouncer } from '../write-side/event-store/append-announcer.ts';
 import { APPENDS_CHANNEL } from '../contracts/ports/event-log.ts';
-import { registerTaskCommandRoutes } from '../write-side/http/task-command.routes.ts';
 import { openSession } from '../gateways/postgres/session.ts';
 import { PROJECTION_CHANNEL } from '../projections/runtime/projection-state.sql.ts';
 import { startProjector, type ProjectorRuntime } from '../projections/runtime/run-projector.ts';
 import { createProjectionWaiter } from '../read-api/consistency/wait-for-projection.ts';
-import { registerAuditRoutes } from '../read-api/audit/audit.routes.ts';
-import { registerNotificationQueryRoutes } from '../read-api/notifications/notification-query.routes.ts';
-import { registerDeviceRoutes } from '../write-side/devices/device.routes.ts';
 import { startReminders } from './notifications-wiring.ts';
 import type { ReminderScheduler } from '../projections/notification/run-due-reminders.ts';
-import { registerTaskHistoryRoutes } from '../read-api/history/task-history.routes.ts';
-import { registerOccurrenceRoutes } from '../read-api/recurrence/occurrences.routes.ts';
-import { registerTaskQueryRoutes } from '../read-api/tasks/task-query.routes.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
 import { startLiveFeed } from '../projections/sync/live-feed.ts';
-import { registerLiveSocket } from '../read-api/live/live-socket.routes.ts';
 import { liveSocketMetrics, socketAuthenticator } from './live-socket-wiring.ts';
 import { listenFor } from './notifications.ts';
 import { projectionMetrics } from './projection-metrics.ts';
@@ -30,11 +21,12 @@ import { buildProjectors, projectorNamed } from './projectors.ts';
 import { busSubscriptions } from './bus-subscriptions.ts';
 import { logFedProjections, planService, type ServiceName } from './service-plan.ts';
 import { daprPublisher } from '../gateways/bus/dapr-publisher.ts';
-import { registerDaprSubscriptions } from '../gateways/bus/dapr-subscription.routes.ts';
 import { createRelayProjector } from '../projections/relay/relay.projector.ts';
 import { startBusLiveFeed } from '../projections/sync/bus-live-feed.ts';
 import { openDatabase, type Database } from './database.ts';
-import { buildHttpServer } from './http/server.ts';
+import { buildCataloguedHttpServer } from './http/server.ts';
+import type { RegisteredRoute } from './http/route-catalogue.ts';
+import { serviceRoutes } from './http/service-routes.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { databaseMetrics } from './database-metrics.ts';
 import { serviceInfo } from './service-info-metric.ts';
@@ -48,6 +40,8 @@ export { SERVICES, type ServiceName } from './service-plan.ts';
 
 export interface System {
   readonly http: FastifyInstance;
+  /** Every route the HTTP server registered (seen by its onRoute hook), documented or not. */
+  routes(): readonly RegisteredRoute[];
   readonly database: Database;
   readonly store: EventStore;
   readonly commands: CommandHandler;
@@ -160,18 +154,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
         ...(config.TRANSPORT === 'dapr' ? { scheduleCaughtUp: () => Promise.resolve(true) } : {}),
       })
       : startReminders({ config: { ...config, REMINDER_TICK_SECONDS: 0 }, db, waiter, registry: metrics.registry, logger, clock });
-    const apiRoutes: Array<(app: FastifyInstance) => void> = plan.api
-      ? [
-        (app) => registerTaskCommandRoutes(app, { commands }),
-        (app) => registerTaskQueryRoutes(app, { db, log: store, waiter, clock }),
-        (app) => registerOccurrenceRoutes(app, { db, waiter, clock }),
-        (app) => registerTaskHistoryRoutes(app, { log: store }),
-        (app) => registerAuditRoutes(app, { db, waiter }),
-        (app) => registerDeviceRoutes(app, { db }),
-        (app) => registerNotificationQueryRoutes(app, { db, waiter }),
-      ]
-      : [];
-    const http = await buildHttpServer({
+    const server = await buildCataloguedHttpServer({
       logger,
       metrics,
       verifier: auth.verifier,
@@ -179,22 +162,24 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       readiness: readiness({
         db, log: store, owedRebuilds: () => rebuilds.owed(), runsHere: new Set(plan.logProjectors), logFed, maxLagEvents: config.READY_MAX_LAG_EVENTS,
       }),
-      openapi: buildOpenApiDocument(),
-      routes: [
-        ...apiRoutes,
-        ...(feed ? [(app: FastifyInstance) => registerLiveSocket(app, {
-          feed,
-          authenticate: socketAuthenticator(auth.verifier),
-          observer: liveSocketMetrics(metrics.registry),
-          heartbeatMs: config.WS_HEARTBEAT_SECONDS * 1000,
-          maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
-        })] : []),
-        ...(subscriptions.length > 0 ? [(app: FastifyInstance) => registerDaprSubscriptions(app, { pubsubName: config.PUBSUB_NAME, subscriptions })] : []),
-      ],
+      routes: serviceRoutes({
+        api: plan.api ? { commands, db, waiter, clock, log: store } : null,
+        live: feed
+          ? {
+            feed,
+            authenticate: socketAuthenticator(auth.verifier),
+            observer: liveSocketMetrics(metrics.registry),
+            heartbeatMs: config.WS_HEARTBEAT_SECONDS * 1000,
+            maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+          }
+          : null,
+        bus: { pubsubName: config.PUBSUB_NAME, subscriptions },
+      }),
     });
+    const http = server.app;
     let closing: Promise<void> | undefined;
     return {
-      http, database, store, commands, auth, metrics, projectors, rebuilds, reminders: reminders.scheduler,
+      http, routes: server.routes, database, store, commands, auth, metrics, projectors, rebuilds, reminders: reminders.scheduler,
       close() {
         closing ??= (async () => {
           await http.close();

@@ -1,257 +1,256 @@
 import { z } from 'zod';
-import { AUDIT_ACTIONS, AuditAction, AuditEntry, AuditFields, AuditPage, DEFAULT_AUDIT_PAGE_SIZE, MAX_AUDIT_PAGE_SIZE } from './audit.ts';
+import { AuditAction, AuditEntry, AuditFields, AuditPage } from './audit.ts';
 import { CommandAccepted, CreateTaskBody, UpdateTaskBody } from './commands.ts';
 import { Device, RegisterDeviceBody } from './devices.ts';
 import {
   TASK_EVENT_PAYLOADS, TaskCompletedPayload, TaskCreatedPayload, TaskDeletedPayload, TaskReopenedPayload, TaskUpdatedPayload,
 } from './events/task-events.ts';
 import { TaskCloudEvent } from './events/cloudevent.ts';
-import {
-  DEFAULT_HISTORY_PAGE_SIZE, EventMetadataView, MAX_HISTORY_PAGE_SIZE, TaskAsOf, TaskHistoryEvent, TaskHistoryPage,
-} from './history.ts';
-import { NOTIFICATION_STATUSES, Notification, NotificationDelivery, NotificationPage } from './notifications.ts';
+import { EventMetadataView, TaskAsOf, TaskHistoryEvent, TaskHistoryPage } from './history.ts';
+import type { ResponseDocumentation, RouteDocumentation } from './http-route.ts';
+import { ReadyFrame, ResetFrame, ResumeFrame, TaskChangedFrame } from './live.ts';
+import { Notification, NotificationDelivery, NotificationPage } from './notifications.ts';
 import { FieldError, Problem } from './problem.ts';
-import { MAX_PAGE_SIZE } from './queries.ts';
-import { DEFAULT_OCCURRENCE_PREVIEW, MAX_OCCURRENCE_PREVIEW, Occurrence, TaskOccurrences } from './recurrence.ts';
+import { Occurrence, TaskOccurrences } from './recurrence.ts';
 import { Channel, Due, Priority, Recurrence, Reminder, Task, TaskId } from './task.ts';
 
 /*
- * The OpenAPI 3.1 document, built from the zod contracts. `npm run generate` writes it (and the event JSON
- * Schemas) into contracts/generated/; a test fails when the committed files drift from the schemas.
+ * The OpenAPI 3.1 document, rendered from the declarations of the routes a server registered (app/http
+ * collects them). Every schema in it is the zod schema the route parses with, converted by zod itself.
  */
 
-const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-const json = (id: string) => ({ content: { 'application/json': { schema: ref(id) } } });
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+/** One registered route as the document shows it. */
+export interface DocumentedOperation {
+  readonly method: string;
+  /** fastify's form: `/api/tasks/:id`. */
+  readonly url: string;
+  /** False for the routes anyone may call (service endpoints, the document itself). */
+  readonly secured: boolean;
+  readonly documentation: RouteDocumentation;
+}
 
-const taskIdParam = { name: 'id', in: 'path', required: true, schema: ref('TaskId') };
-const ifMatch = {
-  name: 'If-Match', in: 'header', required: false, schema: { type: 'string' },
-  description: 'The task version the client last saw; a stale one answers 412',
-};
-const idempotencyKey = {
-  name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 },
-  description: 'A retry with the same key answers the first result and appends nothing',
-};
+/**
+ * The shapes a client names, in a stable order, whether or not an operation refers to them: the event
+ * payloads are what the history and the bus carry, the frames what the live feed's WebSocket carries.
+ */
+const COMPONENTS = [
+  CreateTaskBody, UpdateTaskBody, CommandAccepted, Task, TaskId, Priority, Channel, Due, Reminder, Recurrence, Problem, FieldError,
+  TaskHistoryPage, TaskHistoryEvent, EventMetadataView, TaskAsOf,
+  TaskCreatedPayload, TaskUpdatedPayload, TaskCompletedPayload, TaskReopenedPayload, TaskDeletedPayload,
+  TaskOccurrences, Occurrence,
+  AuditPage, AuditEntry, AuditFields, AuditAction,
+  NotificationPage, Notification, NotificationDelivery, RegisterDeviceBody, Device,
+  ReadyFrame, TaskChangedFrame, ResetFrame, ResumeFrame,
+];
 
-const commandResponses = (success: string, status: '200' | '201') => ({
-  [status]: { description: success, ...json('CommandAccepted'), headers: { ETag: { schema: { type: 'string' }, description: 'The new version' } } },
-  '400': problemResponse('Invalid body, parameters or headers; `errors` lists each field'),
-  '401': problemResponse('Missing, malformed or expired token'),
-  '404': problemResponse('No such task (or another user\'s)'),
-  '409': problemResponse('A concurrent write won; `current_version` tells the version now'),
-  '412': problemResponse('If-Match is stale; `current_version` tells the version now'),
-  '413': problemResponse('Body over 64 KiB'),
-  '422': problemResponse('Idempotency-Key reused with a different request'),
-});
+const JSON_CONTENT_TYPE = 'application/json';
+const COMPONENT_REF = '#/components/schemas/';
+/** Where zod puts a schema with an id that is not among the registered ones; hoisted into components. */
+const SHARED = '__shared';
 
-const minPositionParam = {
-  name: 'min_position', in: 'query', required: false, schema: { type: 'integer', minimum: 0 },
-  description: 'Accepted like on every query; always satisfied here, as the event store itself is read',
-};
+type JsonSchema = Record<string, unknown>;
 
-const historyQuery = (summary: string, operationId: string, parameters: readonly object[], response: string, notFound: string) => ({
-  summary,
-  operationId,
-  tags: ['history'],
-  parameters: [taskIdParam, ...parameters, minPositionParam],
-  responses: {
-    '200': { description: 'Read from the event store: always includes every answered command', ...json(response) },
-    '400': problemResponse('Invalid id or query parameters; `errors` lists each one'),
-    '401': problemResponse('Missing, malformed or expired token'),
-    '404': problemResponse(notFound),
-  },
-});
+const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const auditQuery = {
-  summary: 'The audit log of the caller\'s tasks (or, for an admin, another user\'s), newest first',
-  operationId: 'listAuditEntries',
-  tags: ['audit'],
-  parameters: [
-    { name: 'task_id', in: 'query', required: false, schema: ref('TaskId'), description: 'Only this task\'s entries' },
-    { name: 'action', in: 'query', required: false, schema: { type: 'string', enum: [...AUDIT_ACTIONS] } },
-    { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'occurred_at ≥ this instant (with offset)' },
-    { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'occurred_at < this instant (with offset); later than from' },
-    {
-      name: 'user_id', in: 'query', required: false, schema: { type: 'string', minLength: 1, maxLength: 200 },
-      description: 'Whose tasks: the caller\'s by default; another user\'s needs the admin role',
-    },
-    { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_AUDIT_PAGE_SIZE, default: DEFAULT_AUDIT_PAGE_SIZE } },
-    { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'Opaque: `next_cursor` of the previous page' },
-    {
-      name: 'min_position', in: 'query', required: false, schema: { type: 'integer', minimum: 0 },
-      description: 'Wait until the audit log has this position (read your writes); 503 with Retry-After past the bound',
-    },
-  ],
-  responses: {
-    '200': { description: 'A page of entries; `next_cursor` is null on the last page', ...json('AuditPage') },
-    '400': problemResponse('Invalid query parameters; `errors` lists each one'),
-    '401': problemResponse('Missing, malformed or expired token'),
-    '403': problemResponse('user_id names another user and the caller is not an admin'),
-    '503': problemResponse('min_position not reached within the bound; retry after Retry-After'),
-  },
-};
+function componentId(schema: z.ZodType): string | undefined {
+  const id = schema.meta()?.id;
+  return typeof id === 'string' ? id : undefined;
+}
 
-const occurrencesQuery = {
-  summary: 'Preview the dues of a recurring task\'s next occurrences',
-  operationId: 'getTaskOccurrences',
-  tags: ['recurrence'],
-  parameters: [
-    taskIdParam,
-    {
-      name: 'count', in: 'query', required: false,
-      schema: { type: 'integer', minimum: 1, maximum: MAX_OCCURRENCE_PREVIEW, default: DEFAULT_OCCURRENCE_PREVIEW },
-      description: 'How many occurrences at most',
-    },
-    {
-      name: 'min_position', in: 'query', required: false, schema: { type: 'integer', minimum: 0 },
-      description: 'Wait until the task read model has this position (read your writes); 503 with Retry-After past the bound',
-    },
-  ],
-  responses: {
-    '200': { description: 'The next dues; `occurrences` is empty for a task that does not recur or whose series has ended', ...json('TaskOccurrences') },
-    '400': problemResponse('Invalid id or query parameters; `errors` lists each one'),
-    '401': problemResponse('Missing, malformed or expired token'),
-    '404': problemResponse('No such task (or another user\'s, or deleted)'),
-    '503': problemResponse('min_position not reached within the bound; retry after Retry-After'),
-  },
-};
+/** Refs into zod's shared definitions become refs to the components they are hoisted to. */
+function rewriteSharedRefs(schema: JsonSchema): JsonSchema {
+  const rewrite = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(rewrite) : isObject(value) ? rewriteSharedRefs(value) : value;
+  return Object.fromEntries(Object.entries(schema).map(([key, child]) => [
+    key,
+    key === '$ref' && typeof child === 'string' ? child.replace(`${COMPONENT_REF}${SHARED}#/$defs/`, COMPONENT_REF) : rewrite(child),
+  ]));
+}
 
-const notificationsQuery = {
-  summary: 'The caller\'s reminders, pending and past, newest fire time first, with the outcome on each channel',
-  operationId: 'listNotifications',
-  tags: ['notifications'],
-  parameters: [
-    {
-      name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...NOTIFICATION_STATUSES] },
-      description: 'pending: not yet through on every channel; otherwise the best outcome: sent, failed, missed, cancelled',
-    },
-    { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 } },
-    { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'Opaque: `next_cursor` of the previous page' },
-    {
-      name: 'min_position', in: 'query', required: false, schema: { type: 'integer', minimum: 0 },
-      description: 'Wait until the reminder schedule has this position (read your writes); 503 with Retry-After past the bound',
-    },
-  ],
-  responses: {
-    '200': { description: 'A page of reminders; `next_cursor` is null on the last page', ...json('NotificationPage') },
-    '400': problemResponse('Invalid query parameters; `errors` lists each one'),
-    '401': problemResponse('Missing, malformed or expired token'),
-    '503': problemResponse('min_position not reached within the bound; retry after Retry-After'),
-  },
-};
+/**
+ * Converts every schema of the document in one pass, so that a shape with an id (`.meta({ id })`) is one
+ * component that every use refers to. Inputs are described as clients send them (`io: 'input'`): a
+ * coerced number is a number, a defaulted field is optional.
+ */
+class SchemaCatalogue {
+  private readonly registry = z.registry<{ id: string }>();
+  private readonly ids = new Map<z.ZodType, string>();
+  private readonly inline = new Set<string>();
+  private conversion: Record<string, JsonSchema> | null = null;
 
-const devicePaths = {
-  '/api/devices': {
-    post: {
-      summary: 'Register a device (FCM registration token) for push reminders; registering again changes nothing',
-      operationId: 'registerDevice',
-      tags: ['notifications'],
-      requestBody: { required: true, ...json('RegisterDeviceBody') },
-      responses: {
-        '201': { description: 'The device is registered to the caller (a token registered by another user moves to the caller)', ...json('Device') },
-        '400': problemResponse('Invalid body; `errors` lists each field'),
-        '401': problemResponse('Missing, malformed or expired token'),
-      },
-    },
-  },
-  '/api/devices/{token}': {
-    delete: {
-      summary: 'Stop push reminders to a device',
-      operationId: 'removeDevice',
-      tags: ['notifications'],
-      parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 4096 } }],
-      responses: {
-        '204': { description: 'Removed' },
-        '401': problemResponse('Missing, malformed or expired token'),
-        '404': problemResponse('The token is not registered to the caller'),
-      },
-    },
-  },
-};
-
-const command = (summary: string, operationId: string, status: '200' | '201' = '200', body?: string) => ({
-  summary,
-  operationId,
-  tags: ['commands'],
-  parameters: status === '201' ? [idempotencyKey] : [taskIdParam, ifMatch, idempotencyKey],
-  ...(body ? { requestBody: { required: true, ...json(body) } } : {}),
-  responses: commandResponses('Accepted: the events are in the store', status),
-});
-
-export function buildOpenApiDocument(): Record<string, unknown> {
-  // Registered explicitly so the document names exactly the public shapes, in a stable order.
-  const registry = z.registry<{ id: string }>();
-  const publicSchemas = [
-    CreateTaskBody, UpdateTaskBody, CommandAccepted, Task, TaskId, Priority, Channel, Due, Reminder, Recurrence, Problem, FieldError,
-    TaskHistoryPage, TaskHistoryEvent, EventMetadataView, TaskAsOf,
-    TaskCreatedPayload, TaskUpdatedPayload, TaskCompletedPayload, TaskReopenedPayload, TaskDeletedPayload,
-    TaskOccurrences, Occurrence,
-    AuditPage, AuditEntry, AuditFields, AuditAction,
-    NotificationPage, Notification, NotificationDelivery, RegisterDeviceBody, Device,
-  ];
-  for (const schema of publicSchemas) {
-    const id = schema.meta()?.id;
-    if (typeof id === 'string') registry.add(schema, { id });
+  constructor(components: readonly z.ZodType[]) {
+    for (const schema of components) this.add(schema, true);
   }
-  const generated = z.toJSONSchema(registry, { target: 'draft-2020-12', io: 'input', uri: (id) => `#/components/schemas/${id}` });
-  // Components are plain schemas inside the document: no $schema or $id of their own.
-  const schemas = Object.fromEntries(
-    Object.entries(generated.schemas).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]),
-  );
+
+  /**
+   * Names a schema; `asComponent` keeps one with an id under that id, otherwise it is written inline where
+   * used. The first use decides.
+   */
+  add(schema: z.ZodType, asComponent: boolean): string {
+    const known = this.ids.get(schema);
+    if (known !== undefined) return known;
+    const id = asComponent ? componentId(schema) : undefined;
+    const name = id ?? `__inline${this.ids.size}`;
+    if (id === undefined) this.inline.add(name);
+    this.ids.set(schema, name);
+    this.registry.add(schema, { id: name });
+    this.conversion = null;
+    return name;
+  }
+
+  private all(): Record<string, JsonSchema> {
+    if (this.conversion) return this.conversion;
+    const generated = z.toJSONSchema(this.registry, {
+      target: 'draft-2020-12', io: 'input', uri: (id) => `${COMPONENT_REF}${id}`,
+      // A z.custom (the domain task inside a task-updates message) is written as "any value".
+      unrepresentable: 'any',
+    });
+    const schemas: Record<string, JsonSchema> = {};
+    for (const [id, { $schema: _schema, $id: _id, ...schema }] of Object.entries(generated.schemas)) {
+      if (id === SHARED) {
+        const defs = isObject(schema['$defs']) ? schema['$defs'] : {};
+        for (const [sharedId, shared] of Object.entries(defs)) if (isObject(shared)) schemas[sharedId] = shared;
+      } else {
+        schemas[id] = schema;
+      }
+    }
+    const converted = Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, rewriteSharedRefs(schema)]));
+    for (const id of this.inline) {
+      if (JSON.stringify(converted).includes(`"${COMPONENT_REF}${id}"`)) throw new Error(`schema ${id} is used inside another; give it an id with .meta({ id })`);
+    }
+    this.conversion = converted;
+    return converted;
+  }
+
+  /** The schema as the document writes it: a ref to its component, or the schema itself. */
+  use(schema: z.ZodType, asComponent: boolean): JsonSchema {
+    const name = this.add(schema, asComponent);
+    return this.inline.has(name) ? this.converted(name) : { $ref: `${COMPONENT_REF}${name}` };
+  }
+
+  private converted(name: string): JsonSchema {
+    const converted = this.all()[name];
+    if (!converted) throw new Error(`schema ${name} was not converted`);
+    return converted;
+  }
+
+  /** An object schema written out, to be listed property by property (parameters). */
+  resolve(schema: z.ZodType): JsonSchema {
+    return this.converted(this.add(schema, false));
+  }
+
+  components(): Record<string, JsonSchema> {
+    return Object.fromEntries(Object.entries(this.all()).filter(([id]) => !this.inline.has(id)));
+  }
+}
+
+const IRREGULAR_HEADER_NAMES: Readonly<Record<string, string>> = {
+  etag: 'ETag', 'www-authenticate': 'WWW-Authenticate', 'sec-websocket-protocol': 'Sec-WebSocket-Protocol',
+};
+
+/** `if-match` → `If-Match`: header names as the RFCs spell them. */
+const headerName = (name: string) =>
+  IRREGULAR_HEADER_NAMES[name] ?? name.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`);
+
+function parametersOf(catalogue: SchemaCatalogue, where: 'path' | 'query' | 'header', schema: z.ZodType | undefined): JsonSchema[] {
+  if (!schema) return [];
+  const object = catalogue.resolve(schema);
+  const properties = object['properties'];
+  if (object['type'] !== 'object' || !isObject(properties)) throw new Error(`the ${where} parameters must be an object schema`);
+  const required = new Set(Array.isArray(object['required']) ? object['required'] : []);
+  return Object.entries(properties).map(([name, property]) => {
+    const { description, ...propertySchema } = isObject(property) ? property : {};
+    return {
+      name: where === 'header' ? headerName(name) : name,
+      in: where,
+      required: where === 'path' || required.has(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: propertySchema,
+    };
+  });
+}
+
+function responseOf(catalogue: SchemaCatalogue, response: ResponseDocumentation): JsonSchema {
+  const headers = Object.entries(response.headers ?? {}).map(([name, header]) => [
+    headerName(name.toLowerCase()),
+    { description: header.description, schema: catalogue.use(header.schema, false) },
+  ]);
+  return {
+    description: response.description,
+    ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
+    ...(response.schema ? { content: { [response.contentType ?? JSON_CONTENT_TYPE]: { schema: catalogue.use(response.schema, true) } } } : {}),
+  };
+}
+
+function operationOf(catalogue: SchemaCatalogue, { documentation: doc, secured }: DocumentedOperation): JsonSchema {
+  const parameters = [
+    ...parametersOf(catalogue, 'path', doc.params),
+    ...parametersOf(catalogue, 'query', doc.query),
+    ...parametersOf(catalogue, 'header', doc.headers),
+  ];
+  const statuses = Object.keys(doc.responses).map(Number).sort((a, b) => a - b);
+  return {
+    summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
+    operationId: doc.operationId,
+    tags: [...doc.tags],
+    ...(secured ? {} : { security: [] }),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(doc.body
+      ? { requestBody: { required: !doc.body.safeParse(undefined).success, content: { [doc.bodyContentType ?? JSON_CONTENT_TYPE]: { schema: catalogue.use(doc.body, true) } } } }
+      : {}),
+    responses: Object.fromEntries(statuses.map((status) => {
+      const response = doc.responses[status];
+      if (!response) throw new Error(`no response ${status}`);
+      return [String(status), responseOf(catalogue, response)];
+    })),
+  };
+}
+
+/** `/api/tasks/:id` → `/api/tasks/{id}`. */
+export const openApiPath = (url: string): string => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+export function buildOpenApiDocument(operations: readonly DocumentedOperation[]): Record<string, unknown> {
+  const catalogue = new SchemaCatalogue(COMPONENTS);
+  // Every schema is named before the first conversion, so one pass covers the whole document.
+  for (const { documentation: doc } of operations) {
+    for (const part of [doc.params, doc.query, doc.headers]) if (part) catalogue.add(part, false);
+    if (doc.body) catalogue.add(doc.body, true);
+    for (const response of Object.values(doc.responses)) {
+      if (response.schema) catalogue.add(response.schema, true);
+      for (const header of Object.values(response.headers ?? {})) catalogue.add(header.schema, false);
+    }
+  }
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const operation of operations) {
+    const path = (paths[openApiPath(operation.url)] ??= {});
+    path[operation.method.toLowerCase()] = operationOf(catalogue, operation);
+  }
   return {
     openapi: '3.1.0',
     info: {
       title: 'Todo',
       version: '1.0.0',
-      description: 'Event-sourced task service. Every change is an event; commands answer a consistency token (`position`).',
+      description: 'Event-sourced task service. Every change is an event; commands answer a consistency token (`position`). '
+        + 'This document is generated from the routes the server registered.',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     tags: [
       { name: 'commands', description: 'Change tasks: each appends events and answers {task_id, version, position}' },
+      { name: 'tasks', description: 'The task read model: lists with filters, sort and keyset paging, and one task with its ETag' },
       { name: 'history', description: 'A task\'s events, and the task as it was at a version or an instant (folded from its events)' },
       { name: 'recurrence', description: 'Recurring tasks: completing one creates the next task of its series; preview the next dues' },
       { name: 'audit', description: 'Who did what to which task: one entry per task event, with the changed fields before and after' },
       { name: 'notifications', description: 'Reminders: what fired and how it went out (email, push, or the log without credentials); push devices' },
+      { name: 'live', description: 'The live feed: a WebSocket of the caller\'s task changes, resumable from a position' },
+      { name: 'service', description: 'Liveness, readiness, metrics and this document: no token needed' },
+      { name: 'bus', description: 'Dapr pub/sub: the subscription list and the deliveries of the sidecar (TRANSPORT=dapr services only)' },
     ],
-    paths: {
-      '/api/tasks': { post: command('Create a task', 'createTask', '201', 'CreateTaskBody') },
-      '/api/tasks/{id}': {
-        patch: command('Update a task (absent fields stay, null clears)', 'updateTask', '200', 'UpdateTaskBody'),
-        delete: command('Delete a task (reopen restores it)', 'deleteTask'),
-      },
-      '/api/tasks/{id}/complete': { post: command('Complete a task', 'completeTask') },
-      '/api/tasks/{id}/reopen': { post: command('Reopen a completed or deleted task', 'reopenTask') },
-      '/api/tasks/{id}/history': {
-        get: historyQuery('The task\'s events in version order, paged', 'getTaskHistory', [
-          {
-            name: 'limit', in: 'query', required: false,
-            schema: { type: 'integer', minimum: 1, maximum: MAX_HISTORY_PAGE_SIZE, default: DEFAULT_HISTORY_PAGE_SIZE },
-          },
-          { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'Opaque: `next_cursor` of the previous page' },
-        ], 'TaskHistoryPage', 'No such task (or another user\'s)'),
-      },
-      '/api/tasks/{id}/state': {
-        get: historyQuery('The task as it was: folded from its events up to a version or an instant', 'getTaskState', [
-          {
-            name: 'version', in: 'query', required: false, schema: { type: 'integer', minimum: 0 },
-            description: 'Fold events 1..version; beyond the last version the latest state answers. Exactly one of version and at',
-          },
-          {
-            name: 'at', in: 'query', required: false, schema: { type: 'string', format: 'date-time' },
-            description: 'ISO 8601 instant with offset: fold the events the store recorded at or before it. Exactly one of version and at',
-          },
-        ], 'TaskAsOf', 'No such task (or another user\'s), or it did not exist yet at that point'),
-      },
-      '/api/tasks/{id}/occurrences': { get: occurrencesQuery },
-      '/api/audit': { get: auditQuery },
-      '/api/notifications': { get: notificationsQuery },
-      ...devicePaths,
-    },
+    paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas,
+      schemas: catalogue.components(),
     },
   };
 }

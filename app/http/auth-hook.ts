@@ -4,13 +4,17 @@ import { bearerToken } from '../../gateways/auth/bearer.ts';
 import type { TokenVerifier } from '../../gateways/auth/verify-token.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
 
-const PUBLIC = new Set(['/api/openapi.json']);
+export const OPENAPI_PATH = '/api/openapi.json';
+
+const PUBLIC = new Set([OPENAPI_PATH]);
+
+/** Whether a request to this path must bring a verified bearer token: every /api route but the document. */
+export const needsBearerToken = (path: string): boolean => path.startsWith('/api/') && !PUBLIC.has(path);
 
 /** Every /api route needs a verified bearer token; the principal and user_id are attached to the request. */
 export function requireBearerToken(app: FastifyInstance, verifier: TokenVerifier): void {
   app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/') || PUBLIC.has(path)) return;
+    if (!needsBearerToken(request.url.split('?')[0] ?? '')) return;
     const token = bearerToken(request.headers.authorization);
     if (!token) {
       reply.header('www-authenticate', 'Bearer');

@@ -4,15 +4,19 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import { defineRoute } from '../../contracts/http-route.ts';
+import { buildOpenApiDocument } from '../../contracts/openapi.ts';
 import { problem } from '../../contracts/problem.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import type { TokenVerifier } from '../../gateways/auth/verify-token.ts';
 import type { Metrics } from '../metrics.ts';
-import { requireBearerToken } from './auth-hook.ts';
+import { OPENAPI_PATH, requireBearerToken } from './auth-hook.ts';
 import { requestTracing } from './request-trace.ts';
 import { registerObservability } from './observability.routes.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
 import type { Readiness } from '../readiness.ts';
+import { routeCatalogue, type RegisteredRoute } from './route-catalogue.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -25,8 +29,13 @@ export interface HttpServerDeps {
   readonly db: Queryable;
   /** What `/ready` waits for besides the database (see readiness.ts). */
   readonly readiness?: Readiness;
-  readonly openapi: Record<string, unknown>;
   readonly routes: ReadonlyArray<(app: FastifyInstance) => void>;
+}
+
+export interface HttpServer {
+  readonly app: FastifyInstance;
+  /** Every route registered, documented or not, in registration order. */
+  readonly routes: () => readonly RegisteredRoute[];
 }
 
 function statusOf(error: FastifyError): number {
@@ -34,8 +43,15 @@ function statusOf(error: FastifyError): number {
   return status >= 400 && status < 600 ? status : 500;
 }
 
-/** The HTTP edge shared by every service: ids, auth, problem+json, metrics, docs. Routes come from outside. */
+/**
+ * The HTTP edge shared by every service: ids, auth, problem+json, metrics, docs. Routes come from outside;
+ * the OpenAPI document is made from the declarations of the routes registered here.
+ */
 export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
+  return (await buildCataloguedHttpServer(deps)).app;
+}
+
+export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const tracing = requestTracing();
   const app = Fastify({
@@ -51,6 +67,8 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  // First, so that it sees every route after it.
+  const catalogue = routeCatalogue(app, { bodyLimitBytes: BODY_LIMIT_BYTES });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -74,8 +92,17 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   requireBearerToken(app, deps.verifier);
   registerObservability(app, { metrics: deps.metrics, db: deps.db, ...(deps.readiness ? { readiness: deps.readiness } : {}) });
 
-  app.get('/api/openapi.json', async () => deps.openapi);
-  await app.register(swagger, { mode: 'static', specification: { document: deps.openapi as never } });
+  // Made on first use, when every route is registered (fastify allows no route after it started).
+  let document: Record<string, unknown> | undefined;
+  const openapi = () => (document ??= buildOpenApiDocument(catalogue.operations()));
+  defineRoute(app, {
+    method: 'GET', url: OPENAPI_PATH, operationId: 'openapi', tags: ['service'],
+    summary: 'This document: generated from the routes the server registered',
+    responses: { 200: { description: 'The OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) } },
+    handler: async () => openapi(),
+  });
+  // @fastify/swagger only hands the document to the Swagger UI at /docs; its own route walk is replaced.
+  await app.register(swagger, { openapi: {}, transformObject: () => openapi() });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(websocket, {
@@ -86,5 +113,5 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     },
   });
   for (const register of deps.routes) register(app);
-  return app;
+  return { app, routes: catalogue.routes };
 }

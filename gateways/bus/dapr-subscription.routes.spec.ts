@@ -2,11 +2,12 @@ import { Writable } from 'node:stream';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { TaskCloudEvent } from '../../contracts/events/cloudevent.ts';
 import { registerDaprSubscriptions, type SubscriberAnswer } from './dapr-subscription.routes.ts';
 
 async function subscriber(handle: (event: Record<string, unknown>) => Promise<SubscriberAnswer>) {
   const app = Fastify();
-  registerDaprSubscriptions(app, { pubsubName: 'kafka-pubsub', subscriptions: [{ topic: 'task-events', route: '/dapr/audit/task-events', handle }] });
+  registerDaprSubscriptions(app, { pubsubName: 'kafka-pubsub', subscriptions: [{ topic: 'task-events', route: '/dapr/audit/task-events', envelope: TaskCloudEvent, handle }] });
   await app.ready();
   return app;
 }
@@ -43,7 +44,7 @@ describe('Dapr subscriptions served by fastify', () => {
     const app = Fastify({ loggerInstance });
     registerDaprSubscriptions(app, {
       pubsubName: 'kafka-pubsub',
-      subscriptions: [{ topic: 'task-events', route: '/dapr/audit/task-events', handle: (_event, log) => { log.info('handled'); return Promise.resolve('SUCCESS'); } }],
+      subscriptions: [{ topic: 'task-events', route: '/dapr/audit/task-events', envelope: TaskCloudEvent, handle: (_event, log) => { log.info('handled'); return Promise.resolve('SUCCESS'); } }],
     });
     await app.ready();
     await deliver(app, { specversion: '1.0', id: 'e-3', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });

@@ -1,14 +1,30 @@
+import { z } from 'zod';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CLOUDEVENT_CONTENT_TYPE } from '../../contracts/events/cloudevent.ts';
-import type { Topic } from '../../contracts/events/bus-topics.ts';
+import { TOPICS, type Topic } from '../../contracts/events/bus-topics.ts';
+import type { RouteDocumentation } from '../../contracts/http-route.ts';
 import { eventTraceFields } from '../../contracts/trace-context.ts';
 
-export type SubscriberAnswer = 'SUCCESS' | 'RETRY' | 'DROP';
+const SUBSCRIBER_ANSWERS = ['SUCCESS', 'RETRY', 'DROP'] as const;
+export type SubscriberAnswer = (typeof SUBSCRIBER_ANSWERS)[number];
+
+/** The answer the sidecar acts on: SUCCESS acks, RETRY redelivers, DROP gives up on the message. */
+const DeliveryAnswer = z.strictObject({ status: z.enum(SUBSCRIBER_ANSWERS) });
+
+/** Dapr's programmatic subscription format. */
+const Subscriptions = z.array(z.strictObject({
+  pubsubname: z.string(),
+  topic: z.enum(Object.values(TOPICS)),
+  route: z.string().describe('Where the sidecar POSTs each message of the topic'),
+}));
+type Subscriptions = z.infer<typeof Subscriptions>;
 
 export interface TopicSubscription {
   readonly topic: Topic;
   /** Where the sidecar POSTs each message, e.g. `/dapr/audit/task-events`. */
   readonly route: string;
+  /** The CloudEvent a message of the topic carries (documentation: a delivery that does not parse is dropped, not refused). */
+  readonly envelope: z.ZodType;
   /** The CloudEvent as published, without the attributes Dapr adds on its way through. */
   handle(event: Record<string, unknown>, log: FastifyBaseLogger): Promise<SubscriberAnswer>;
 }
@@ -56,13 +72,27 @@ export function registerDaprSubscriptions(app: FastifyInstance, deps: {
       }
     });
   }
-  app.get('/dapr/subscribe', async () => deps.subscriptions.map((subscription) => ({
+  const subscribe: RouteDocumentation = {
+    operationId: 'daprSubscriptions', summary: 'The topics this service subscribes to, for its Dapr sidecar', tags: ['bus'],
+    responses: { 200: { description: 'One entry per topic and delivery route', schema: Subscriptions } },
+  };
+  app.get('/dapr/subscribe', { config: { openapi: subscribe } }, async () => deps.subscriptions.map((subscription) => ({
     pubsubname: deps.pubsubName,
     topic: subscription.topic,
     route: subscription.route,
-  })));
+  })) satisfies Subscriptions);
   for (const subscription of deps.subscriptions) {
-    app.post(subscription.route, async (request, reply) => {
+    // The body is documented, not parsed here: a delivery that is not the envelope is answered DROP, since
+    // a 400 would only make the sidecar redeliver it.
+    const delivery: RouteDocumentation = {
+      operationId: `daprDeliver${subscription.route.replace(/(?:^|[/-])([a-z])/g, (_match, letter: string) => letter.toUpperCase()).replace(/\W/g, '')}`,
+      summary: `A message of topic ${subscription.topic}, delivered by the Dapr sidecar`,
+      tags: ['bus'],
+      body: subscription.envelope,
+      bodyContentType: CLOUDEVENT_CONTENT_TYPE,
+      responses: { 200: { description: 'Always 200: the status tells the sidecar what to do with the message (a failing handler asks RETRY)', schema: DeliveryAnswer } },
+    };
+    app.post(subscription.route, { config: { openapi: delivery } }, async (request, reply) => {
       const event = withoutDaprAttributes(request.body);
       let status: SubscriberAnswer;
       if (!event) {
@@ -77,7 +107,7 @@ export function registerDaprSubscriptions(app: FastifyInstance, deps: {
           status = 'RETRY';
         }
       }
-      return reply.code(200).send({ status });
+      return reply.code(200).send({ status } satisfies z.infer<typeof DeliveryAnswer>);
     });
   }
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { AUDITED_FIELDS, AuditQuery, type AuditEntry, type AuditPage } from '../../contracts/audit.ts';
+import { AUDITED_FIELDS, AuditPage, AuditQuery, type AuditEntry } from '../../contracts/audit.ts';
+import { ReadYourWritesHeaders } from '../../contracts/http-headers.ts';
+import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import { problem } from '../../contracts/problem.ts';
 import type { AuditRow } from '../../contracts/read-models/audit-log-row.ts';
-import { parseInput } from '../../contracts/validation.ts';
-import { awaitPosition } from '../consistency/read-your-writes.ts';
+import { awaitPosition, notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor.ts';
 import { listAuditEntries } from './list-audit-entries.sql.ts';
@@ -41,45 +42,52 @@ function toEntry(row: AuditRow): AuditEntry {
 }
 
 export function registerAuditRoutes(app: FastifyInstance, deps: AuditQueryDeps): void {
-  app.get('/api/audit', async (request, reply) => {
-    const query = parseInput(AuditQuery, request.query, 'query');
-    if (!query.ok) return sendProblem(reply, invalidRequest(query.error));
-    const q = query.value;
-    const before = q.cursor === undefined ? undefined : decodeAuditCursor(q.cursor);
-    if (before === null) {
-      return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor this server issued; start again without it' }]));
-    }
-    const caller = request.principal;
-    const owner = q.user_id ?? caller.user_id;
-    // The one place a 403 is right: the caller asks, by name, for another user's log, which is an admin's
-    // privilege; there is no resource whose existence a 404 would need to hide.
-    if (owner !== caller.user_id && !caller.is_admin) {
-      return sendProblem(reply, problem('forbidden', 403, 'Only an admin may read another user\'s audit log', {
-        detail: 'leave out user_id to read the audit log of your own tasks',
-      }));
-    }
-    if (!(await awaitPosition(request, reply, q.min_position, { waiter: deps.waiter, projection: AUDIT_PROJECTION, readModel: 'audit log' }))) {
-      return reply;
-    }
+  defineRoute(app, {
+    method: 'GET', url: '/api/audit', operationId: 'listAuditEntries', tags: ['audit'],
+    summary: 'The audit log of the caller\'s tasks (or, for an admin, another user\'s), newest first',
+    query: AuditQuery, headers: ReadYourWritesHeaders,
+    responses: {
+      200: { description: 'A page of entries; `next_cursor` is null on the last page', schema: AuditPage },
+      400: problemAnswer('Invalid query parameters (or a cursor this server did not issue); `errors` lists each one'),
+      403: problemAnswer('user_id names another user and the caller is not an admin'),
+      503: notCaughtUpAnswer,
+    },
+    handler: async ({ query: q, headers }, request, reply) => {
+      const before = q.cursor === undefined ? undefined : decodeAuditCursor(q.cursor);
+      if (before === null) {
+        return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor this server issued; start again without it' }]));
+      }
+      const caller = request.principal;
+      const owner = q.user_id ?? caller.user_id;
+      // The one place a 403 is right: the caller asks, by name, for another user's log, which is an admin's
+      // privilege; there is no resource whose existence a 404 would need to hide.
+      if (owner !== caller.user_id && !caller.is_admin) {
+        return sendProblem(reply, problem('forbidden', 403, 'Only an admin may read another user\'s audit log', {
+          detail: 'leave out user_id to read the audit log of your own tasks',
+        }));
+      }
+      const asked = { query: q.min_position, header: headers['x-min-position'] };
+      if (!(await awaitPosition(reply, asked, { waiter: deps.waiter, projection: AUDIT_PROJECTION, readModel: 'audit log' }))) return reply;
 
-    const rows = await listAuditEntries(deps.db, {
-      filter: {
-        owner_id: owner,
-        ...(q.task_id ? { task_id: q.task_id } : {}),
-        ...(q.action ? { action: q.action } : {}),
-        ...(q.from ? { from: q.from } : {}),
-        ...(q.to ? { to: q.to } : {}),
-      },
-      // One entry more than a page tells whether another page follows.
-      limit: q.limit + 1,
-      ...(before === undefined ? {} : { beforePosition: before }),
-    });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    const body: AuditPage = {
-      items: page.map(toEntry),
-      next_cursor: rows.length > q.limit && last ? encodeAuditCursor(last.position) : null,
-    };
-    return body;
+      const rows = await listAuditEntries(deps.db, {
+        filter: {
+          owner_id: owner,
+          ...(q.task_id ? { task_id: q.task_id } : {}),
+          ...(q.action ? { action: q.action } : {}),
+          ...(q.from ? { from: q.from } : {}),
+          ...(q.to ? { to: q.to } : {}),
+        },
+        // One entry more than a page tells whether another page follows.
+        limit: q.limit + 1,
+        ...(before === undefined ? {} : { beforePosition: before }),
+      });
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      const body: AuditPage = {
+        items: page.map(toEntry),
+        next_cursor: rows.length > q.limit && last ? encodeAuditCursor(last.position) : null,
+      };
+      return body;
+    },
   });
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { TaskIdParams } from '../../contracts/commands.ts';
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
-import { TaskHistoryQuery, TaskStateQuery, type AsOf, type TaskAsOf } from '../../contracts/history.ts';
+import { TaskAsOf, TaskHistoryPage, TaskHistoryQuery, TaskStateQuery, type AsOf } from '../../contracts/history.ts';
+import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import { problem, type Problem } from '../../contracts/problem.ts';
-import { parseInput } from '../../contracts/validation.ts';
 import { toTaskView } from '../tasks/task-response.ts';
 import { eventsAsOf, foldStoredEvents } from './fold-as-of.ts';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.ts';
@@ -37,44 +37,56 @@ function historyItem(event: StoredEvent) {
  * A task's events and its state at a past version or instant, read from the event store itself: always
  * current, and folded with the domain's `evolve` so the past looks exactly as the write side saw it.
  */
-export function registerTaskHistoryRoutes(app: FastifyInstance, deps: { log: EventLog }): void {
-  app.get('/api/tasks/:id/history', async (request, reply) => {
-    const params = parseInput(TaskIdParams, request.params, 'params');
-    if (!params.ok) return sendProblem(reply, invalidRequest(params.error));
-    const query = parseInput(TaskHistoryQuery, request.query, 'query');
-    if (!query.ok) return sendProblem(reply, invalidRequest(query.error));
-    const { limit, cursor } = query.value;
-    const after = cursor === undefined ? 0 : decodeHistoryCursor(cursor);
-    if (after === null) {
-      return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor this server issued; start again without it' }]));
-    }
+export function registerTaskHistoryRoutes(app: FastifyInstance, deps: { log: Pick<EventLog, 'readStream'> }): void {
+  defineRoute(app, {
+    method: 'GET', url: '/api/tasks/:id/history', operationId: 'getTaskHistory', tags: ['history'],
+    summary: 'The task\'s events in version order, paged',
+    params: TaskIdParams, query: TaskHistoryQuery,
+    responses: {
+      200: { description: 'Read from the event store: always includes every answered command', schema: TaskHistoryPage },
+      400: problemAnswer('Invalid id or query parameters (or a cursor this server did not issue); `errors` lists each one'),
+      404: problemAnswer('No such task (or another user\'s)'),
+    },
+    handler: async ({ params, query }, request, reply) => {
+      const { limit, cursor } = query;
+      const after = cursor === undefined ? 0 : decodeHistoryCursor(cursor);
+      if (after === null) {
+        return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor this server issued; start again without it' }]));
+      }
 
-    const id = params.value.id;
-    // One event more than a page tells whether another page follows.
-    const events = await deps.log.readStream(id, { fromVersion: after + 1, limit: limit + 1 });
-    const first = after === 0 ? events[0] : (await deps.log.readStream(id, { toVersion: 1 }))[0];
-    if (taskOwner(first) !== request.principal.user_id) return sendProblem(reply, noSuchTask(id));
+      const id = params.id;
+      // One event more than a page tells whether another page follows.
+      const events = await deps.log.readStream(id, { fromVersion: after + 1, limit: limit + 1 });
+      const first = after === 0 ? events[0] : (await deps.log.readStream(id, { toVersion: 1 }))[0];
+      if (taskOwner(first) !== request.principal.user_id) return sendProblem(reply, noSuchTask(id));
 
-    const page = events.slice(0, limit);
-    const last = page.at(-1);
-    return { items: page.map(historyItem), next_cursor: events.length > limit && last ? encodeHistoryCursor(last.version) : null };
+      const page = events.slice(0, limit);
+      const last = page.at(-1);
+      return { items: page.map(historyItem), next_cursor: events.length > limit && last ? encodeHistoryCursor(last.version) : null };
+    },
   });
 
-  app.get('/api/tasks/:id/state', async (request, reply) => {
-    const params = parseInput(TaskIdParams, request.params, 'params');
-    if (!params.ok) return sendProblem(reply, invalidRequest(params.error));
-    const query = parseInput(TaskStateQuery, request.query, 'query');
-    if (!query.ok) return sendProblem(reply, invalidRequest(query.error));
-    const { as_of } = query.value;
+  defineRoute(app, {
+    method: 'GET', url: '/api/tasks/:id/state', operationId: 'getTaskState', tags: ['history'],
+    summary: 'The task as it was: folded from its events up to a version or an instant',
+    description: 'Exactly one of `version` (fold events 1..version; beyond the last version the latest state answers) '
+      + 'and `at` (an ISO 8601 instant with offset: fold the events the store recorded at or before it).',
+    params: TaskIdParams, query: TaskStateQuery,
+    responses: {
+      200: { description: 'Read from the event store: always includes every answered command', schema: TaskAsOf },
+      404: problemAnswer('No such task (or another user\'s), or it did not exist yet at that point'),
+    },
+    handler: async ({ params, query }, request, reply) => {
+      const { as_of } = query;
+      const id = params.id;
+      // Version 1 is read even for version 0: "not yours" must be settled before "not yet" may be said.
+      const events = await deps.log.readStream(id, 'version' in as_of ? { toVersion: Math.max(as_of.version, 1) } : {});
+      if (taskOwner(events[0]) !== request.principal.user_id) return sendProblem(reply, noSuchTask(id));
 
-    const id = params.value.id;
-    // Version 1 is read even for version 0: "not yours" must be settled before "not yet" may be said.
-    const events = await deps.log.readStream(id, 'version' in as_of ? { toVersion: Math.max(as_of.version, 1) } : {});
-    if (taskOwner(events[0]) !== request.principal.user_id) return sendProblem(reply, noSuchTask(id));
-
-    const state = foldStoredEvents(eventsAsOf(events, as_of));
-    if (state.kind === 'absent') return sendProblem(reply, notYet(id, as_of));
-    const body: TaskAsOf = { version: state.task.version, as_of, deleted: state.task.deleted_at !== null, task: toTaskView(state.task) };
-    return body;
+      const state = foldStoredEvents(eventsAsOf(events, as_of));
+      if (state.kind === 'absent') return sendProblem(reply, notYet(id, as_of));
+      const body: TaskAsOf = { version: state.task.version, as_of, deleted: state.task.deleted_at !== null, task: toTaskView(state.task) };
+      return body;
+    },
   });
 }

@@ -1,6 +1,8 @@
 import type {} from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { RouteDocumentation } from '../../contracts/http-route.ts';
 import {
   ClientFrame, CLOSE_BAD_FRAME, CLOSE_SLOW_CONSUMER, CLOSE_UNAUTHORIZED, type ServerFrame,
 } from '../../contracts/live.ts';
@@ -26,6 +28,30 @@ export interface LiveSocketDeps {
 
 const MAX_QUEUED_DURING_REPLAY = 10_000;
 
+/** A browser cannot set headers on a WebSocket, so the token may come in the query instead. */
+export const LiveSocketQuery = z.object({
+  access_token: z.string().min(1).optional().describe('The bearer token, for clients that cannot send an Authorization header'),
+});
+
+const LiveSocketHeaders = z.object({
+  'sec-websocket-protocol': z.string().optional().describe('`bearer, <jwt>`: the token as a subprotocol pair; the server answers `bearer`'),
+});
+
+const liveSocketDocumentation: RouteDocumentation = {
+  operationId: 'liveFeed',
+  summary: 'The live feed: the caller\'s task changes over a WebSocket',
+  description: 'Upgrade to a WebSocket with a token in the Authorization header, `?access_token=`, or the subprotocol '
+    + '`bearer, <jwt>`; without a valid one the socket closes with code 4401. The server sends a `ReadyFrame`, then a '
+    + '`TaskChangedFrame` per change of the caller\'s tasks; a client may send a `ResumeFrame` to replay what it missed '
+    + '(a `ResetFrame` answers when that is too far back). A frame that is not a ResumeFrame closes with 4400; a client '
+    + 'that does not keep up is closed with 4008.',
+  tags: ['live'],
+  security: 'bearer',
+  query: LiveSocketQuery,
+  headers: LiveSocketHeaders,
+  responses: { 101: { description: 'Switching Protocols: the WebSocket is open' } },
+};
+
 const frameOf = (change: TaskChange): ServerFrame => ({
   type: 'task.changed',
   position: change.position,
@@ -41,7 +67,7 @@ const frameOf = (change: TaskChange): ServerFrame => ({
  * client that cannot keep up (send buffer over the bound) is disconnected rather than allowed to grow memory.
  */
 export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): void {
-  app.get('/ws', { websocket: true }, async (socket: WebSocket, request) => {
+  app.get('/ws', { websocket: true, config: { openapi: liveSocketDocumentation } }, async (socket: WebSocket, request) => {
     const principal = await deps.authenticate(request);
     if (!principal) {
       socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');

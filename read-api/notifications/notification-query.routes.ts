@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { ListNotificationsQuery, type NotificationPage } from '../../contracts/notifications.ts';
+import { ReadYourWritesHeaders } from '../../contracts/http-headers.ts';
+import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
+import { ListNotificationsQuery, NotificationPage } from '../../contracts/notifications.ts';
 import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import { parseInput } from '../../contracts/validation.ts';
-import { awaitPosition } from '../consistency/read-your-writes.ts';
+import { awaitPosition, notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { listNotifications } from './list-notifications.sql.ts';
 import { decodeNotificationCursor, encodeNotificationCursor } from './notification-cursor.ts';
@@ -13,27 +14,34 @@ const SCHEDULE_PROJECTION = 'notification';
 
 /** `GET /api/notifications`: the caller's reminders, pending and past, newest fire time first. */
 export function registerNotificationQueryRoutes(app: FastifyInstance, deps: { db: Queryable; waiter: ProjectionWaiter }): void {
-  app.get('/api/notifications', async (request, reply) => {
-    const query = parseInput(ListNotificationsQuery, request.query, 'query');
-    if (!query.ok) return sendProblem(reply, invalidRequest(query.error));
-    const q = query.value;
-    const cursor = q.cursor === undefined ? undefined : decodeNotificationCursor(q.cursor);
-    if (cursor === null) return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor of this list; start again without it' }]));
-    const target = { waiter: deps.waiter, projection: SCHEDULE_PROJECTION, readModel: 'reminder schedule' };
-    if (!(await awaitPosition(request, reply, q.min_position, target))) return reply;
+  defineRoute(app, {
+    method: 'GET', url: '/api/notifications', operationId: 'listNotifications', tags: ['notifications'],
+    summary: 'The caller\'s reminders, pending and past, newest fire time first, with the outcome on each channel',
+    query: ListNotificationsQuery, headers: ReadYourWritesHeaders,
+    responses: {
+      200: { description: 'A page of reminders; `next_cursor` is null on the last page', schema: NotificationPage },
+      400: problemAnswer('Invalid query parameters (or a cursor of another list); `errors` lists each one'),
+      503: notCaughtUpAnswer,
+    },
+    handler: async ({ query: q, headers }, request, reply) => {
+      const cursor = q.cursor === undefined ? undefined : decodeNotificationCursor(q.cursor);
+      if (cursor === null) return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor of this list; start again without it' }]));
+      const target = { waiter: deps.waiter, projection: SCHEDULE_PROJECTION, readModel: 'reminder schedule' };
+      if (!(await awaitPosition(reply, { query: q.min_position, header: headers['x-min-position'] }, target))) return reply;
 
-    const rows = await listNotifications(deps.db, {
-      userId: request.principal.user_id,
-      ...(q.status ? { status: q.status } : {}),
-      ...(cursor ? { after: cursor } : {}),
-      limit: q.limit + 1,
-    });
-    const items = rows.slice(0, q.limit);
-    const last = items.at(-1);
-    const body: NotificationPage = {
-      items,
-      next_cursor: rows.length > q.limit && last ? encodeNotificationCursor(last) : null,
-    };
-    return body;
+      const rows = await listNotifications(deps.db, {
+        userId: request.principal.user_id,
+        ...(q.status ? { status: q.status } : {}),
+        ...(cursor ? { after: cursor } : {}),
+        limit: q.limit + 1,
+      });
+      const items = rows.slice(0, q.limit);
+      const last = items.at(-1);
+      const body: NotificationPage = {
+        items,
+        next_cursor: rows.length > q.limit && last ? encodeNotificationCursor(last) : null,
+      };
+      return body;
+    },
   });
 }

@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { TaskIdParams } from '../../contracts/commands.ts';
+import { ReadYourWritesHeaders } from '../../contracts/http-headers.ts';
+import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
+import { sendProblem } from '../../contracts/problem-reply.ts';
 import { problem } from '../../contracts/problem.ts';
 import { rowToTask } from '../../contracts/read-models/task-view-row.ts';
-import { OccurrencesQuery, type TaskOccurrences } from '../../contracts/recurrence.ts';
-import { parseInput } from '../../contracts/validation.ts';
+import { OccurrencesQuery, TaskOccurrences } from '../../contracts/recurrence.ts';
 import { upcomingOccurrences } from '../../domain/recurrence/next-occurrence.ts';
 import { dueInstant } from '../../domain/task/due-instant.ts';
+import { notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { findTask } from '../tasks/list-tasks.sql.ts';
 import { readYourWrites } from '../tasks/task-query.routes.ts';
@@ -23,25 +25,30 @@ export interface OccurrenceRoutesDeps {
  * get, computed by the same domain function the recurring projector creates them with.
  */
 export function registerOccurrenceRoutes(app: FastifyInstance, deps: OccurrenceRoutesDeps): void {
-  app.get('/api/tasks/:id/occurrences', async (request, reply) => {
-    const params = parseInput(TaskIdParams, request.params, 'params');
-    if (!params.ok) return sendProblem(reply, invalidRequest(params.error));
-    const query = parseInput(OccurrencesQuery, request.query, 'query');
-    if (!query.ok) return sendProblem(reply, invalidRequest(query.error));
-    if (!(await readYourWrites(request, reply, query.value.min_position, deps.waiter))) return reply;
-
-    const row = await findTask(deps.db, request.principal.user_id, params.value.id);
-    if (!row) return sendProblem(reply, problem('not_found', 404, 'No such task', { detail: `task ${params.value.id} does not exist` }));
-    const task = rowToTask(row);
-    if (task.recurrence === null) return { task_id: task.id, series_id: null, occurrences: [] } satisfies TaskOccurrences;
-    // A completed task's next task was made from its completion; an open one's would be made now.
-    const completedAt = task.completed_at ?? deps.clock().toISOString();
-    const body: TaskOccurrences = {
-      task_id: task.id,
-      series_id: task.series_id ?? task.id,
-      occurrences: upcomingOccurrences(task, completedAt, query.value.count)
-        .map(({ occurrence, due }) => ({ occurrence, due, due_at: dueInstant(due) })),
-    };
-    return body;
+  defineRoute(app, {
+    method: 'GET', url: '/api/tasks/:id/occurrences', operationId: 'getTaskOccurrences', tags: ['recurrence'],
+    summary: 'Preview the dues of a recurring task\'s next occurrences',
+    params: TaskIdParams, query: OccurrencesQuery, headers: ReadYourWritesHeaders,
+    responses: {
+      200: { description: 'The next dues; `occurrences` is empty for a task that does not recur or whose series has ended', schema: TaskOccurrences },
+      404: problemAnswer('No such task (or another user\'s, or deleted)'),
+      503: notCaughtUpAnswer,
+    },
+    handler: async ({ params, query, headers }, request, reply) => {
+      if (!(await readYourWrites(reply, { query: query.min_position, header: headers['x-min-position'] }, deps.waiter))) return reply;
+      const row = await findTask(deps.db, request.principal.user_id, params.id);
+      if (!row) return sendProblem(reply, problem('not_found', 404, 'No such task', { detail: `task ${params.id} does not exist` }));
+      const task = rowToTask(row);
+      if (task.recurrence === null) return { task_id: task.id, series_id: null, occurrences: [] } satisfies TaskOccurrences;
+      // A completed task's next task was made from its completion; an open one's would be made now.
+      const completedAt = task.completed_at ?? deps.clock().toISOString();
+      const body: TaskOccurrences = {
+        task_id: task.id,
+        series_id: task.series_id ?? task.id,
+        occurrences: upcomingOccurrences(task, completedAt, query.count)
+          .map(({ occurrence, due }) => ({ occurrence, due, due_at: dueInstant(due) })),
+      };
+      return body;
+    },
   });
 }

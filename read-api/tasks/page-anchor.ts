@@ -12,13 +12,13 @@ import type { TaskCursor } from './task-cursor.ts';
  * version says what it was (a page never shifts because its last task was edited). Null when the cursor
  * names no task of this user's at that version: a forged cursor, or one of another user's.
  */
-export async function pageAnchor(deps: { db: Queryable; log: EventLog }, userId: string, cursor: TaskCursor): Promise<PageAnchor | null> {
+export async function pageAnchor(deps: { db: Queryable; log: Pick<EventLog, 'readStream'> }, userId: string, cursor: TaskCursor): Promise<PageAnchor | null> {
   const row = await findTask(deps.db, userId, cursor.task_id, { deleted: true });
   const task = row?.version === cursor.version ? rowToTask(row) : await taskAsItWas(deps.log, userId, cursor);
   return task ? { key: sortKeyOf(cursor.sort, task), id: task.id } : null;
 }
 
-async function taskAsItWas(log: EventLog, userId: string, cursor: TaskCursor): Promise<Task | null> {
+async function taskAsItWas(log: Pick<EventLog, 'readStream'>, userId: string, cursor: TaskCursor): Promise<Task | null> {
   const state = foldStoredEvents(await log.readStream(cursor.task_id, { toVersion: cursor.version }));
   if (state.kind !== 'present' || state.task.user_id !== userId || state.task.version !== cursor.version) return null;
   return state.task;

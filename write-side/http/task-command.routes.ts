@@ -1,10 +1,11 @@
+import { z } from 'zod';
 import { newTimeOrderedId } from '../time-ordered-id.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CreateTaskBody, TaskIdParams, UpdateTaskBody } from '../../contracts/commands.ts';
-import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
-import { parseInput } from '../../contracts/validation.ts';
+import { CommandAccepted, CreateTaskBody, TaskIdParams, UpdateTaskBody } from '../../contracts/commands.ts';
+import { CommandHeaders } from '../../contracts/http-headers.ts';
+import { defineRoute, problemAnswer, type HeaderDocumentation, type ResponseDocumentation } from '../../contracts/http-route.ts';
+import { sendProblem } from '../../contracts/problem-reply.ts';
 import { changesFromPatch } from '../../domain/task/fields.ts';
-import type { FieldError } from '../../domain/task/types.ts';
 import type { CommandHandler, CommandInput, CommandOutcome } from '../commands/command-handler.ts';
 import { commandContext } from './command-context.ts';
 import { commandProblem } from './command-problem.ts';
@@ -15,45 +16,58 @@ function sendOutcome(reply: FastifyReply, outcome: CommandOutcome, status: numbe
   return reply.code(status).header('etag', `"${version}"`).send({ task_id, version, position });
 }
 
-/** The five command endpoints. Each validates, builds a command, calls the handler and maps the result. */
+const etag: Record<string, HeaderDocumentation> = { etag: { description: 'The task\'s new version, quoted: send it back as If-Match', schema: z.string() } };
+
+const accepted = (status: 200 | 201): Record<number, ResponseDocumentation> => ({
+  [status]: {
+    description: 'Accepted: the events are in the store (a command that changes nothing answers the current version)',
+    schema: CommandAccepted,
+    headers: status === 201 ? { ...etag, location: { description: 'The new task', schema: z.string() } } : etag,
+  },
+});
+
+const commandAnswers = {
+  400: problemAnswer('The task would not be valid; `errors` lists each field'),
+  409: problemAnswer('A concurrent write won (`current_version` tells the version now), or the id belongs to another task'),
+  412: problemAnswer('If-Match is stale; `current_version` tells the version now'),
+  422: problemAnswer('Idempotency-Key reused with a different request'),
+};
+const onATask = { ...commandAnswers, 404: problemAnswer('No such task (or another user\'s); only reopen finds a deleted one') };
+
+/** The five command endpoints. Each builds a command from its parsed request, calls the handler and maps the result. */
 export function registerTaskCommandRoutes(app: FastifyInstance, deps: { commands: CommandHandler }): void {
-  const run = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    build: (userId: string) => { command: CommandInput; status: number } | FieldError[],
-  ): Promise<FastifyReply> => {
-    const context = commandContext(request);
-    if (!context.ok) return sendProblem(reply, invalidRequest(context.error));
-    const built = build(request.principal.user_id);
-    if (Array.isArray(built)) return sendProblem(reply, invalidRequest(built));
-    const outcome = await deps.commands.handle(built.command, context.value);
-    if (outcome.ok && built.command.type === 'CreateTask') reply.header('location', `/api/tasks/${outcome.value.task_id}`);
-    return sendOutcome(reply, outcome, built.status);
+  const run = async (request: FastifyRequest, reply: FastifyReply, headers: CommandHeaders, command: CommandInput, status: number) => {
+    const outcome = await deps.commands.handle(command, commandContext(request, headers));
+    if (outcome.ok && command.type === 'CreateTask') reply.header('location', `/api/tasks/${outcome.value.task_id}`);
+    return sendOutcome(reply, outcome, status);
   };
 
-  const withId = (request: FastifyRequest, type: 'CompleteTask' | 'ReopenTask' | 'DeleteTask') => (userId: string) => {
-    const params = parseInput(TaskIdParams, request.params, 'params');
-    return params.ok ? { command: { type, task_id: params.value.id, user_id: userId }, status: 200 } : params.error;
-  };
+  defineRoute(app, {
+    method: 'POST', url: '/api/tasks', operationId: 'createTask', summary: 'Create a task', tags: ['commands'],
+    headers: CommandHeaders, body: CreateTaskBody,
+    responses: { ...accepted(201), ...commandAnswers },
+    handler: ({ headers, body: { id, title, ...fields } }, request, reply) => run(request, reply, headers, {
+      type: 'CreateTask', task_id: id ?? newTimeOrderedId(), user_id: request.principal.user_id, fields: { title, ...changesFromPatch(fields) },
+    }, 201),
+  });
 
-  app.post('/api/tasks', (request, reply) =>
-    run(request, reply, (userId) => {
-      const body = parseInput(CreateTaskBody, request.body ?? undefined, 'body');
-      if (!body.ok) return body.error;
-      const { id, title, ...fields } = body.value;
-      return { command: { type: 'CreateTask', task_id: id ?? newTimeOrderedId(), user_id: userId, fields: { title, ...changesFromPatch(fields) } }, status: 201 };
-    }));
+  defineRoute(app, {
+    method: 'PATCH', url: '/api/tasks/:id', operationId: 'updateTask', summary: 'Update a task (absent fields stay, null clears)', tags: ['commands'],
+    headers: CommandHeaders, params: TaskIdParams, body: UpdateTaskBody,
+    responses: { ...accepted(200), ...onATask },
+    handler: ({ headers, params, body }, request, reply) =>
+      run(request, reply, headers, { type: 'UpdateTask', task_id: params.id, user_id: request.principal.user_id, changes: changesFromPatch(body) }, 200),
+  });
 
-  app.patch('/api/tasks/:id', (request, reply) =>
-    run(request, reply, (userId) => {
-      const params = parseInput(TaskIdParams, request.params, 'params');
-      if (!params.ok) return params.error;
-      const body = parseInput(UpdateTaskBody, request.body ?? undefined, 'body');
-      if (!body.ok) return body.error;
-      return { command: { type: 'UpdateTask', task_id: params.value.id, user_id: userId, changes: changesFromPatch(body.value) }, status: 200 };
-    }));
-
-  app.post('/api/tasks/:id/complete', (request, reply) => run(request, reply, withId(request, 'CompleteTask')));
-  app.post('/api/tasks/:id/reopen', (request, reply) => run(request, reply, withId(request, 'ReopenTask')));
-  app.delete('/api/tasks/:id', (request, reply) => run(request, reply, withId(request, 'DeleteTask')));
+  const onTask = (method: 'POST' | 'DELETE', url: string, type: 'CompleteTask' | 'ReopenTask' | 'DeleteTask', operationId: string, summary: string) =>
+    defineRoute(app, {
+      method, url, operationId, summary, tags: ['commands'],
+      headers: CommandHeaders, params: TaskIdParams,
+      responses: { ...accepted(200), ...onATask },
+      handler: ({ headers, params }, request, reply) =>
+        run(request, reply, headers, { type, task_id: params.id, user_id: request.principal.user_id }, 200),
+    });
+  onTask('POST', '/api/tasks/:id/complete', 'CompleteTask', 'completeTask', 'Complete a task');
+  onTask('POST', '/api/tasks/:id/reopen', 'ReopenTask', 'reopenTask', 'Reopen a completed or deleted task');
+  onTask('DELETE', '/api/tasks/:id', 'DeleteTask', 'deleteTask', 'Delete a task (reopen restores it)');
 }

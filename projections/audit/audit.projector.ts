@@ -3,7 +3,7 @@ import type { Queryable } from '../../contracts/ports/sql.ts';
 import type { AuditRecord } from '../../contracts/read-models/audit-log-row.ts';
 import { AUDIT_LOG_VIEW } from '../../contracts/read-models/audit-log-row.ts';
 import { initialState } from '../../domain/task/evolve.ts';
-import { evolveStored } from '../runtime/evolve-stored.ts';
+import { foldTaskStream, versionOf } from '../../contracts/events/fold-task-stream.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import type { Projector } from '../runtime/projector.ts';
 import { auditRecord } from './audit-entry.ts';
@@ -31,22 +31,16 @@ async function applyAuditEvents(tx: Queryable, events: readonly StoredEvent[], t
   const moved = new Map<string, AuditTaskState>();
   for (const [taskId, taskEvents] of byTask) {
     const saved = known.get(taskId);
-    let state: TaskState = saved ? { kind: 'present', task: saved.task } : initialState;
-    let version = saved?.version ?? 0;
-    for (const stored of taskEvents) {
-      if (stored.version <= version) continue;
-      const step = evolveStored(state, stored);
-      // Not a task event: the audit log records what happens to tasks only.
-      if (!step) continue;
-      if (step.state.kind === 'absent') {
+    const start: TaskState = saved ? { kind: 'present', task: saved.task } : initialState;
+    // Events that are not task events are passed over: the audit log records what happens to tasks only.
+    const state = foldTaskStream(start, taskEvents, ({ stored, event, before, after }) => {
+      if (after.kind === 'absent') {
         // Without the creation there is no owner to file the entry under; dead-lettered, visibly, not guessed.
         throw new Error(`audit: ${stored.type} at version ${stored.version} of task ${taskId} has no creation before it`);
       }
-      entries.push(auditRecord(stored, step.event.type, state.kind === 'present' ? state.task : null, step.state.task));
-      state = step.state;
-      version = stored.version;
-    }
-    if (state.kind === 'present' && version > (saved?.version ?? 0)) moved.set(taskId, { task: state.task, version });
+      entries.push(auditRecord(stored, event.type, before.kind === 'present' ? before.task : null, after.task));
+    });
+    if (state.kind === 'present' && versionOf(state) > versionOf(start)) moved.set(taskId, { task: state.task, version: versionOf(state) });
   }
   await appendAuditEntries(tx, table, entries);
   await saveTaskStates(tx, table, moved);

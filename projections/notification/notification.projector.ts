@@ -1,10 +1,9 @@
-import { parseTaskEvent } from '../../contracts/events/task-events.ts';
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { NOTIFICATION_SCHEDULE_VIEW, type ScheduledReminder } from '../../contracts/read-models/notification-schedule.ts';
-import { evolve, initialState } from '../../domain/task/evolve.ts';
-import { evolveStored } from '../runtime/evolve-stored.ts';
+import { initialState } from '../../domain/task/evolve.ts';
+import { foldTaskStream, foldWholeStream, versionOf } from '../../contracts/events/fold-task-stream.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import type { Projector } from '../runtime/projector.ts';
 import { planSchedule } from './plan-schedule.ts';
@@ -16,22 +15,12 @@ import { forgetTaskState, readTaskStates, saveTaskStates, type NotificationTaskS
 
 export const NOTIFICATION_PROJECTION = 'notification';
 
-interface Folded { readonly state: TaskState; readonly version: number; readonly email: string | null }
+interface Folded { readonly state: TaskState; readonly email: string | null }
 
-/** The task as its stored events up to `version` leave it: for a task whose state the projection does not keep. */
+/** The task as its stored events leave it: for a task whose state the projection does not keep. */
 function fold(events: readonly StoredEvent[]): Folded {
-  let folded: Folded = { state: initialState, version: 0, email: null };
-  for (const stored of events) {
-    const event = parseTaskEvent(stored.type, stored.data);
-    if (!event) continue;
-    const next = evolve(folded.state, event);
-    folded = {
-      state: next.kind === 'present' ? { kind: 'present', task: { ...next.task, version: stored.version } } : next,
-      version: stored.version,
-      email: stored.metadata.user_email ?? folded.email,
-    };
-  }
-  return folded;
+  const email = events.reduce<string | null>((last, stored) => stored.metadata.user_email ?? last, null);
+  return { state: foldWholeStream(events), email };
 }
 
 /**
@@ -67,25 +56,20 @@ function applyScheduleEvents(log: EventLog, logger: Logger | undefined) {
     for (const [taskId, taskEvents] of pending) {
       const saved = known.get(taskId);
       const before = earlier.get(taskId);
-      let state: TaskState = saved ? { kind: 'present', task: saved.task } : before?.state ?? initialState;
-      let version = saved?.version ?? before?.version ?? 0;
+      const start: TaskState = saved ? { kind: 'present', task: saved.task } : before?.state ?? initialState;
       let email = saved?.email ?? before?.email ?? null;
       let schedule = schedules.get(taskId) ?? [];
-      for (const stored of taskEvents) {
-        if (stored.version <= version) continue;
-        const step = evolveStored(state, stored);
-        if (!step) continue;
-        if (step.state.kind === 'absent') {
+      const state = foldTaskStream(start, taskEvents, ({ stored, after }) => {
+        if (after.kind === 'absent') {
           // Without the creation there is no owner to remind; dead-lettered, visibly, not guessed.
           throw new Error(`notification: ${stored.type} at version ${stored.version} of task ${taskId} has no creation before it`);
         }
-        state = step.state;
-        version = stored.version;
         email = stored.metadata.user_email ?? email;
-        const planned = planSchedule(schedule, state.task, { version, position: stored.position, email });
+        const planned = planSchedule(schedule, after.task, { version: stored.version, position: stored.position, email });
         if (logger) logScheduleChange(logger, schedule, planned, stored);
         schedule = planned;
-      }
+      });
+      const version = versionOf(state);
       if (state.kind === 'present' && schedule.length > 0 && version > (saved?.version ?? 0)) {
         moved.set(taskId, { task: state.task, email, version });
         rows.push(...schedule);

@@ -5,7 +5,7 @@ import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { CommandError, TaskCommands } from '../../contracts/ports/task-commands.ts';
 import { nextOccurrence } from '../../domain/recurrence/next-occurrence.ts';
 import { assertNever } from '../../domain/shared/result.ts';
-import { evolve, initialState } from '../../domain/task/evolve.ts';
+import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import { continueTrace, formatTraceparent, traceLogFields } from '../../contracts/trace-context.ts';
 import type { Projector } from '../runtime/projector.ts';
@@ -44,12 +44,7 @@ export function createRecurringProjector(deps: RecurringProjectorDeps): Projecto
 
   /** The task as it was right after this completion, whatever happened to it since. */
   async function stateAt(event: StoredEvent): Promise<TaskState> {
-    let state: TaskState = initialState;
-    for (const stored of await log.readStream(event.stream_id, { toVersion: event.version })) {
-      const parsed = parseTaskEvent(stored.type, stored.data);
-      if (parsed) state = evolve(state, parsed);
-    }
-    return state;
+    return foldWholeStream(await log.readStream(event.stream_id, { toVersion: event.version }));
   }
 
   /** True when it appended a next task (not when the write side answered an earlier creation again). */

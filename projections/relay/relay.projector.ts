@@ -5,7 +5,7 @@ import { toTaskChangeCloudEvent } from '../../contracts/events/task-change-cloud
 import { parseTaskEvent } from '../../contracts/events/task-events.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { EventPublisher } from '../../contracts/ports/event-publisher.ts';
-import { evolve, initialState } from '../../domain/task/evolve.ts';
+import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import type { Projector } from '../runtime/projector.ts';
 import { changesReminders } from './reminder-relevance.ts';
@@ -25,12 +25,7 @@ export function createRelayProjector(deps: { log: Pick<EventLog, 'readStream'>; 
 
   /** The task right after this event, folded from its own stream (whatever happened to it since). */
   async function stateAfter(event: StoredEvent): Promise<TaskState> {
-    let state: TaskState = initialState;
-    for (const stored of await log.readStream(event.stream_id, { toVersion: event.version })) {
-      const parsed = parseTaskEvent(stored.type, stored.data);
-      if (parsed) state = evolve(state, parsed);
-    }
-    return state;
+    return foldWholeStream(await log.readStream(event.stream_id, { toVersion: event.version }));
   }
 
   async function relay(event: StoredEvent): Promise<void> {

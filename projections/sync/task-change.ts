@@ -1,9 +1,8 @@
-import { parseTaskEvent } from '../../contracts/events/task-events.ts';
+import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
-import { evolve, initialState } from '../../domain/task/evolve.ts';
 import type { TaskChange } from '../../contracts/ports/live-feed.ts';
-import type { TaskEventType, TaskState } from '../../domain/task/types.ts';
+import type { TaskEventType } from '../../domain/task/types.ts';
 import { TASK_EVENT_TYPES } from '../../domain/task/types.ts';
 
 const isTaskEventType = (type: string): type is TaskEventType => (TASK_EVENT_TYPES as readonly string[]).includes(type);
@@ -14,11 +13,7 @@ const isTaskEventType = (type: string): type is TaskEventType => (TASK_EVENT_TYP
  */
 export async function taskChangeOf(log: EventLog, event: StoredEvent): Promise<TaskChange | null> {
   if (!isTaskEventType(event.type)) return null;
-  let state: TaskState = initialState;
-  for (const stored of await log.readStream(event.stream_id, { toVersion: event.version })) {
-    const parsed = parseTaskEvent(stored.type, stored.data);
-    if (parsed) state = evolve(state, parsed);
-  }
+  const state = foldWholeStream(await log.readStream(event.stream_id, { toVersion: event.version }));
   if (state.kind === 'absent') return null;
   return {
     position: event.position,

@@ -1,7 +1,7 @@
 import type { StoredEvent, StreamEvent } from '../../contracts/events/stored-event.ts';
 import { identifier, type CopyValue, type Queryable, type TransactionScope } from '../../contracts/ports/sql.ts';
 import { initialState } from '../../domain/task/evolve.ts';
-import { evolveStored } from '../runtime/evolve-stored.ts';
+import { foldTaskStream, versionOf } from '../../contracts/events/fold-task-stream.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import type { Projector } from '../runtime/projector.ts';
 import { rowToTask, TASK_ROW_COLUMNS, TASK_VIEW, taskToRecord, type TaskRecord, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
@@ -54,17 +54,10 @@ function byTask<E extends StreamEvent>(events: readonly E[]): Map<string, E[]> {
  * batch applied twice changes nothing. The record to write, or null when nothing changed.
  */
 function foldTask(row: TaskRow | undefined, taskEvents: readonly StreamEvent[]): TaskRecord | null {
-  let state: TaskState = row ? { kind: 'present', task: rowToTask(row) } : initialState;
+  const start: TaskState = row ? { kind: 'present', task: rowToTask(row) } : initialState;
   let position = row?.position ?? 0;
-  const from = state.kind === 'present' ? state.task.version : 0;
-  for (const stored of taskEvents) {
-    if (stored.version <= from) continue;
-    const step = evolveStored(state, stored);
-    if (!step) continue;
-    state = step.state;
-    position = stored.position;
-  }
-  return state.kind === 'present' && state.task.version > from ? taskToRecord(state.task, position) : null;
+  const state = foldTaskStream(start, taskEvents, (step) => { position = step.stored.position; });
+  return state.kind === 'present' && state.task.version > versionOf(start) ? taskToRecord(state.task, position) : null;
 }
 
 const upsertRows = (table: string): string => `

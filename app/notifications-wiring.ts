@@ -8,13 +8,13 @@ import { createSendGridClient, sendgridEmailSender } from '../gateways/email/sen
 import { fcmPushSender } from '../gateways/push/fcm-push-sender.ts';
 import { firebaseMessaging } from '../gateways/push/firebase-messaging.ts';
 import { logPushSender } from '../gateways/push/log-push-sender.ts';
-import { NOTIFICATION_PROJECTION } from '../projections/notification/notification.projector.ts';
 import { startReminderTick, type ReminderTick } from '../projections/notification/reminder-tick.ts';
 import { createReminderScheduler, type ReminderScheduler } from '../projections/notification/run-due-reminders.ts';
 import type { ProjectionWaiter } from '../read-api/consistency/wait-for-projection.ts';
 import { postgresDeviceRegistry } from '../write-side/devices/device-registry.ts';
 import { readLastCommittedPosition } from '../write-side/event-store/last-position.sql.ts';
 import { reminderMetrics } from './reminder-metrics.ts';
+import { PROJECTIONS } from '../contracts/projection-names.ts';
 
 export interface ReminderChannels {
   readonly email: EmailSender;
@@ -48,7 +48,7 @@ export function chooseReminderChannels(config: Config, logger: Logger): Reminder
  * letting its reminder out.
  */
 export function scheduleCaughtUpGate(deps: { db: Queryable; waiter: ProjectionWaiter }): () => Promise<boolean> {
-  return async () => deps.waiter.waitFor(NOTIFICATION_PROJECTION, await readLastCommittedPosition(deps.db));
+  return async () => deps.waiter.waitFor(PROJECTIONS.notification, await readLastCommittedPosition(deps.db));
 }
 
 export interface Reminders {

@@ -7,6 +7,7 @@ import { projectionHarness, type Harness } from '../../test/support/projection-h
 import { rebuildProjection } from '../runtime/rebuild-projection.ts';
 import { createAuditTables, taskStateTable } from './audit-table.sql.ts';
 import { auditProjector } from './audit.projector.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 let t: TestDatabase;
 let h: Harness;
@@ -24,7 +25,7 @@ async function freshTables(name: string) {
 }
 /** The live projector has applied the event at `position` (its caughtUp alone stops at the gap-safe head). */
 async function projected(runtime: { caughtUp(): Promise<void> }, position: number) {
-  while (!(await projectionPassed(t.db, 'audit', position))) await runtime.caughtUp();
+  while (!(await projectionPassed(t.db, PROJECTIONS.audit, position))) await runtime.caughtUp();
 }
 const apply = (events: readonly StoredEvent[], table: string) => t.db.transaction((tx) => auditProjector.apply(tx, events, table));
 
@@ -112,7 +113,7 @@ describe('the audit projection', () => {
     expect(live.entries.length).toBeGreaterThan(0);
 
     const report = await rebuildProjection(t.db, h.store, auditProjector);
-    expect(report).toMatchObject({ projection: 'audit', from_table: 'audit_log_v1', to_table: 'audit_log_v2' });
+    expect(report).toMatchObject({ projection: PROJECTIONS.audit, from_table: 'audit_log_v1', to_table: 'audit_log_v2' });
     expect({ entries: await entries('audit_log'), states: await states('audit_log_v2') }).toEqual(live);
     expect(await tableExists('audit_log_v1')).toBe(false);
     expect(await tableExists('audit_log_v1_task_state')).toBe(false);

@@ -10,6 +10,7 @@ import { auditRecord } from './audit-entry.ts';
 import { forgetTaskEntries, appendAuditEntries } from './audit-entries.sql.ts';
 import { createAuditTables, dropAuditTables } from './audit-table.sql.ts';
 import { forgetTaskState, readTaskStates, saveTaskStates, type AuditTaskState } from './audit-task-state.sql.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 /**
  * Writes one entry per task event. "Before" comes from the projector's own state of each task (kept beside
@@ -47,7 +48,7 @@ async function applyAuditEvents(tx: Queryable, events: readonly StoredEvent[], t
 }
 
 export const auditProjector: Projector = {
-  name: 'audit',
+  name: PROJECTIONS.audit,
   // One event that cannot be recorded must not hold back every later entry; the dead letter shows the gap.
   onPoison: 'skip',
   table: { base: 'audit_log', view: AUDIT_LOG_VIEW, create: createAuditTables, drop: dropAuditTables, replay: 'by-stream' },

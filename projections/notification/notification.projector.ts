@@ -12,8 +12,7 @@ import { logScheduleChange } from './schedule-change-log.ts';
 import { forgetScheduleRows, readScheduleRows, saveScheduleRows } from './schedule-rows.sql.ts';
 import { createScheduleTables, dropScheduleTables } from './schedule-table.sql.ts';
 import { forgetTaskState, readTaskStates, saveTaskStates, type NotificationTaskState } from './schedule-task-state.sql.ts';
-
-export const NOTIFICATION_PROJECTION = 'notification';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 interface Folded { readonly state: TaskState; readonly email: string | null }
 
@@ -83,7 +82,7 @@ function applyScheduleEvents(log: EventLog, logger: Logger | undefined) {
 /** Built with the log: a task the schedule kept nothing for is folded from its own stream when it changes. */
 export function createNotificationProjector(log: EventLog, logger?: Logger): Projector {
   return {
-    name: NOTIFICATION_PROJECTION,
+    name: PROJECTIONS.notification,
     // A task whose reminders cannot be planned must not hold back everyone else's.
     onPoison: 'skip',
     table: { base: 'notification_schedule', view: NOTIFICATION_SCHEDULE_VIEW, create: createScheduleTables, drop: dropScheduleTables },

@@ -7,6 +7,7 @@ import { startTestSystem, type TestSystem } from '../../test/support/test-system
 import { PROJECTION_CHANNEL } from '../runtime/projection-state.sql.ts';
 import { occurrenceId } from './occurrence-id.ts';
 import { createRecurringProjector } from './recurring.projector.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 /*
  * The recurring projector in the running system: completions over HTTP, the next task in the task list,
@@ -45,7 +46,7 @@ const complete = (id: string, user = 'alice') => command('POST', `/api/tasks/${i
  * NOTIFY), then answers the position of the next task's creation, or null when it made none.
  */
 async function nextTaskCreated(position: number, seriesId: string, occurrence = 1): Promise<number | null> {
-  expect(await waiter.waitFor('recurring', position)).toBe(true);
+  expect(await waiter.waitFor(PROJECTIONS.recurring, position)).toBe(true);
   const created = await t.system.store.readStream(occurrenceId(seriesId, occurrence), { toVersion: 1 });
   return created[0]?.position ?? null;
 }
@@ -151,7 +152,7 @@ describe('a completion delivered more than once', () => {
     // Another user already holds the id the next occurrence would get: the creation is refused for good.
     await create({ id: occurrenceId(blocked.task_id, 1), title: 'Squatter' }, 'mallory');
     const completed = await complete(blocked.task_id);
-    expect(await waiter.waitFor('recurring', completed.position)).toBe(true);
+    expect(await waiter.waitFor(PROJECTIONS.recurring, completed.position)).toBe(true);
     const held = await t.system.store.readStream(occurrenceId(blocked.task_id, 1));
     expect(held.map((e) => [e.type, e.metadata.user_id])).toEqual([['TaskCreated', 'mallory']]);
     expect(await seriesTasks(blocked.task_id, completed.position)).toEqual([]);
@@ -161,7 +162,7 @@ describe('a completion delivered more than once', () => {
 
     const other = await create(dailyAtNine);
     expect(await nextTaskCreated((await complete(other.task_id)).position, other.task_id)).not.toBeNull();
-    const dead = await t.system.database.db.query(`SELECT 1 FROM projection_dead_letters WHERE projection = 'recurring'`);
+    const dead = await t.system.database.db.query(`SELECT 1 FROM projection_dead_letters WHERE projection = $1`, [PROJECTIONS.recurring]);
     expect(dead.rowCount).toBe(0);
   });
 });

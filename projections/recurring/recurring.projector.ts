@@ -11,6 +11,7 @@ import { continueTrace, formatTraceparent, traceLogFields } from '../../contract
 import type { Projector } from '../runtime/projector.ts';
 import { occurrenceId } from './occurrence-id.ts';
 import { wakeLogReadersAtCommit } from './wake-log-readers.sql.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 export interface RecurringProjectorDeps {
   readonly log: Pick<EventLog, 'readStream'>;
@@ -88,7 +89,7 @@ export function createRecurringProjector(deps: RecurringProjectorDeps): Projecto
   }
 
   return {
-    name: 'recurring',
+    name: PROJECTIONS.recurring,
     // One series that cannot continue must not hold back every other user's.
     onPoison: 'skip',
     async apply(tx, events) {

@@ -9,8 +9,7 @@ import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import type { Projector } from '../runtime/projector.ts';
 import { changesReminders } from './reminder-relevance.ts';
-
-export const RELAY_PROJECTION = 'relay';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 /**
  * The dapr transport's relay: publishes the log, in log order, to the bus. It is a projector without a
@@ -59,7 +58,7 @@ export function createRelayProjector(deps: { log: Pick<EventLog, 'readStream'>; 
   }
 
   return {
-    name: RELAY_PROJECTION,
+    name: PROJECTIONS.relay,
     // A relay must not skip: a subscriber would never see the event. It stops, visibly, and waits for an operator.
     onPoison: 'stop',
     async apply(_tx, events) {

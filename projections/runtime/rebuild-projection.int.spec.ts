@@ -5,6 +5,7 @@ import { projectionHarness, type Harness } from '../../test/support/projection-h
 import { projectionPassed } from '../../read-api/consistency/projection-passed.sql.ts';
 import { taskViewProjector } from '../task-view/task-view.projector.ts';
 import { rebuildProjection } from './rebuild-projection.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 let t: TestDatabase;
 let h: Harness;
@@ -66,7 +67,7 @@ describe('rebuilding a projection stream by stream', () => {
 
     // The live runtime continues in the new table; once it has passed the last command, the view must hold
     // exactly what folding every stream gives (checked against a fresh log-order replay).
-    while (!(await projectionPassed(t.db, 'task-view', lastPosition))) await runtime.caughtUp();
+    while (!(await projectionPassed(t.db, PROJECTIONS.taskView, lastPosition))) await runtime.caughtUp();
     const rebuilt = await rows();
     expect(rebuilt).toHaveLength(13);
     const byId = new Map(rebuilt.map((row) => [row['task_id'], row]));

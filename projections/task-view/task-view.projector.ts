@@ -6,6 +6,7 @@ import type { TaskState } from '../../domain/task/types.ts';
 import type { Projector } from '../runtime/projector.ts';
 import { rowToTask, TASK_ROW_COLUMNS, TASK_VIEW, taskToRecord, type TaskRecord, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
 import { createTaskViewTable, taskViewIndexes } from './task-view-table.sql.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 const json = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
 
@@ -86,7 +87,7 @@ async function loadWholeTasks(tx: TransactionScope, events: readonly StreamEvent
 }
 
 export const taskViewProjector: Projector = {
-  name: 'task-view',
+  name: PROJECTIONS.taskView,
   // A task row that cannot be built is one stale task, not a reason to stop every query's freshness.
   onPoison: 'skip',
   table: { base: 'task_view', view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream', load: loadWholeTasks },

@@ -9,8 +9,8 @@ import { awaitPosition } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor.ts';
 import { listAuditEntries } from './list-audit-entries.sql.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
-const AUDIT_PROJECTION = 'audit';
 
 export interface AuditQueryDeps {
   readonly db: Queryable;
@@ -58,7 +58,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditQueryDeps):
         detail: 'leave out user_id to read the audit log of your own tasks',
       }));
     }
-    if (!(await awaitPosition(request, reply, q.min_position, { waiter: deps.waiter, projection: AUDIT_PROJECTION, readModel: 'audit log' }))) {
+    if (!(await awaitPosition(request, reply, q.min_position, { waiter: deps.waiter, projection: PROJECTIONS.audit, readModel: 'audit log' }))) {
       return reply;
     }
 

@@ -7,9 +7,9 @@ import { awaitPosition } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { listNotifications } from './list-notifications.sql.ts';
 import { decodeNotificationCursor, encodeNotificationCursor } from './notification-cursor.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 /** The projection that keeps the schedule (projections/notification), for read-your-writes. */
-const SCHEDULE_PROJECTION = 'notification';
 
 /** `GET /api/notifications`: the caller's reminders, pending and past, newest fire time first. */
 export function registerNotificationQueryRoutes(app: FastifyInstance, deps: { db: Queryable; waiter: ProjectionWaiter }): void {
@@ -19,7 +19,7 @@ export function registerNotificationQueryRoutes(app: FastifyInstance, deps: { db
     const q = query.value;
     const cursor = q.cursor === undefined ? undefined : decodeNotificationCursor(q.cursor);
     if (cursor === null) return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor of this list; start again without it' }]));
-    const target = { waiter: deps.waiter, projection: SCHEDULE_PROJECTION, readModel: 'reminder schedule' };
+    const target = { waiter: deps.waiter, projection: PROJECTIONS.notification, readModel: 'reminder schedule' };
     if (!(await awaitPosition(request, reply, q.min_position, target))) return reply;
 
     const rows = await listNotifications(deps.db, {

@@ -11,8 +11,8 @@ import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { decodeCursor, encodeCursor } from './task-cursor.ts';
 import { findTask, listTasks } from './list-tasks.sql.ts';
 import { toTaskView } from './task-response.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
-const TASK_VIEW_PROJECTION = 'task-view';
 
 export interface TaskQueryDeps {
   readonly db: Queryable;
@@ -22,7 +22,7 @@ export interface TaskQueryDeps {
 
 /** Read your writes on any query over task_view: wait until it has the position, or answer 400/503. */
 export const readYourWrites = (request: FastifyRequest, reply: FastifyReply, fromQuery: number | undefined, waiter: ProjectionWaiter) =>
-  awaitPosition(request, reply, fromQuery, { waiter, projection: TASK_VIEW_PROJECTION, readModel: 'task list' });
+  awaitPosition(request, reply, fromQuery, { waiter, projection: PROJECTIONS.taskView, readModel: 'task list' });
 
 export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDeps): void {
   app.get('/api/tasks', async (request, reply) => {

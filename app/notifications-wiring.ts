@@ -8,8 +8,8 @@ import { createSendGridClient, sendgridEmailSender } from '../gateways/email/sen
 import { fcmPushSender } from '../gateways/push/fcm-push-sender.ts';
 import { firebaseMessaging } from '../gateways/push/firebase-messaging.ts';
 import { logPushSender } from '../gateways/push/log-push-sender.ts';
-import { startReminderTick, type ReminderTick } from '../projections/notification/reminder-tick.ts';
-import { createReminderScheduler, type ReminderScheduler } from '../projections/notification/run-due-reminders.ts';
+import { startReminderTick, type ReminderTick } from '../projections/read-models/notification/reminder-tick.ts';
+import { createReminderScheduler, type ReminderScheduler } from '../projections/read-models/notification/run-due-reminders.ts';
 import type { ProjectionWaiter } from '../read-api/consistency/wait-for-projection.ts';
 import { postgresDeviceRegistry } from '../write-side/devices/device-registry.ts';
 import { readLastCommittedPosition } from '../write-side/event-store/last-position.sql.ts';

@@ -16,7 +16,7 @@ import { registerAuditRoutes } from '../read-api/audit/audit.routes.ts';
 import { registerNotificationQueryRoutes } from '../read-api/notifications/notification-query.routes.ts';
 import { registerDeviceRoutes } from '../write-side/devices/device.routes.ts';
 import { startReminders } from './notifications-wiring.ts';
-import type { ReminderScheduler } from '../projections/notification/run-due-reminders.ts';
+import type { ReminderScheduler } from '../projections/read-models/notification/run-due-reminders.ts';
 import { registerTaskHistoryRoutes } from '../read-api/history/task-history.routes.ts';
 import { registerOccurrenceRoutes } from '../read-api/recurrence/occurrences.routes.ts';
 import { registerTaskQueryRoutes } from '../read-api/tasks/task-query.routes.ts';
@@ -31,7 +31,7 @@ import { busSubscriptions } from './bus-subscriptions.ts';
 import { logFedProjections, planService, type ServiceName } from './service-plan.ts';
 import { daprPublisher } from '../gateways/bus/dapr-publisher.ts';
 import { registerDaprSubscriptions } from '../gateways/bus/dapr-subscription.routes.ts';
-import { createRelayProjector } from '../projections/relay/relay.projector.ts';
+import { createRelayOutbox } from '../projections/outbox/relay/relay.outbox.ts';
 import { startBusLiveFeed } from '../projections/sync/bus-live-feed.ts';
 import { openDatabase, type Database } from './database.ts';
 import { buildHttpServer } from './http/server.ts';
@@ -102,7 +102,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     if (plan.reminders) schedulerMetrics(metrics.registry, db, clock);
     if (plan.relay) {
       const publisher = observedPublisher(daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }), metrics.registry, clock);
-      available.push(createRelayProjector({ log: store, publisher }));
+      available.push(createRelayOutbox({ log: store, publisher }));
     }
     // The api serves task queries, so it runs the task-view projector beside them.
     const projectors = await Promise.all(plan.logProjectors.map((name) => projectorNamed(available, name)).map((projector) => startProjector({

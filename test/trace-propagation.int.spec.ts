@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTraceparent } from '../contracts/trace-context.ts';
-import { occurrenceId } from '../projections/recurring/occurrence-id.ts';
+import { occurrenceId } from '../projections/reactors/recurring/occurrence-id.ts';
 import { FeedClient } from './support/feed-client.ts';
 import { startTestSystem, type TestSystem } from './support/test-system.ts';
 import { PROJECTIONS } from '../contracts/projection-names.ts';

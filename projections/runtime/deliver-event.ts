@@ -5,6 +5,7 @@ import { recordDeadLetter } from './dead-letters.sql.ts';
 import { admitToInbox } from './inbox.sql.ts';
 import { lockProjection } from './projection-state.sql.ts';
 import type { Projector } from './projector.ts';
+import { applyBatch } from './apply-batch.ts';
 import { isTransient } from './transient-error.ts';
 
 /** The answers Dapr understands from a subscriber: done, deliver again later, or give up on it. */
@@ -38,7 +39,7 @@ export function createDelivery(deps: {
   const applyOnce = (event: StoredEvent) => db.transaction(async (tx) => {
     const state = await lockProjection(tx, projector.name);
     if (!(await admitToInbox(tx, consumer, event))) return false;
-    await projector.apply(tx, [event], state.active_table);
+    await applyBatch(tx, projector, [event], state.active_table);
     return true;
   });
 

@@ -69,7 +69,7 @@ export async function registerProjection(db: Queryable & { transaction<T>(work: 
     const existing = await tx.query('SELECT 1 FROM projections WHERE name = $1', [projector.name]);
     if (existing.rowCount) return;
     let table: string | null = null;
-    if (projector.table) {
+    if (projector.kind === 'read-model') {
       table = versionedTable(projector.table.base, 1);
       await projector.table.create(tx, table);
       for (const index of projector.table.indexes?.(table) ?? []) await tx.query(index);

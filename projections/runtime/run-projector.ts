@@ -7,6 +7,7 @@ import { recordDeadLetter } from './dead-letters.sql.ts';
 import { commitAsynchronously } from './async-commit.sql.ts';
 import { announceProgress, lockProjection, readCheckpoint, registerProjection, saveCheckpoint } from './projection-state.sql.ts';
 import type { Projector } from './projector.ts';
+import { applyBatch } from './apply-batch.ts';
 import { isTransient } from './transient-error.ts';
 import { logAppliedBatch } from './batch-log.ts';
 
@@ -125,7 +126,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       const events = await log.readLogAfter(state.checkpoint, batchSize);
       const last = events.at(-1);
       if (!last) return events;
-      await projector.apply(tx, events, state.active_table);
+      await applyBatch(tx, projector, events, state.active_table);
       const checkpoint = checkpointOf(last);
       await saveCheckpoint(tx, name, checkpoint);
       await announceProgress(tx, name);
@@ -150,7 +151,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       for (const event of events) {
         await tx.query('SAVEPOINT one_event');
         try {
-          await projector.apply(tx, [event], state.active_table);
+          await applyBatch(tx, projector, [event], state.active_table);
           await tx.query('RELEASE SAVEPOINT one_event');
           checkpoint = checkpointOf(event);
         } catch (error) {

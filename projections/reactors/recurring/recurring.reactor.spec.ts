@@ -11,6 +11,8 @@ import type { TaskEvent } from '../../../domain/task/types.ts';
 import { occurrenceId } from './occurrence-id.ts';
 import { createRecurringReactor } from './recurring.reactor.ts';
 import { applyBatch } from '../../runtime/apply-batch.ts';
+import { projectionSpec, reactorSubject } from '../../testing/projection-spec.ts';
+import { storedStream } from '../../testing/stored-stream.ts';
 
 /* The reactor, as the runtime hands it a batch, against an in-memory stream and a recording command handler: what it asks the write side. */
 
@@ -192,5 +194,25 @@ describe('the recurring projector', () => {
     const setup = projectorOver(events);
     await setup.apply(events);
     expect(setup.calls[0]?.command.user_id).toBe(OTHER_USER);
+  });
+});
+
+describe('the recurring reactor, however the runtime delivers its events', () => {
+  it('asks for the same next tasks whether the events come once, twice, or split across batches', async () => {
+    const other = '7a1e2f3c-0000-4000-8000-000000000002';
+    const events = [
+      ...stream(daily, taskCompleted('2026-03-01T08:30:00.000Z'), taskReopened('2026-03-01T08:40:00.000Z'), taskCompleted('2026-03-01T08:50:00.000Z')),
+      ...storedStream([
+        taskCreated({ due: { date: '2026-03-01' }, recurrence: { rrule: 'FREQ=WEEKLY', anchor: 'due' } }, { task_id: other }),
+        { type: 'TaskCompleted', data: { task_id: other, completed_at: '2026-03-01T09:00:00.000Z' } },
+      ], { streamId: other, firstPosition: 200 }),
+    ];
+    const silent = pino({ level: 'silent' });
+    await projectionSpec(reactorSubject(({ log, commands }) => createRecurringReactor({ log, commands, logger: silent })))
+      .given(events)
+      .thenRows((commands) => {
+        expect(commands.map((command) => command.task_id)).toEqual([occurrenceId(TASK_ID, 1), occurrenceId(other, 1)]);
+        expect(commands[1]).toMatchObject({ type: 'CreateTask', fields: { due: { date: '2026-03-08' } }, series: { series_id: other, occurrence: 1 } });
+      });
   });
 });

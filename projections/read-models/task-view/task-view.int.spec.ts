@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_START } from '../../../contracts/events/stored-event.ts';
 import { testDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { projectionHarness, type Harness } from '../../../test/support/projection-harness.ts';
-import { createTaskViewTable } from './task-view-table.sql.ts';
+import { projectionSpec, readModelSubject } from '../../testing/projection-spec.ts';
 import { taskViewProjection } from './task-view.projection.ts';
 
 let t: TestDatabase;
@@ -26,22 +26,13 @@ describe('the task-view projection', () => {
     await h.commands.handle({ type: 'DeleteTask', task_id: b, user_id: 'bob' }, context);
     const events = await h.store.readLogAfter(LOG_START, 1000);
 
-    await t.db.transaction((tx) => createTaskViewTable(tx, 'tv_once'));
-    await t.db.transaction((tx) => taskViewProjection.apply(tx, events, 'tv_once'));
-    const once = await rows('tv_once');
-
-    await t.db.transaction((tx) => taskViewProjection.apply(tx, events, 'tv_once'));
-    expect(await rows('tv_once')).toEqual(once);
-
-    await t.db.transaction((tx) => createTaskViewTable(tx, 'tv_split'));
-    for (const event of events) await t.db.transaction((tx) => taskViewProjection.apply(tx, [event], 'tv_split'));
-    await t.db.transaction((tx) => taskViewProjection.apply(tx, events.slice(1, 4), 'tv_split'));
-    expect(await rows('tv_split')).toEqual(once);
-
-    const byId = new Map(once.map((row) => [row['task_id'], row]));
-    expect(byId.get(a)).toMatchObject({ status: 'completed', priority: 'high', tags: ['x'], version: 3, deleted_at: null,
-      due: { date: '2026-12-01' }, due_at: new Date('2026-12-01T00:00:00Z'), overdue_at: new Date('2026-12-02T00:00:00Z') });
-    expect(byId.get(b)).toMatchObject({ status: 'open', version: 2, due_at: new Date('2026-07-01T07:00:00Z') });
-    expect(byId.get(b)?.['deleted_at']).toBeInstanceOf(Date);
+    // Once, twice, split at every place, and one event at a time followed by parts of the batch again.
+    await projectionSpec(readModelSubject(t.db, taskViewProjection, (_db, table) => rows(table))).given(events).thenRows((once) => {
+      const byId = new Map(once.map((row) => [row['task_id'], row]));
+      expect(byId.get(a)).toMatchObject({ status: 'completed', priority: 'high', tags: ['x'], version: 3, deleted_at: null,
+        due: { date: '2026-12-01' }, due_at: new Date('2026-12-01T00:00:00Z'), overdue_at: new Date('2026-12-02T00:00:00Z') });
+      expect(byId.get(b)).toMatchObject({ status: 'open', version: 2, due_at: new Date('2026-07-01T07:00:00Z') });
+      expect(byId.get(b)?.['deleted_at']).toBeInstanceOf(Date);
+    });
   });
 });

@@ -15,6 +15,7 @@ import { postgresDeviceRegistry } from '../write-side/devices/device-registry.ts
 import { readLastCommittedPosition } from '../write-side/event-store/last-position.sql.ts';
 import { reminderMetrics } from './reminder-metrics.ts';
 import { PROJECTIONS } from '../contracts/projection-names.ts';
+import type { EventLog } from '../contracts/ports/event-log.ts';
 
 export interface ReminderChannels {
   readonly email: EmailSender;
@@ -64,6 +65,7 @@ export interface Reminders {
 export function startReminders(deps: {
   config: Config;
   db: Transactional;
+  log: Pick<EventLog, 'readEventsAt'>;
   waiter: ProjectionWaiter;
   registry: Registry;
   logger: Logger;
@@ -79,6 +81,7 @@ export function startReminders(deps: {
     email: channels.email,
     push: channels.push,
     devices: postgresDeviceRegistry(deps.db),
+    log: deps.log,
     observer: reminderMetrics(deps.registry, logger),
     scheduleCaughtUp: deps.scheduleCaughtUp ?? scheduleCaughtUpGate(deps),
     policy: { maxLatenessMs: config.REMINDER_MAX_LATENESS_MINUTES * 60_000 },

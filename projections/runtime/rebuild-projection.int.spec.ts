@@ -67,7 +67,7 @@ describe('rebuilding a projection stream by stream', () => {
 
     // The live runtime continues in the new table; once it has passed the last command, the view must hold
     // exactly what folding every stream gives (checked against a fresh log-order replay).
-    while (!(await projectionPassed(t.db, PROJECTIONS.taskView, lastPosition))) await runtime.caughtUp();
+    while (!(await projectionPassed(t.db, h.store, PROJECTIONS.taskView, lastPosition))) await runtime.caughtUp();
     const rebuilt = await rows();
     expect(rebuilt).toHaveLength(13);
     const byId = new Map(rebuilt.map((row) => [row['task_id'], row]));

@@ -5,6 +5,7 @@ import { append } from './append.sql.ts';
 import { findRememberedResult, rememberResult, type RememberedResult } from './idempotency.sql.ts';
 import { checkpointAt, countAfter, readLogAfter, readLogHead } from './read-log.sql.ts';
 import { readStream } from './read-stream.sql.ts';
+import { readEventsAt } from './read-events-at.sql.ts';
 import { readStreamPayloadsUpTo, readStreamsUpTo } from './read-by-stream.sql.ts';
 import { splitStreams } from './split-streams.sql.ts';
 import type { Upcaster } from './row.ts';
@@ -28,6 +29,7 @@ export function postgresEventStore(db: Queryable, upcast: Upcaster): EventStore 
   return {
     append: (streamId, expected, events, idempotency) => append(db, streamId, expected, events, idempotency),
     readStream: (streamId, options) => readStream(db, streamId, upcast, options),
+    readEventsAt: (places) => readEventsAt(db, places, upcast),
     readLogAfter: (after, limit) => readLogAfter(db, after, limit, upcast),
     readLogHead: () => readLogHead(db),
     readStreamsUpTo: (upTo, after, limit) => readStreamsUpTo(db, upTo, after, limit, upcast),

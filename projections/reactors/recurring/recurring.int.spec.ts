@@ -26,7 +26,7 @@ beforeAll(async () => {
   t = await startTestSystem({ clock: () => NOW });
   const db = t.system.database.db;
   progress = await listenFor(db.url, PROJECTION_CHANNEL, silent);
-  waiter = createProjectionWaiter({ db, onProgress: (wake) => progress.subscribe(wake), timeoutMs: 10_000 });
+  waiter = createProjectionWaiter({ db, log: t.system.store, onProgress: (wake) => progress.subscribe(wake), timeoutMs: 10_000 });
 });
 afterAll(async () => { await progress.close(); });
 

@@ -26,7 +26,7 @@ async function freshTables(name: string) {
 }
 /** The live projector has applied the event at `position` (its caughtUp alone stops at the gap-safe head). */
 async function projected(runtime: { caughtUp(): Promise<void> }, position: number) {
-  while (!(await projectionPassed(t.db, PROJECTIONS.audit, position))) await runtime.caughtUp();
+  while (!(await projectionPassed(t.db, h.store, PROJECTIONS.audit, position))) await runtime.caughtUp();
 }
 const apply = (events: readonly StoredEvent[], table: string) => t.db.transaction((tx) => auditProjection.apply(tx, events, table));
 

@@ -14,8 +14,8 @@ export interface ClaimedDelivery {
   readonly email: string | null;
   readonly title: string;
   readonly due: Due | null;
-  /** The traceparent of the event that scheduled this reminder: its send is a span of that change's trace. */
-  readonly traceparent: string | null;
+  /** The task version whose event planned this reminder (its send is a span of that change's trace). */
+  readonly version: number;
 }
 
 /**
@@ -42,8 +42,7 @@ export async function claimDueDeliveries(tx: Queryable, now: Date, limit: number
       WHERE d.task_id = r.task_id AND d.reminder_index = r.reminder_index AND d.fire_at = r.fire_at AND d.channel = r.channel
         AND s.task_id = d.task_id AND s.reminder_index = d.reminder_index AND s.fire_at = d.fire_at
       RETURNING d.task_id, d.reminder_index, d.fire_at, d.channel, d.user_id, d.attempts, d.last_error, s.email, s.title, s.due,
-        -- The event at the row's version planned it (one index lookup on the store's (stream, version) key).
-        (SELECT e.metadata->>'traceparent' FROM events e WHERE e.stream_id = s.task_id AND e.version = s.version) AS traceparent`,
+        s.version`,
     [now, limit],
   );
   return result.rows;

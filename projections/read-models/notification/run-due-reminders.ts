@@ -1,4 +1,5 @@
 import type { DeviceRegistry } from '../../../contracts/ports/device-registry.ts';
+import type { EventLog } from '../../../contracts/ports/event-log.ts';
 import type { Delivery, EmailSender, PushSender } from '../../../contracts/ports/reminder-senders.ts';
 import type { Transactional } from '../../../contracts/ports/sql.ts';
 import type { DeliveredVia } from '../../../contracts/read-models/notification-schedule.ts';
@@ -38,6 +39,8 @@ export interface ReminderSchedulerDeps {
   readonly email: EmailSender;
   readonly push: PushSender;
   readonly devices: DeviceRegistry;
+  /** Where the traceparent of the change that planned a reminder is read: its send is a span of that trace. */
+  readonly log: Pick<EventLog, 'readEventsAt'>;
   readonly observer: ReminderObserver;
   /**
    * Resolves true once the schedule reflects every event committed before the call (waiting a bounded
@@ -105,8 +108,23 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     }
   }
 
-  async function deliver(delivery: ClaimedDelivery, now: Date, tally: Tally): Promise<void> {
-    const parent = parseTraceparent(delivery.traceparent);
+  /**
+   * The traceparent of the event that planned each claimed reminder. Best effort: the claims are committed
+   * already, and a send must not wait for, or fail on, its trace context.
+   */
+  async function traceparentsOf(claimed: readonly ClaimedDelivery[]): Promise<Map<string, string | null>> {
+    const key = (streamId: string, version: number) => `${streamId}@${version}`;
+    try {
+      const events = await deps.log.readEventsAt(claimed.map((d) => ({ stream_id: d.task_id, version: d.version })));
+      const byPlace = new Map(events.map((e) => [key(e.stream_id, e.version), e.metadata.traceparent]));
+      return new Map(claimed.map((d) => [key(d.task_id, d.version), byPlace.get(key(d.task_id, d.version)) ?? null]));
+    } catch {
+      return new Map();
+    }
+  }
+
+  async function deliver(delivery: ClaimedDelivery, traceparent: string | null, now: Date, tally: Tally): Promise<void> {
+    const parent = parseTraceparent(traceparent);
     const ref: ReminderRef = { ...refOf(delivery), ...traceLogFields(parent && childSpan(parent)) };
     const timing = timeliness(delivery.fire_at, now, policy);
     let outcome: Outcome;
@@ -164,7 +182,9 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
       for (;;) {
         const claimed = await db.transaction((tx) => claimDueDeliveries(tx, now, batchSize));
         // Every send of the round finishes (and is recorded) before an error of one of them is raised.
-        const results = await Promise.allSettled(claimed.map((delivery) => deliver(delivery, now, tally)));
+        const traceparents = claimed.length > 0 ? await traceparentsOf(claimed) : new Map<string, string | null>();
+        const results = await Promise.allSettled(claimed.map((delivery) =>
+          deliver(delivery, traceparents.get(`${delivery.task_id}@${delivery.version}`) ?? null, now, tally)));
         const failure = results.find((result) => result.status === 'rejected');
         if (failure) throw failure.reason;
         if (claimed.length < batchSize) break;

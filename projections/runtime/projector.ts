@@ -81,6 +81,18 @@ export interface Outbox extends LogConsumer {
   publish(events: readonly StoredEvent[]): Promise<void>;
 }
 
+/**
+ * A tail: follows the log in memory from where it started, with no checkpoint table and no leadership —
+ * every instance sees every event (the live feed). The tail runtime (run-tail.ts) runs it; it keeps no
+ * state in the database, issues no commands and publishes nothing.
+ */
+export interface TailConsumer {
+  readonly kind: 'tail';
+  readonly name: string;
+  /** Takes a batch in log order; the tail moves past it once this resolved, and reads it again if it threw. */
+  consume(events: readonly StoredEvent[]): Promise<void>;
+}
+
 /** What a projector without its own `drop` needs: the versioned table alone. */
 export async function dropTable(tx: Queryable, table: string): Promise<void> {
   await tx.query(`DROP TABLE IF EXISTS ${identifier(table)}`);

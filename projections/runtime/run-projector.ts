@@ -10,6 +10,7 @@ import type { Projector } from './projector.ts';
 import { applyBatch } from './apply-batch.ts';
 import { isTransient } from './transient-error.ts';
 import { logAppliedBatch } from './batch-log.ts';
+import { logWakeups } from './log-wakeups.ts';
 
 export interface ProjectionObserver {
   batchApplied(name: string, events: number, seconds: number, checkpoint: LogCheckpoint): void;
@@ -48,10 +49,6 @@ export interface ProjectorRuntime {
   caughtUp(): Promise<void>;
 }
 
-/** After a wake-up: re-reads at 5, 10, 20 … 320 ms, about 0.6 s in all. */
-const FAST_POLLS = 7;
-const FAST_POLL_BASE_MS = 5;
-
 const defaultBackoff = (attempt: number) => Math.min(10_000, 100 * 2 ** (attempt - 1));
 
 /**
@@ -74,24 +71,8 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   let stopped = false;
   let session: LeaderSession | undefined;
   let leading = false;
-  // A wake-up that arrives mid-batch must not be lost: it is remembered until the next idle wait.
-  let pendingWake = false;
-  let wakeIdle: (() => void) | undefined;
-  // An append can commit while an older transaction (another projector's batch, say) is still open; the
-  // log read then stops short of it until that one ends, which sends no notification. So after a
-  // wake-up the runtime polls again quickly a few times before it falls back to the idle poll.
-  let fastPollsLeft = 0;
-  const wake = () => {
-    pendingWake = true;
-    fastPollsLeft = FAST_POLLS;
-    wakeIdle?.();
-  };
-  const unsubscribe = deps.onAppend(wake);
-  const idle = (ms: number) => new Promise<void>((resolve) => {
-    if (pendingWake) { pendingWake = false; resolve(); return; }
-    const timer = setTimeout(() => { wakeIdle = undefined; resolve(); }, ms);
-    wakeIdle = () => { clearTimeout(timer); wakeIdle = undefined; pendingWake = false; resolve(); };
-  });
+  const wakeups = logWakeups(deps.onAppend);
+  const wake = () => wakeups.wake();
 
   async function tryLead(): Promise<boolean> {
     try {
@@ -176,19 +157,14 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
     let attempt = 0;
     while (!stopped) {
       if (!leading && !(await tryLead())) {
-        await idle(standbyPollMs);
+        await wakeups.idle(standbyPollMs);
         continue;
       }
       try {
         const applied = await runBatch();
         attempt = 0;
         if (applied === batchSize || stopped) continue;
-        if (fastPollsLeft > 0) {
-          fastPollsLeft -= 1;
-          await idle(FAST_POLL_BASE_MS * 2 ** (FAST_POLLS - 1 - fastPollsLeft));
-          continue;
-        }
-        await idle(idlePollMs);
+        await wakeups.rest(idlePollMs);
       } catch (error) {
         attempt += 1;
         observer.retrying(name, error, attempt);
@@ -218,7 +194,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       stopped = true;
       wake();
       await loop;
-      unsubscribe();
+      wakeups.close();
       await session?.close();
       session = undefined;
       leading = false;

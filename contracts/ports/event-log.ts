@@ -15,6 +15,11 @@ export interface EventLog {
   readLogAfter(after: LogCheckpoint, limit: number): Promise<StoredEvent[]>;
   readLogHead(): Promise<LogCheckpoint>;
   /**
+   * The highest position of any committed event, whether or not gap-safe readers may pass it yet (an older
+   * transaction may still be open). A consumer that has passed it has seen everything committed so far.
+   */
+  readLastCommittedPosition(): Promise<number>;
+  /**
    * The events at or before `upTo` in log order — a settled part of the log, since `upTo` came from
    * `readLogHead` — stream by stream: ordered by (stream, version), after `after`. For rebuilds of
    * projections whose rows each depend on one stream: every row is written once, not once per batch.

@@ -8,6 +8,7 @@ import { readStream } from './read-stream.sql.ts';
 import { readEventsAt } from './read-events-at.sql.ts';
 import { readStreamPayloadsUpTo, readStreamsUpTo } from './read-by-stream.sql.ts';
 import { splitStreams } from './split-streams.sql.ts';
+import { readLastCommittedPosition } from './last-position.sql.ts';
 import type { Upcaster } from './row.ts';
 import type {
   Appended, ExpectedVersion, IdempotencyRecord, NewEvent, VersionConflict,
@@ -32,6 +33,7 @@ export function postgresEventStore(db: Queryable, upcast: Upcaster): EventStore 
     readEventsAt: (places) => readEventsAt(db, places, upcast),
     readLogAfter: (after, limit) => readLogAfter(db, after, limit, upcast),
     readLogHead: () => readLogHead(db),
+    readLastCommittedPosition: () => readLastCommittedPosition(db),
     readStreamsUpTo: (upTo, after, limit) => readStreamsUpTo(db, upTo, after, limit, upcast),
     readStreamPayloadsUpTo: (upTo, after, limit) => readStreamPayloadsUpTo(db, upTo, after, limit, upcast),
     splitStreams: (parts) => splitStreams(db, parts),

@@ -45,7 +45,7 @@ beforeAll(async () => {
   await h.run(notificationProjector);
   progress = await listenFor(t.url, PROJECTION_CHANNEL, pino({ level: 'silent' }));
   // The gate the app uses: the schedule has applied every committed event (the bound only stops a hang).
-  caughtUp = scheduleCaughtUpGate({ db: t.db, waiter: createProjectionWaiter({ db: t.db, log: h.store, onProgress: (wake) => progress.subscribe(wake), timeoutMs: 20_000 }) });
+  caughtUp = scheduleCaughtUpGate({ log: h.store, waiter: createProjectionWaiter({ db: t.db, log: h.store, onProgress: (wake) => progress.subscribe(wake), timeoutMs: 20_000 }) });
   sendgrid = await startRecordingServer({ status: 202, headers: { 'x-message-id': 'sg-1' } });
 });
 afterAll(async () => {

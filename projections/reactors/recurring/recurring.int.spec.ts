@@ -11,7 +11,7 @@ import { applyBatch } from '../../runtime/apply-batch.ts';
 import { PROJECTIONS } from '../../../contracts/projection-names.ts';
 
 /*
- * The recurring projector in the running system: completions over HTTP, the next task in the task list,
+ * The recurring reactor in the running system: completions over HTTP, the next task in the task list,
  * redelivery, and the occurrences preview. The clock is fixed, so every completion happens at NOW.
  */
 
@@ -43,7 +43,7 @@ const create = (body: Record<string, unknown>, user = 'alice') => command('POST'
 const complete = (id: string, user = 'alice') => command('POST', `/api/tasks/${id}/complete`, undefined, user);
 
 /**
- * Waits for the recurring projector to have applied the event at `position` (signalled by its progress
+ * Waits for the recurring reactor to have taken in the event at `position` (signalled by its progress
  * NOTIFY), then answers the position of the next task's creation, or null when it made none.
  */
 async function nextTaskCreated(position: number, seriesId: string, occurrence = 1): Promise<number | null> {
@@ -128,7 +128,7 @@ describe('a completion delivered more than once', () => {
     await nextTaskCreated(completed.position, first.task_id);
     const batch = (await t.system.store.readStream(first.task_id)).filter((e) => e.type === 'TaskCompleted');
 
-    // A second instance of the projector, handed the batch the running one has already applied, twice.
+    // A second instance of the reactor, handed the batch the running one has already applied, twice.
     const redelivery = createRecurringReactor({ log: t.system.store, commands: t.system.commands, logger: silent });
     await applyBatch(t.system.database.db, redelivery, batch, null);
     await applyBatch(t.system.database.db, redelivery, batch, null);

@@ -39,12 +39,12 @@ function stream(...events: TaskEvent[]): StoredEvent[] {
 interface Setup {
   readonly calls: Array<{ command: CommandInput; context: CommandContext }>;
   readonly logs: Array<{ level: number; msg: string; [key: string]: unknown }>;
-  /** SQL the projector ran in the batch transaction. */
+  /** SQL the runtime ran in the batch transaction for the reactor. */
   readonly statements: string[];
   apply(events: readonly StoredEvent[]): Promise<void>;
 }
 
-function projectorOver(events: readonly StoredEvent[], answer: (command: CommandInput) => Promise<CommandOutcome> = accepted): Setup {
+function reactorOver(events: readonly StoredEvent[], answer: (command: CommandInput) => Promise<CommandOutcome> = accepted): Setup {
   const calls: Setup['calls'] = [];
   const logs: Setup['logs'] = [];
   const statements: string[] = [];
@@ -66,7 +66,7 @@ function projectorOver(events: readonly StoredEvent[], answer: (command: Command
       return answer(command);
     },
   };
-  const projector = createRecurringReactor({
+  const reactor = createRecurringReactor({
     log: {
       readStream: async (streamId, options = {}) =>
         events.filter((e) => e.stream_id === streamId && e.version <= (options.toVersion ?? Number.POSITIVE_INFINITY)),
@@ -74,7 +74,7 @@ function projectorOver(events: readonly StoredEvent[], answer: (command: Command
     commands,
     logger: pino({ level: 'info' }, sink),
   });
-  return { calls, logs, statements, apply: (batch) => applyBatch(tx, projector, batch, null) };
+  return { calls, logs, statements, apply: (batch) => applyBatch(tx, reactor, batch, null) };
 }
 
 async function accepted(command: CommandInput): Promise<CommandOutcome> {
@@ -84,10 +84,10 @@ async function accepted(command: CommandInput): Promise<CommandOutcome> {
 const daily = taskCreated({ due: { datetime: '2026-03-01T09:00', timezone: 'Europe/Berlin' }, recurrence: { rrule: 'FREQ=DAILY', anchor: 'due' }, tags: ['home'] });
 const completion = (events: readonly StoredEvent[]) => events.filter((e) => e.type === 'TaskCompleted');
 
-describe('the recurring projector', () => {
+describe('the recurring reactor', () => {
   it('creates the next occurrence of a completed recurring task, as its owner, with a deterministic id', async () => {
     const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z'));
-    const setup = projectorOver(events);
+    const setup = reactorOver(events);
     await setup.apply(events);
     expect(setup.calls).toEqual([{
       command: {
@@ -105,7 +105,7 @@ describe('the recurring projector', () => {
         request_id: null,
         correlation_id: CORRELATION,
         causation_id: events[1]?.event_id,
-        // The completion's trace, continued in a span of the projector's own.
+        // The completion's trace, continued in a span of the reactor's own.
         traceparent: expect.stringMatching(/^00-0af7651916cd43dd8448eb211c80319c-(?!b7ad6b7169203331)[\da-f]{16}-01$/) as string,
         user_email: 'ada@example.com',
       },
@@ -114,7 +114,7 @@ describe('the recurring projector', () => {
 
   it('logs the next occurrence it created under the completion\'s trace id', async () => {
     const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z'));
-    const setup = projectorOver(events);
+    const setup = reactorOver(events);
     await setup.apply(events);
     expect(setup.logs).toContainEqual(expect.objectContaining({
       msg: 'next occurrence created', level: 30, trace_id: '0af7651916cd43dd8448eb211c80319c', task_id: TASK_ID,
@@ -123,14 +123,14 @@ describe('the recurring projector', () => {
 
   it('starts a trace for the next occurrence of a completion that carries none', async () => {
     const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z')).map((e) => ({ ...e, metadata: { ...e.metadata, traceparent: null } }));
-    const setup = projectorOver(events);
+    const setup = reactorOver(events);
     await setup.apply(events);
     expect(setup.calls[0]?.context.traceparent).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-00$/);
   });
 
   it('decides on the task as it was at the completion, not as it is now', async () => {
     const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z'), taskUpdated({ title: 'Renamed later' }, '2026-03-01T10:00:00.000Z'), taskDeleted('2026-03-01T11:00:00.000Z'));
-    const setup = projectorOver(events);
+    const setup = reactorOver(events);
     await setup.apply(completion(events));
     expect(setup.calls).toHaveLength(1);
     expect(setup.calls[0]?.command).toMatchObject({ fields: { title: 'Buy milk' } });
@@ -138,31 +138,31 @@ describe('the recurring projector', () => {
 
   it('asks for the same next task again when a task is completed, reopened and completed', async () => {
     const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z'), taskReopened('2026-03-01T08:40:00.000Z'), taskCompleted('2026-03-01T08:50:00.000Z'));
-    const setup = projectorOver(events);
+    const setup = reactorOver(events);
     await setup.apply(events);
     expect(setup.calls.map((call) => call.command.task_id)).toEqual([occurrenceId(TASK_ID, 1), occurrenceId(TASK_ID, 1)]);
   });
 
   it('wakes log readers again at its commit when it appended a task, which they could not read before', async () => {
     const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z'));
-    const created = projectorOver(events);
+    const created = reactorOver(events);
     await created.apply(events);
     expect(created.statements).toEqual([`SELECT pg_notify('todo_events', '')`]);
-    const replayed = projectorOver(events, async (command) => ({ ok: true, value: { task_id: command.task_id, version: 1, position: 500, replayed: true } }));
+    const replayed = reactorOver(events, async (command) => ({ ok: true, value: { task_id: command.task_id, version: 1, position: 500, replayed: true } }));
     await replayed.apply(events);
     expect(replayed.statements).toEqual([]);
   });
 
   it('ignores every other event, and completions of tasks that do not recur', async () => {
     const events = stream(taskCreated(), taskUpdated({ title: 'x' }), taskCompleted(), taskReopened(), taskDeleted());
-    const setup = projectorOver(events);
+    const setup = reactorOver(events);
     await setup.apply(events);
     expect(setup.calls).toEqual([]);
   });
 
   it('issues nothing when the series has ended, and says so', async () => {
     const events = stream(taskCreated({ due: { date: '2026-03-01' }, recurrence: { rrule: 'FREQ=DAILY;COUNT=1', anchor: 'due' } }), taskCompleted());
-    const setup = projectorOver(events);
+    const setup = reactorOver(events);
     await setup.apply(events);
     expect(setup.calls).toEqual([]);
     expect(setup.logs).toContainEqual(expect.objectContaining({ msg: 'recurring series ended: no next occurrence', reason: 'count_reached', task_id: TASK_ID }));
@@ -170,7 +170,7 @@ describe('the recurring projector', () => {
 
   it('logs and skips a command the write side refuses for good', async () => {
     const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z'));
-    const setup = projectorOver(events, async (command) => ({ ok: false, error: { code: 'already_exists', task_id: command.task_id } }));
+    const setup = reactorOver(events, async (command) => ({ ok: false, error: { code: 'already_exists', task_id: command.task_id } }));
     await expect(setup.apply(events)).resolves.toBeUndefined();
     expect(setup.logs).toContainEqual(expect.objectContaining({
       level: 40, msg: 'next occurrence refused; the series stops here', error: { code: 'already_exists', task_id: occurrenceId(TASK_ID, 1) },
@@ -179,19 +179,19 @@ describe('the recurring projector', () => {
 
   it('throws on a version conflict, so the runtime retries the batch', async () => {
     const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z'));
-    const setup = projectorOver(events, async () => ({ ok: false, error: { code: 'version_conflict', current_version: 1 } }));
+    const setup = reactorOver(events, async () => ({ ok: false, error: { code: 'version_conflict', current_version: 1 } }));
     await expect(setup.apply(events)).rejects.toThrow(/version_conflict/);
   });
 
   it('lets an infrastructure failure propagate, so the runtime retries the batch', async () => {
     const events = stream(daily, taskCompleted('2026-03-01T08:30:00.000Z'));
-    const setup = projectorOver(events, () => Promise.reject(Object.assign(new Error('Connection terminated'), { code: '57P01' })));
+    const setup = reactorOver(events, () => Promise.reject(Object.assign(new Error('Connection terminated'), { code: '57P01' })));
     await expect(setup.apply(events)).rejects.toThrow('Connection terminated');
   });
 
   it('acts for the task\'s owner, whoever completed it', async () => {
     const events = stream(taskCreated({ due: { date: '2026-03-01' }, recurrence: { rrule: 'FREQ=DAILY', anchor: 'due' } }, { user_id: OTHER_USER }), taskCompleted());
-    const setup = projectorOver(events);
+    const setup = reactorOver(events);
     await setup.apply(events);
     expect(setup.calls[0]?.command.user_id).toBe(OTHER_USER);
   });

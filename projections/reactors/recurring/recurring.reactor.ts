@@ -54,7 +54,7 @@ export function createRecurringReactor(deps: RecurringReactorDeps): Reactor {
     const state = await stateAt(event);
     if (state.kind !== 'present' || state.task.recurrence === null) return false;
     const task = state.task;
-    // This projector's span of the completion's trace: the next task's creation is its child, in the same trace.
+    // This reactor's span of the completion's trace: the next task's creation is its child, in the same trace.
     const span = continueTrace(event.metadata.traceparent);
     const context = { task_id: task.id, event_id: event.event_id, correlation_id: event.metadata.correlation_id, ...traceLogFields(span) };
 

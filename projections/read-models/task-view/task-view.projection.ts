@@ -9,7 +9,7 @@ import { PROJECTIONS } from '../../../contracts/projection-names.ts';
 
 const json = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
 
-/** The columns the projector writes, in one order: name, SQL type (for jsonb_to_recordset), value (for COPY). */
+/** The columns the projection writes, in one order: name, SQL type (for jsonb_to_recordset), value (for COPY). */
 const COLUMNS: readonly (readonly [name: keyof TaskRecord, type: string, value: (r: TaskRecord) => CopyValue])[] = [
   ['task_id', 'uuid', (r) => r.task_id],
   ['user_id', 'text', (r) => r.user_id],

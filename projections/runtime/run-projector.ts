@@ -200,8 +200,15 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       leading = false;
     },
     async caughtUp() {
-      const head = await log.readLogHead();
-      while (isBefore(await readCheckpoint(db, name), head)) await sleep(20);
+      // The last committed event, not the gap-safe head: an older transaction still open when the call is
+      // made hides later commits from the head, and "caught up" would come before they were applied.
+      const target = await log.readLastCommittedPosition();
+      if (target === 0) return;
+      for (;;) {
+        const at = await log.checkpointAt(target);
+        if (at && !isBefore(await readCheckpoint(db, name), at)) return;
+        await sleep(20);
+      }
     },
   };
 }

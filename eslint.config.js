@@ -12,6 +12,31 @@ const layers = {
   gateways: ['write-side', 'projections', 'read-api', 'app'],
 };
 
+const layerPatterns = (folder) => (layers[folder] ?? []).map((above) => ({
+  group: [`**/${above}/*`, `**/${above}/**`], message: `${folder}/ may not import from ${above}/ (docs/architecture.md §1, layering)`,
+}));
+
+/**
+ * The consumer kinds of projections/ (docs/adr/0013): a read model writes its own tables and acts on
+ * nothing else; a reactor acts through commands and gets no SQL; the outbox publishes and gets no SQL nor
+ * commands. Each kind's folder may not import the ports of the others' permissions.
+ */
+const port = (name, message) => ({ group: [`**/contracts/ports/${name}.ts`], message });
+const kinds = {
+  'projections/read-models': [
+    port('task-commands', 'a read model issues no commands (that is a reactor, projections/reactors/)'),
+    port('event-publisher', 'a read model publishes nothing (that is the outbox, projections/outbox/)'),
+  ],
+  'projections/reactors': [
+    port('sql', 'a reactor writes no read model: it gets no SQL, only the command port'),
+    port('event-publisher', 'a reactor publishes nothing (that is the outbox, projections/outbox/)'),
+  ],
+  'projections/outbox': [
+    port('sql', 'the outbox writes no read model: it gets no SQL, only the publisher'),
+    port('task-commands', 'the outbox issues no commands (that is a reactor, projections/reactors/)'),
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', '.cache/**', '.ci/**'] },
   js.configs.recommended,
@@ -27,14 +52,16 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'TSAsExpression > TSAsExpression', message: 'no double casts (as unknown as)' }],
     },
   },
-  ...Object.entries(layers).map(([folder, forbidden]) => ({
+  ...Object.keys(layers).map((folder) => ({
     files: [`${folder}/**/*.ts`],
     ignores: ['**/*.spec.ts', '**/testing/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: forbidden.map((above) => ({ group: [`**/${above}/*`, `**/${above}/**`], message: `${folder}/ may not import from ${above}/ (docs/architecture.md §1, layering)` })),
-      }],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: layerPatterns(folder) }] },
+  })),
+  // Rule options do not merge across configs: each kind's entry repeats the layering of projections/.
+  ...Object.entries(kinds).map(([folder, forbidden]) => ({
+    files: [`${folder}/**/*.ts`],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...layerPatterns('projections'), ...forbidden] }] },
   })),
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -10,6 +10,7 @@ import { registerProjection } from '../projections/runtime/projection-state.sql.
 import type { Projector } from '../projections/runtime/projector.ts';
 import type { BusLiveFeed } from '../projections/sync/bus-live-feed.ts';
 import { busDeliveryMetrics } from './bus-metrics.ts';
+import { PROJECTIONS } from '../contracts/projection-names.ts';
 
 /**
  * The dapr transport's subscriptions of one service: each bus-fed projector on its topic (deliveries
@@ -50,7 +51,7 @@ export async function busSubscriptions(deps: {
       async handle(body) {
         const parsed = TaskChangeCloudEvent.safeParse(body);
         if (!parsed.success) {
-          observer.malformed('sync', parsed.error.message);
+          observer.malformed(PROJECTIONS.sync, parsed.error.message);
           return 'DROP';
         }
         feed.receive(parsed.data.data, parsed.data.traceparent ?? null);

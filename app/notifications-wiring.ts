@@ -2,19 +2,19 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../contracts/config.ts';
 import type { EmailSender, PushSender } from '../contracts/ports/reminder-senders.ts';
-import type { Queryable, Transactional } from '../contracts/ports/sql.ts';
+import type { Transactional } from '../contracts/ports/sql.ts';
 import { logEmailSender } from '../gateways/email/log-email-sender.ts';
 import { createSendGridClient, sendgridEmailSender } from '../gateways/email/sendgrid-email-sender.ts';
 import { fcmPushSender } from '../gateways/push/fcm-push-sender.ts';
 import { firebaseMessaging } from '../gateways/push/firebase-messaging.ts';
 import { logPushSender } from '../gateways/push/log-push-sender.ts';
-import { NOTIFICATION_PROJECTION } from '../projections/notification/notification.projector.ts';
-import { startReminderTick, type ReminderTick } from '../projections/notification/reminder-tick.ts';
-import { createReminderScheduler, type ReminderScheduler } from '../projections/notification/run-due-reminders.ts';
+import { startReminderTick, type ReminderTick } from '../projections/read-models/notification/reminder-tick.ts';
+import { createReminderScheduler, type ReminderScheduler } from '../projections/read-models/notification/run-due-reminders.ts';
 import type { ProjectionWaiter } from '../read-api/consistency/wait-for-projection.ts';
 import { postgresDeviceRegistry } from '../write-side/devices/device-registry.ts';
-import { readLastCommittedPosition } from '../write-side/event-store/last-position.sql.ts';
 import { reminderMetrics } from './reminder-metrics.ts';
+import { PROJECTIONS } from '../contracts/projection-names.ts';
+import type { EventLog } from '../contracts/ports/event-log.ts';
 
 export interface ReminderChannels {
   readonly email: EmailSender;
@@ -47,8 +47,8 @@ export function chooseReminderChannels(config: Config, logger: Logger): Reminder
  * so a completion committed while an older transaction is still open holds the pass back rather than
  * letting its reminder out.
  */
-export function scheduleCaughtUpGate(deps: { db: Queryable; waiter: ProjectionWaiter }): () => Promise<boolean> {
-  return async () => deps.waiter.waitFor(NOTIFICATION_PROJECTION, await readLastCommittedPosition(deps.db));
+export function scheduleCaughtUpGate(deps: { log: Pick<EventLog, 'readLastCommittedPosition'>; waiter: ProjectionWaiter }): () => Promise<boolean> {
+  return async () => deps.waiter.waitFor(PROJECTIONS.notification, await deps.log.readLastCommittedPosition());
 }
 
 export interface Reminders {
@@ -64,6 +64,7 @@ export interface Reminders {
 export function startReminders(deps: {
   config: Config;
   db: Transactional;
+  log: Pick<EventLog, 'readEventsAt' | 'readLastCommittedPosition'>;
   waiter: ProjectionWaiter;
   registry: Registry;
   logger: Logger;
@@ -79,6 +80,7 @@ export function startReminders(deps: {
     email: channels.email,
     push: channels.push,
     devices: postgresDeviceRegistry(deps.db),
+    log: deps.log,
     observer: reminderMetrics(deps.registry, logger),
     scheduleCaughtUp: deps.scheduleCaughtUp ?? scheduleCaughtUpGate(deps),
     policy: { maxLatenessMs: config.REMINDER_MAX_LATENESS_MINUTES * 60_000 },

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import type { EventLog } from '../contracts/ports/event-log.ts';
-import { auditProjector } from '../projections/audit/audit.projector.ts';
-import { createNotificationProjector } from '../projections/notification/notification.projector.ts';
-import { createRecurringProjector } from '../projections/recurring/recurring.projector.ts';
+import { auditProjection } from '../projections/read-models/audit/audit.projection.ts';
+import { createNotificationProjection } from '../projections/read-models/notification/notification.projection.ts';
+import { createRecurringReactor } from '../projections/reactors/recurring/recurring.reactor.ts';
 import type { Projector } from '../projections/runtime/projector.ts';
-import { taskViewProjector } from '../projections/task-view/task-view.projector.ts';
+import { taskViewProjection } from '../projections/read-models/task-view/task-view.projection.ts';
 import type { CommandHandler } from '../write-side/commands/command-handler.ts';
 
-/** What projectors may be given: the log, the command handler (projectors talk to the write side only
- *  through commands), a clock and a logger. */
+/** What the consumers of the log may be given: the log, the command handler (only reactors get it: they
+ *  talk to the write side through commands), a clock and a logger. */
 export interface ProjectorDeps {
   readonly log: EventLog;
   readonly commands: CommandHandler;
@@ -16,9 +16,9 @@ export interface ProjectorDeps {
   readonly logger: Logger;
 }
 
-/** Every projector Todo has: the runtime's and the CLI's single list. */
+/** Every log consumer the log runtime runs in `all` (read models and reactors): the runtime's and the CLI's single list. */
 export function buildProjectors(deps: ProjectorDeps): Projector[] {
-  return [taskViewProjector, auditProjector, createRecurringProjector(deps), createNotificationProjector(deps.log, deps.logger)];
+  return [taskViewProjection, auditProjection, createRecurringReactor(deps), createNotificationProjection(deps.log, deps.logger)];
 }
 
 export function projectorNamed(projectors: readonly Projector[], name: string): Projector {

@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import type { ReminderObserver, ReminderRef } from '../projections/notification/run-due-reminders.ts';
+import type { ReminderObserver, ReminderRef } from '../projections/read-models/notification/run-due-reminders.ts';
 
 /** The trace fields at the top of the line, where every other service's lines have them. */
 function traced<R extends ReminderRef>(reminder: R): { trace_id?: string; span_id?: string; reminder: Omit<R, 'trace_id' | 'span_id'> } {

@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Queryable } from '../contracts/ports/sql.ts';
 import { CHANNELS } from '../domain/task/types.ts';
-import { countReadyDeliveries, readScannedUntil } from '../projections/notification/delivery-backlog.sql.ts';
+import { countReadyDeliveries, readScannedUntil } from '../projections/read-models/notification/delivery-backlog.sql.ts';
 import { scrapeRead } from './scrape-read.ts';
 
 /**

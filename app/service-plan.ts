@@ -1,6 +1,7 @@
 import type { Config } from '../contracts/config.ts';
 import type { Topic } from '../contracts/events/bus-topics.ts';
 import { TOPICS } from '../contracts/events/bus-topics.ts';
+import { PROJECTIONS, type ProjectionName } from '../contracts/projection-names.ts';
 
 export const SERVICES = ['all', 'api', 'recurring', 'notification', 'sync', 'audit'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -17,9 +18,9 @@ export function isService(name: string): name is ServiceName {
 /** What one process runs: which projectors tail the log, which consume the bus, and what it serves. */
 export interface ServicePlan {
   /** Projectors run by the log runtime in this process (the relay among them in the dapr api). */
-  readonly logProjectors: readonly string[];
+  readonly logProjectors: readonly ProjectionName[];
   /** Projectors fed by bus deliveries, each from one topic. */
-  readonly busProjectors: ReadonlyArray<{ readonly projector: string; readonly topic: Topic }>;
+  readonly busProjectors: ReadonlyArray<{ readonly projector: ProjectionName; readonly topic: Topic }>;
   readonly relay: boolean;
   /** How this process's live feed is fed, if it serves the WebSocket. */
   readonly liveFeed: 'log' | 'bus' | null;
@@ -28,7 +29,7 @@ export interface ServicePlan {
   readonly api: boolean;
 }
 
-const ALL_LOG_PROJECTORS = ['task-view', 'audit', 'recurring', 'notification'];
+const ALL_LOG_PROJECTORS = [PROJECTIONS.taskView, PROJECTIONS.audit, PROJECTIONS.recurring, PROJECTIONS.notification];
 
 /**
  * `all` (log transport only) is everything in one process, as before. A single service runs its part: over
@@ -43,15 +44,15 @@ export function planService(service: ServiceName, transport: Config['TRANSPORT']
       if (dapr) throw new Error('TRANSPORT=dapr runs one service per process: serve api|recurring|notification|sync|audit');
       return { ...none, logProjectors: ALL_LOG_PROJECTORS, liveFeed: 'log', reminders: true, api: true };
     case 'api':
-      return { ...none, logProjectors: dapr ? ['task-view', 'relay'] : ['task-view'], relay: dapr, api: true };
+      return { ...none, logProjectors: dapr ? [PROJECTIONS.taskView, PROJECTIONS.relay] : [PROJECTIONS.taskView], relay: dapr, api: true };
     case 'recurring':
-      return dapr ? { ...none, busProjectors: [{ projector: 'recurring', topic: TOPICS.taskEvents }] } : { ...none, logProjectors: ['recurring'] };
+      return dapr ? { ...none, busProjectors: [{ projector: PROJECTIONS.recurring, topic: TOPICS.taskEvents }] } : { ...none, logProjectors: [PROJECTIONS.recurring] };
     case 'audit':
-      return dapr ? { ...none, busProjectors: [{ projector: 'audit', topic: TOPICS.taskEvents }] } : { ...none, logProjectors: ['audit'] };
+      return dapr ? { ...none, busProjectors: [{ projector: PROJECTIONS.audit, topic: TOPICS.taskEvents }] } : { ...none, logProjectors: [PROJECTIONS.audit] };
     case 'notification':
       return dapr
-        ? { ...none, busProjectors: [{ projector: 'notification', topic: TOPICS.reminders }], reminders: true }
-        : { ...none, logProjectors: ['notification'], reminders: true };
+        ? { ...none, busProjectors: [{ projector: PROJECTIONS.notification, topic: TOPICS.reminders }], reminders: true }
+        : { ...none, logProjectors: [PROJECTIONS.notification], reminders: true };
     case 'sync':
       return { ...none, liveFeed: dapr ? 'bus' : 'log' };
     default: {

@@ -11,7 +11,7 @@ import { PROJECTION_CHANNEL } from '../projections/runtime/projection-state.sql.
 import { startProjector, type ProjectorRuntime } from '../projections/runtime/run-projector.ts';
 import { createProjectionWaiter } from '../read-api/consistency/wait-for-projection.ts';
 import { startReminders } from './notifications-wiring.ts';
-import type { ReminderScheduler } from '../projections/notification/run-due-reminders.ts';
+import type { ReminderScheduler } from '../projections/read-models/notification/run-due-reminders.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
 import { startLiveFeed } from '../projections/sync/live-feed.ts';
 import { liveSocketMetrics, socketAuthenticator } from './live-socket-wiring.ts';
@@ -21,7 +21,7 @@ import { buildProjectors, projectorNamed } from './projectors.ts';
 import { busSubscriptions } from './bus-subscriptions.ts';
 import { logFedProjections, planService, type ServiceName } from './service-plan.ts';
 import { daprPublisher } from '../gateways/bus/dapr-publisher.ts';
-import { createRelayProjector } from '../projections/relay/relay.projector.ts';
+import { createRelayOutbox } from '../projections/outbox/relay/relay.outbox.ts';
 import { startBusLiveFeed } from '../projections/sync/bus-live-feed.ts';
 import { openDatabase, type Database } from './database.ts';
 import { buildCataloguedHttpServer } from './http/server.ts';
@@ -106,7 +106,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     if (plan.reminders) schedulerMetrics(metrics.registry, db, clock);
     if (plan.relay) {
       const publisher = observedPublisher(daprPublisher({ httpPort: config.DAPR_HTTP_PORT, pubsubName: config.PUBSUB_NAME }), metrics.registry, clock);
-      available.push(createRelayProjector({ log: store, publisher }));
+      available.push(createRelayOutbox({ log: store, publisher }));
     }
     // Before the runtimes: a projection whose table is of another schema version is rebuilt in the
     // background (its runtime stands by meanwhile) while the HTTP server answers from the old table.
@@ -146,14 +146,14 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       registry: metrics.registry,
       logger,
     });
-    const waiter = createProjectionWaiter({ db, onProgress: (wake) => progress.subscribe(wake), timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
+    const waiter = createProjectionWaiter({ db, log: store, onProgress: (wake) => progress.subscribe(wake), timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
     const reminders = plan.reminders
       ? startReminders({
-        config, db, waiter, registry: metrics.registry, logger, clock,
+        config, db, log: store, waiter, registry: metrics.registry, logger, clock,
         // The bus has no global checkpoint to wait for: a bus-fed schedule is as current as its deliveries.
         ...(config.TRANSPORT === 'dapr' ? { scheduleCaughtUp: () => Promise.resolve(true) } : {}),
       })
-      : startReminders({ config: { ...config, REMINDER_TICK_SECONDS: 0 }, db, waiter, registry: metrics.registry, logger, clock });
+      : startReminders({ config: { ...config, REMINDER_TICK_SECONDS: 0 }, db, log: store, waiter, registry: metrics.registry, logger, clock });
     const server = await buildCataloguedHttpServer({
       logger,
       metrics,

@@ -4,7 +4,7 @@ import { upcastEvent } from '../contracts/events/upcast.ts';
 import type { Db } from '../gateways/postgres/db.ts';
 import type { Projector } from '../projections/runtime/projector.ts';
 import { rebuildProjection, type RebuildReport } from '../projections/runtime/rebuild-projection.ts';
-import { taskViewProjector } from '../projections/task-view/task-view.projector.ts';
+import { taskViewProjection } from '../projections/read-models/task-view/task-view.projection.ts';
 import { postgresEventStore } from '../write-side/event-store/event-store.ts';
 
 export interface RebuildResult {
@@ -85,12 +85,12 @@ export async function measureRebuild(db: Db): Promise<RebuildResult> {
       spent.apply += performance.now() - started;
     }
   };
-  const { table } = taskViewProjector;
+  const { table } = taskViewProjection;
   const load = table?.load;
   const projector: Projector = {
-    ...taskViewProjector,
+    ...taskViewProjection,
     ...(table && load ? { table: { ...table, load: (tx, events, into) => timedApply(() => load(tx, events, into)) } } : {}),
-    apply: (tx, events, into) => timedApply(() => taskViewProjector.apply(tx, events, into)),
+    apply: (tx, events, into) => timedApply(() => taskViewProjection.apply(tx, events, into)),
   };
 
   const report = await rebuildProjection(timedDb, log, projector);

@@ -4,6 +4,7 @@ import { readCheckpoint } from '../projections/runtime/projection-state.sql.ts';
 import { bulkCreateTasks } from './support/bulk-events.ts';
 import { testDatabase } from './support/test-database.ts';
 import { runTodo, type TodoProcess } from './support/todo-process.ts';
+import { PROJECTIONS } from '../contracts/projection-names.ts';
 
 const running: TodoProcess[] = [];
 afterAll(() => { for (const todo of running) if (todo.child.exitCode === null) todo.child.kill('SIGKILL'); });
@@ -20,19 +21,19 @@ describe('a projector process killed mid-stream', () => {
     running.push(first);
     let checkpoint = 0;
     for (let i = 0; i < 3000 && checkpoint === 0; i++) {
-      checkpoint = (await readCheckpoint(db, 'task-view').catch(() => ({ position: 0 }))).position;
+      checkpoint = (await readCheckpoint(db, PROJECTIONS.taskView).catch(() => ({ position: 0 }))).position;
       if (checkpoint === 0) await sleep(10);
     }
     first.child.kill('SIGKILL');
     await first.exited;
-    const atKill = (await readCheckpoint(db, 'task-view')).position;
+    const atKill = (await readCheckpoint(db, PROJECTIONS.taskView)).position;
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(head);
 
     const second = runTodo(['serve', 'api'], env);
     running.push(second);
-    for (let i = 0; i < 6000 && (await readCheckpoint(db, 'task-view')).position < head; i++) await sleep(10);
-    expect((await readCheckpoint(db, 'task-view')).position).toBe(head);
+    for (let i = 0; i < 6000 && (await readCheckpoint(db, PROJECTIONS.taskView)).position < head; i++) await sleep(10);
+    expect((await readCheckpoint(db, PROJECTIONS.taskView)).position).toBe(head);
 
     const rows = await db.query<{ n: number; distinct_tasks: number; missing: number }>(
       `SELECT count(*)::int AS n, count(DISTINCT task_id)::int AS distinct_tasks,

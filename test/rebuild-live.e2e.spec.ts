@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../gateways/postgres/db.ts';
 import { bulkCreateTasks } from './support/bulk-events.ts';
 import { runTodo, type TodoProcess } from './support/todo-process.ts';
+import { PROJECTIONS } from '../contracts/projection-names.ts';
 
 const running: TodoProcess[] = [];
 afterAll(() => { for (const todo of running) if (todo.child.exitCode === null) todo.child.kill('SIGKILL'); });
@@ -41,7 +42,7 @@ describe('todo projections rebuild task-view, while the service answers queries'
       }
     })();
 
-    const rebuild = runTodo(['projections', 'rebuild', 'task-view'], { DATA_DIR: dataDir });
+    const rebuild = runTodo(['projections', 'rebuild', PROJECTIONS.taskView], { DATA_DIR: dataDir });
     running.push(rebuild);
     expect(await rebuild.exited).toBe(0);
     looping = false;

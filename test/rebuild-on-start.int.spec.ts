@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Projector } from '../projections/runtime/projector.ts';
 import { registerProjection } from '../projections/runtime/projection-state.sql.ts';
-import { auditProjector } from '../projections/audit/audit.projector.ts';
+import { auditProjection as auditProjector } from '../projections/read-models/audit/audit.projection.ts';
 import { bulkCreateTasks } from './support/bulk-events.ts';
 import { testDatabase, type TestDatabase } from './support/test-database.ts';
 import { startTestSystem, type TestSystem } from './support/test-system.ts';
@@ -18,8 +18,8 @@ function gate() {
 /** task-view as a later deploy declares it: another schema version, the bulk load waiting at `held` if given. */
 const taskViewVersion = (version: number, held?: ReturnType<typeof gate>) => (projectors: readonly Projector[]): Projector[] =>
   projectors.map((projector) => {
+    if (projector.name !== 'task-view' || projector.kind !== 'read-model') return projector;
     const { table } = projector;
-    if (projector.name !== 'task-view' || !table) return projector;
     const { load } = table;
     return {
       ...projector,
@@ -116,7 +116,7 @@ describe('/ready and projection lag', () => {
     await registerProjection(database.db, auditProjector);
     await bulkCreateTasks(database.db, 50);
     let held = gate();
-    const slowTaskView = (projectors: readonly Projector[]): Projector[] => projectors.map((projector) => projector.name !== 'task-view' ? projector : {
+    const slowTaskView = (projectors: readonly Projector[]): Projector[] => projectors.map((projector) => projector.name !== 'task-view' || projector.kind !== 'read-model' ? projector : {
       ...projector,
       apply: async (tx, events, table) => { await held.pass(); await projector.apply(tx, events, table); },
     });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FeedClient } from './support/feed-client.ts';
 import { startTestSystem, type TestSystem } from './support/test-system.ts';
+import { PROJECTIONS } from '../contracts/projection-names.ts';
 
 /*
  * Recurrence, reminders, audit and live feed together, in one process: a daily task with a reminder; the (test) clock passes the reminder;
@@ -33,7 +34,7 @@ describe('a recurring task with a reminder, end to end in one process', () => {
     });
     expect(created.status).toBe(201);
     const first = (created.body as { task_id: string }).task_id;
-    await caughtUp('notification');
+    await caughtUp(PROJECTIONS.notification);
 
     // The test clock passes the reminder's fire time (08:30 UTC on the due day).
     const run = await t.system.reminders.runDueReminders(new Date(`${dueDay}T08:30:10Z`));
@@ -41,7 +42,7 @@ describe('a recurring task with a reminder, end to end in one process', () => {
 
     const completed = await t.call('POST', `/api/tasks/${first}/complete`, { user: 'eve' });
     expect(completed.status).toBe(200);
-    await caughtUp('recurring', 'task-view', 'audit', 'notification');
+    await caughtUp(PROJECTIONS.recurring, PROJECTIONS.taskView, PROJECTIONS.audit, PROJECTIONS.notification);
 
     const list = await t.call('GET', '/api/tasks?sort=due&order=asc', { user: 'eve' });
     const items = (list.body as { items: Array<{ id: string; status: string; series_id: string | null; due: unknown }> }).items;

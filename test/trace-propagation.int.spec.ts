@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTraceparent } from '../contracts/trace-context.ts';
-import { occurrenceId } from '../projections/recurring/occurrence-id.ts';
+import { occurrenceId } from '../projections/reactors/recurring/occurrence-id.ts';
 import { FeedClient } from './support/feed-client.ts';
 import { startTestSystem, type TestSystem } from './support/test-system.ts';
+import { PROJECTIONS } from '../contracts/projection-names.ts';
 
 /*
  * One trace id follows a change from the HTTP request through the event store into every projector's log
@@ -93,7 +94,7 @@ describe('a traceparent sent with a command', () => {
       expect(lines.every((line) => line['level'] === 'info')).toBe(true);
     });
 
-    it.each(['task-view', 'audit', 'recurring', 'notification'])('the %s projector: its batch line, at debug', (projection) => {
+    it.each([PROJECTIONS.taskView, PROJECTIONS.audit, PROJECTIONS.recurring, PROJECTIONS.notification])('the %s projector: its batch line, at debug', (projection) => {
       expect(linesWith(created)).toContainEqual(expect.objectContaining({ level: 'debug', msg: 'projection batch applied', projection }));
       expect(linesWith(completed)).toContainEqual(expect.objectContaining({ level: 'debug', msg: 'projection batch applied', projection }));
     });

@@ -3,12 +3,22 @@ import type { LogCheckpoint, StoredEvent, StreamEvent } from '../events/stored-e
 /** A place in a stream-ordered read: the last (stream, version) already read. */
 export interface StreamCursor { readonly stream_id: string; readonly version: number }
 
-/** Read access to the event store: what projections and queries may see of it. */
+/**
+ * Read access to the event store: what projections and queries may see of it. Only the event store
+ * (write-side/event-store/) touches the `events` and `streams` tables; everyone else reads through this.
+ */
 export interface EventLog {
   readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number; limit?: number }): Promise<StoredEvent[]>;
+  /** The events at these places of their streams, those that exist, ordered by (stream, version). */
+  readEventsAt(places: readonly StreamCursor[]): Promise<StoredEvent[]>;
   /** The gap-safe global read: events after `after` in log order, never passing an open transaction. */
   readLogAfter(after: LogCheckpoint, limit: number): Promise<StoredEvent[]>;
   readLogHead(): Promise<LogCheckpoint>;
+  /**
+   * The highest position of any committed event, whether or not gap-safe readers may pass it yet (an older
+   * transaction may still be open). A consumer that has passed it has seen everything committed so far.
+   */
+  readLastCommittedPosition(): Promise<number>;
   /**
    * The events at or before `upTo` in log order — a settled part of the log, since `upTo` came from
    * `readLogHead` — stream by stream: ordered by (stream, version), after `after`. For rebuilds of

@@ -1,7 +1,7 @@
 import type { DeliveredVia } from '../read-models/notification-schedule.ts';
 
 /*
- * The outgoing channels of reminders, as the scheduler (projections/notification) sees them. gateways/email
+ * The outgoing channels of reminders, as the scheduler (projections/read-models/notification) sees them. gateways/email
  * and gateways/push implement them (SendGrid, FCM, or the log); app/ chooses which.
  */
 

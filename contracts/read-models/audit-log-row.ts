@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AuditAction, AuditFieldValues, AuditFields } from '../audit.ts';
 
 /*
- * The audit log as projections/audit writes it and read-api/audit queries it: the view's name and the
+ * The audit log as projections/read-models/audit writes it and read-api/audit queries it: the view's name and the
  * shape of its rows.
  */
 

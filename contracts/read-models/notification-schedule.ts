@@ -1,7 +1,7 @@
 import type { Channel, Due, Reminder } from '../../domain/task/types.ts';
 
 /*
- * The reminder schedule as projections/notification writes it, and the delivery records its scheduler
+ * The reminder schedule as projections/read-models/notification writes it, and the delivery records its scheduler
  * keeps: names and row shapes shared with the query side (read-api/notifications).
  */
 

@@ -8,14 +8,17 @@ import { listDeadLetters } from './dead-letters.sql.ts';
 import { retryDeadLetters } from './retry-dead-letters.ts';
 import { createDelivery, type DeliveryOutcome } from './deliver-event.ts';
 import { registerProjection } from './projection-state.sql.ts';
-import type { Projector } from './projector.ts';
+import type { ReadModelProjection } from './projector.ts';
+import { placeholderTable } from '../testing/placeholder-table.ts';
 
 let t: TestDatabase;
 const seen: Array<DeliveryOutcome | 'DUPLICATE'> = [];
 
 /** Records what it applied in a table of the test's own; fails as the event's data tells it to. */
-const recorder: Projector = {
+const recorder: ReadModelProjection = {
+  kind: 'read-model',
   name: 'recorder',
+  table: placeholderTable('recorder'),
   onPoison: 'skip',
   async apply(tx, events) {
     for (const event of events) {
@@ -76,8 +79,10 @@ describe('a bus delivery to a projector', () => {
 describe('retrying a dead letter of a bus-fed projector', () => {
   it('replays the stream up to what its inbox admitted, the dead-lettered event included, and admits it', async () => {
     let broken = true;
-    const flaky: Projector = {
+    const flaky: ReadModelProjection = {
+      kind: 'read-model',
       name: 'flaky',
+      table: placeholderTable('flaky'),
       onPoison: 'skip',
       async apply(tx, events) {
         for (const event of events) {

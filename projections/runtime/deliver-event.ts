@@ -4,7 +4,8 @@ import type { Transactional } from '../../contracts/ports/sql.ts';
 import { recordDeadLetter } from './dead-letters.sql.ts';
 import { admitToInbox } from './inbox.sql.ts';
 import { lockProjection } from './projection-state.sql.ts';
-import type { Projector } from './projector.ts';
+import { schemaVersionOf, type Projector } from './projector.ts';
+import { applyBatch } from './apply-batch.ts';
 import { isTransient } from './transient-error.ts';
 
 /** The answers Dapr understands from a subscriber: done, deliver again later, or give up on it. */
@@ -38,11 +39,12 @@ export function createDelivery(deps: {
   const applyOnce = (event: StoredEvent) => db.transaction(async (tx) => {
     const state = await lockProjection(tx, projector.name);
     // The active table has another schema version than this code writes (a rebuild at start-up): later.
-    if (projector.table && state.schema_version !== projector.table.schemaVersion) {
-      throw Object.assign(new Error(`${projector.name} is being rebuilt for schema version ${projector.table.schemaVersion}`), { transient: true });
+    const schemaVersion = schemaVersionOf(projector);
+    if (schemaVersion !== undefined && state.schema_version !== schemaVersion) {
+      throw Object.assign(new Error(`${projector.name} is being rebuilt for schema version ${schemaVersion}`), { transient: true });
     }
     if (!(await admitToInbox(tx, consumer, event))) return false;
-    await projector.apply(tx, [event], state.active_table);
+    await applyBatch(tx, projector, [event], state.active_table);
     return true;
   });
 

@@ -1,6 +1,6 @@
 import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
 import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
-import { versionedTable, type Projector } from './projector.ts';
+import { schemaVersionOf, versionedTable, type Projector } from './projector.ts';
 
 export interface ProjectionState {
   readonly name: string;
@@ -72,14 +72,14 @@ export async function registerProjection(db: Queryable & { transaction<T>(work: 
     const existing = await tx.query('SELECT 1 FROM projections WHERE name = $1', [projector.name]);
     if (existing.rowCount) return;
     let table: string | null = null;
-    if (projector.table) {
+    if (projector.kind === 'read-model') {
       table = versionedTable(projector.table.base, 1);
       await projector.table.create(tx, table);
       for (const index of projector.table.indexes?.(table) ?? []) await tx.query(index);
       await pointView(tx, projector.table.view, table);
     }
     await tx.query('INSERT INTO projections (name, active_table, schema_version) VALUES ($1, $2, $3)',
-      [projector.name, table, projector.table?.schemaVersion ?? 1]);
+      [projector.name, table, schemaVersionOf(projector) ?? 1]);
   });
 }
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
 import { readProjections, registerProjection } from './projection-state.sql.ts';
-import type { Projector } from './projector.ts';
+import { schemaVersionOf, type Projector } from './projector.ts';
 import { rebuildProjection } from './rebuild-projection.ts';
 import { everyInterval, trackProgress, type RebuildProgress } from './rebuild-progress.ts';
 
@@ -71,7 +71,7 @@ export async function acquireRebuildLock(
  */
 export async function rebuildOnStart(deps: StartupRebuildDeps): Promise<StartupRebuilds> {
   const { db, log, logger } = deps;
-  const tabled = deps.projectors.filter((projector) => projector.table);
+  const tabled = deps.projectors.filter((projector) => projector.kind === 'read-model');
   for (const projector of tabled) await registerProjection(db, projector);
   const storedVersion = async (name: string) => (await readProjections(db)).find((state) => state.name === name)?.schema_version;
   const stored = new Map((await readProjections(db)).map((state) => [state.name, state.schema_version]));
@@ -79,7 +79,7 @@ export async function rebuildOnStart(deps: StartupRebuildDeps): Promise<StartupR
   const due: Projector[] = [];
   for (const projector of tabled) {
     const from = stored.get(projector.name) ?? 1;
-    const to = projector.table?.schemaVersion ?? from;
+    const to = schemaVersionOf(projector) ?? from;
     if (from === to) continue;
     owed.set(projector.name, { projection: projector.name, from_version: from, to_version: to, state: 'waiting' });
     due.push(projector);
@@ -128,7 +128,7 @@ export async function rebuildOnStart(deps: StartupRebuildDeps): Promise<StartupR
 
   const done = (async () => {
     for (const projector of due) {
-      const declared = projector.table?.schemaVersion ?? 1;
+      const declared = schemaVersionOf(projector) ?? 1;
       while (!signal.aborted) {
         try {
           await rebuildOnce(projector, declared);

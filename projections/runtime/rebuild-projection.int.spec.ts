@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { projectionHarness, type Harness } from '../../test/support/projection-harness.ts';
 import { projectionPassed } from '../../read-api/consistency/projection-passed.sql.ts';
-import { taskViewProjector } from '../task-view/task-view.projector.ts';
+import { taskViewProjection } from '../read-models/task-view/task-view.projection.ts';
 import { rebuildProjection } from './rebuild-projection.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 let t: TestDatabase;
 let h: Harness;
@@ -22,7 +23,7 @@ async function handled(result: Promise<{ ok: boolean; value?: { position: number
 
 describe('rebuilding a projection stream by stream', () => {
   it('ends equal to the live projection, with the events appended during the rebuild caught up in log order', async () => {
-    const runtime = await h.run(taskViewProjector);
+    const runtime = await h.run(taskViewProjection);
     // Interleaved streams, so log order and stream order differ and streams straddle batches of 7.
     const tasks = Array.from({ length: 12 }, () => randomUUID());
     for (const [i, id] of tasks.entries()) {
@@ -51,7 +52,7 @@ describe('rebuilding a projection stream by stream', () => {
     // While the bulk phase runs: a new task, and more events on tasks the replay may already have written.
     let during: Promise<number> | null = null;
     const late = randomUUID();
-    const report = await rebuildProjection(t.db, h.store, taskViewProjector, {
+    const report = await rebuildProjection(t.db, h.store, taskViewProjection, {
       batchSize: 7,
       onProgress: () => {
         during ??= (async () => {
@@ -66,7 +67,7 @@ describe('rebuilding a projection stream by stream', () => {
 
     // The live runtime continues in the new table; once it has passed the last command, the view must hold
     // exactly what folding every stream gives (checked against a fresh log-order replay).
-    while (!(await projectionPassed(t.db, 'task-view', lastPosition))) await runtime.caughtUp();
+    while (!(await projectionPassed(t.db, h.store, PROJECTIONS.taskView, lastPosition))) await runtime.caughtUp();
     const rebuilt = await rows();
     expect(rebuilt).toHaveLength(13);
     const byId = new Map(rebuilt.map((row) => [row['task_id'], row]));
@@ -77,15 +78,15 @@ describe('rebuilding a projection stream by stream', () => {
     expect(byId.get(tasks[5])).toMatchObject({ title: 'Renamed 9', version: 12 });
 
     // The same log replayed stream by stream through `apply` (no whole-stream load), then in log order.
-    const { table } = taskViewProjector;
+    const { table } = taskViewProjection;
     if (!table) throw new Error('task-view keeps a table');
     const { replay, load, ...inLogOrder } = table;
     expect(replay).toBe('by-stream');
     expect(load).toBeTypeOf('function');
-    const byStreamApplied = await rebuildProjection(t.db, h.store, { ...taskViewProjector, table: { ...inLogOrder, replay } }, { batchSize: 4 });
+    const byStreamApplied = await rebuildProjection(t.db, h.store, { ...taskViewProjection, table: { ...inLogOrder, replay } }, { batchSize: 4 });
     expect(byStreamApplied.to_table).toBe('task_view_v3');
     expect(await rows()).toEqual(rebuilt);
-    const again = await rebuildProjection(t.db, h.store, { ...taskViewProjector, table: inLogOrder }, { batchSize: 5 });
+    const again = await rebuildProjection(t.db, h.store, { ...taskViewProjection, table: inLogOrder }, { batchSize: 5 });
     expect(again.to_table).toBe('task_view_v4');
     expect(await rows()).toEqual(rebuilt);
   });

@@ -35,8 +35,8 @@ export async function rebuildProjection(
     signal?: AbortSignal;
   } = {},
 ): Promise<RebuildReport> {
+  if (projector.kind !== 'read-model') throw new Error(`${projector.name} keeps no table to rebuild`);
   const table = projector.table;
-  if (!table) throw new Error(`${projector.name} keeps no table to rebuild`);
   const batchSize = options.batchSize ?? 5000;
   const started = performance.now();
   const current = (await readProjections(db)).find((p) => p.name === projector.name);

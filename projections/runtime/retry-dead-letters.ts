@@ -5,6 +5,7 @@ import { listDeadLetters, resolveDeadLetter, type DeadLetter } from './dead-lett
 import { admitToInbox, inboxHighWater } from './inbox.sql.ts';
 import { lockProjection } from './projection-state.sql.ts';
 import type { Projector } from './projector.ts';
+import { applyBatch } from './apply-batch.ts';
 
 export interface RetryOutcome { readonly dead_letter: DeadLetter; readonly ok: boolean; readonly error?: string }
 
@@ -48,8 +49,8 @@ export async function retryDeadLetters(
             throw new Error(`unknown feed ${String(unknown)}`);
           }
         }
-        await projector.forgetStream?.(tx, state.active_table, deadLetter.stream_id);
-        if (stream.length > 0) await projector.apply(tx, stream, state.active_table);
+        if (projector.kind === 'read-model' && state.active_table) await projector.forgetStream?.(tx, state.active_table, deadLetter.stream_id);
+        if (stream.length > 0) await applyBatch(tx, projector, stream, state.active_table);
         await resolveDeadLetter(tx, deadLetter.id);
       });
       outcomes.push({ dead_letter: deadLetter, ok: true });

@@ -6,7 +6,8 @@ import { testDatabase, type TestDatabase } from '../../test/support/test-databas
 import { projectionHarness, recordingObserver, type Harness } from '../../test/support/projection-harness.ts';
 import { listDeadLetters } from './dead-letters.sql.ts';
 import { readCheckpoint } from './projection-state.sql.ts';
-import type { PoisonPolicy, Projector } from './projector.ts';
+import type { PoisonPolicy, ReadModelProjection } from './projector.ts';
+import { placeholderTable } from '../testing/placeholder-table.ts';
 import { retryDeadLetters } from './retry-dead-letters.ts';
 
 let t: TestDatabase;
@@ -22,8 +23,10 @@ const create = (title: string) =>
 function recorder(name: string, options: { onPoison?: PoisonPolicy; failOn?: Set<string> } = {}) {
   const table = name.replaceAll('-', '_');
   let runtimeLabel = '';
-  const projector: Projector & { label(l: string): void } = {
+  const projector: ReadModelProjection & { label(l: string): void } = {
+    kind: 'read-model',
     name,
+    table: placeholderTable(`${table}_placeholder`),
     onPoison: options.onPoison ?? 'skip',
     label(l: string) { runtimeLabel = l; },
     async apply(tx: Queryable, events: readonly StoredEvent[]) {

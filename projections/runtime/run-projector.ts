@@ -6,9 +6,11 @@ import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
 import { recordDeadLetter } from './dead-letters.sql.ts';
 import { commitAsynchronously } from './async-commit.sql.ts';
 import { announceProgress, lockProjection, readCheckpoint, registerProjection, saveCheckpoint } from './projection-state.sql.ts';
-import type { Projector } from './projector.ts';
+import { schemaVersionOf, type Projector } from './projector.ts';
+import { applyBatch } from './apply-batch.ts';
 import { isTransient } from './transient-error.ts';
 import { logAppliedBatch } from './batch-log.ts';
+import { logWakeups } from './log-wakeups.ts';
 
 export interface ProjectionObserver {
   batchApplied(name: string, events: number, seconds: number, checkpoint: LogCheckpoint): void;
@@ -47,10 +49,6 @@ export interface ProjectorRuntime {
   caughtUp(): Promise<void>;
 }
 
-/** After a wake-up: re-reads at 5, 10, 20 … 320 ms, about 0.6 s in all. */
-const FAST_POLLS = 7;
-const FAST_POLL_BASE_MS = 5;
-
 const defaultBackoff = (attempt: number) => Math.min(10_000, 100 * 2 ** (attempt - 1));
 
 /**
@@ -73,24 +71,8 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   let stopped = false;
   let session: LeaderSession | undefined;
   let leading = false;
-  // A wake-up that arrives mid-batch must not be lost: it is remembered until the next idle wait.
-  let pendingWake = false;
-  let wakeIdle: (() => void) | undefined;
-  // An append can commit while an older transaction (another projector's batch, say) is still open; the
-  // log read then stops short of it until that one ends, which sends no notification. So after a
-  // wake-up the runtime polls again quickly a few times before it falls back to the idle poll.
-  let fastPollsLeft = 0;
-  const wake = () => {
-    pendingWake = true;
-    fastPollsLeft = FAST_POLLS;
-    wakeIdle?.();
-  };
-  const unsubscribe = deps.onAppend(wake);
-  const idle = (ms: number) => new Promise<void>((resolve) => {
-    if (pendingWake) { pendingWake = false; resolve(); return; }
-    const timer = setTimeout(() => { wakeIdle = undefined; resolve(); }, ms);
-    wakeIdle = () => { clearTimeout(timer); wakeIdle = undefined; pendingWake = false; resolve(); };
-  });
+  const wakeups = logWakeups(deps.onAppend);
+  const wake = () => wakeups.wake();
 
   async function tryLead(): Promise<boolean> {
     try {
@@ -122,7 +104,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
    * rebuild at start-up is making ours; or ours is older than the table, and this instance is on its way
    * out) it neither leads nor applies, and an instance running the other version does.
    */
-  const schemaVersion = projector.table?.schemaVersion;
+  const schemaVersion = schemaVersionOf(projector);
   async function ownSchemaActive(): Promise<boolean> {
     if (schemaVersion === undefined) return true;
     try {
@@ -148,7 +130,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       const events = await log.readLogAfter(state.checkpoint, batchSize);
       const last = events.at(-1);
       if (!last) return events;
-      await projector.apply(tx, events, state.active_table);
+      await applyBatch(tx, projector, events, state.active_table);
       const checkpoint = checkpointOf(last);
       await saveCheckpoint(tx, name, checkpoint);
       await announceProgress(tx, name);
@@ -176,7 +158,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       for (const event of events) {
         await tx.query('SAVEPOINT one_event');
         try {
-          await projector.apply(tx, [event], state.active_table);
+          await applyBatch(tx, projector, [event], state.active_table);
           await tx.query('RELEASE SAVEPOINT one_event');
           checkpoint = checkpointOf(event);
         } catch (error) {
@@ -201,7 +183,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
     let attempt = 0;
     while (!stopped) {
       if (!leading && !((await ownSchemaActive()) && (await tryLead()))) {
-        await idle(standbyPollMs);
+        await wakeups.idle(standbyPollMs);
         continue;
       }
       try {
@@ -212,12 +194,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
           continue;
         }
         if (applied === batchSize || stopped) continue;
-        if (fastPollsLeft > 0) {
-          fastPollsLeft -= 1;
-          await idle(FAST_POLL_BASE_MS * 2 ** (FAST_POLLS - 1 - fastPollsLeft));
-          continue;
-        }
-        await idle(idlePollMs);
+        await wakeups.rest(idlePollMs);
       } catch (error) {
         attempt += 1;
         observer.retrying(name, error, attempt);
@@ -247,14 +224,21 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       stopped = true;
       wake();
       await loop;
-      unsubscribe();
+      wakeups.close();
       await session?.close();
       session = undefined;
       leading = false;
     },
     async caughtUp() {
-      const head = await log.readLogHead();
-      while (isBefore(await readCheckpoint(db, name), head)) await sleep(20);
+      // The last committed event, not the gap-safe head: an older transaction still open when the call is
+      // made hides later commits from the head, and "caught up" would come before they were applied.
+      const target = await log.readLastCommittedPosition();
+      if (target === 0) return;
+      for (;;) {
+        const at = await log.checkpointAt(target);
+        if (at && !isBefore(await readCheckpoint(db, name), at)) return;
+        await sleep(20);
+      }
     },
   };
 }

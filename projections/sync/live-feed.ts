@@ -2,14 +2,19 @@ import { checkpointOf, isBefore, LOG_START } from '../../contracts/events/stored
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { LiveFeed, ReplayOutcome, TaskChange } from '../../contracts/ports/live-feed.ts';
 import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 import { ownerListeners } from './owner-listeners.ts';
-import { taskChangeOf } from './task-change.ts';
+import { taskChangesOf, taskStates } from './task-changes.ts';
 import type { Logger } from 'pino';
 import { logFanOut } from './fan-out-log.ts';
+import { startTail } from '../runtime/run-tail.ts';
+
+/** How many tasks the feed remembers the state of, to fold their next change without reading their stream. */
+const REMEMBERED_TASKS = 100_000;
 
 /**
- * The sync side: tails the log from its head when the process starts — every instance sees every event,
- * there is no shared checkpoint — and fans each change out to the connections of the task's owner.
+ * The sync side: a tail of the log from its head when the process starts — every instance sees every
+ * event, there is no shared checkpoint — that fans each change out to the connections of the task's owner.
  */
 export async function startLiveFeed(deps: {
   log: EventLog;
@@ -23,52 +28,30 @@ export async function startLiveFeed(deps: {
   const { log } = deps;
   const batchSize = deps.batchSize ?? 500;
   const listeners = ownerListeners();
-  let checkpoint = await log.readLogHead();
-  let stopped = false;
-  let pending = false;
-  // As in the projector runtime: after a wake-up, re-read quickly a few times, because an append can sit
-  // behind an older open transaction whose end sends no notification.
-  let fastPollsLeft = 0;
-  let wakeIdle: (() => void) | undefined;
-  const unsubscribe = deps.onAppend(() => { pending = true; fastPollsLeft = 7; wakeIdle?.(); });
-  const idle = (ms: number) => new Promise<void>((resolve) => {
-    if (pending) { pending = false; resolve(); return; }
-    const timer = setTimeout(() => { wakeIdle = undefined; resolve(); }, ms);
-    wakeIdle = () => { clearTimeout(timer); wakeIdle = undefined; pending = false; resolve(); };
+  const remembered = taskStates(REMEMBERED_TASKS);
+  const tail = await startTail({
+    log,
+    onAppend: deps.onAppend,
+    onError: deps.onError,
+    batchSize,
+    ...(deps.idlePollMs === undefined ? {} : { idlePollMs: deps.idlePollMs }),
+    consumer: {
+      kind: 'tail',
+      name: PROJECTIONS.sync,
+      async consume(events) {
+        for (const { change, event } of await taskChangesOf(log, events, remembered)) {
+          logFanOut(deps.logger, change, event.metadata.traceparent, listeners.fanOut(change));
+        }
+      },
+    },
   });
 
-
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        const events = await log.readLogAfter(checkpoint, batchSize);
-        for (const event of events) {
-          const change = await taskChangeOf(log, event);
-          checkpoint = checkpointOf(event);
-          if (change) logFanOut(deps.logger, change, event.metadata.traceparent, listeners.fanOut(change));
-        }
-        if (events.length === batchSize) continue;
-      } catch (error) {
-        deps.onError(error);
-      }
-      if (fastPollsLeft > 0) {
-        fastPollsLeft -= 1;
-        await idle(5 * 2 ** (6 - fastPollsLeft));
-        continue;
-      }
-      await idle(deps.idlePollMs ?? 1000);
-    }
-  })();
-
   return {
-    checkpoint: () => checkpoint,
+    checkpoint: () => tail.checkpoint(),
     subscribe: (userId, listener) => listeners.subscribe(userId, listener),
-    replay: (userId, after, send) => replayChanges({ log, maxReplayEvents: deps.maxReplayEvents, batchSize }, checkpoint, userId, after, send),
+    replay: (userId, after, send) => replayChanges({ log, maxReplayEvents: deps.maxReplayEvents, batchSize }, tail.checkpoint(), userId, after, send),
     async stop() {
-      stopped = true;
-      wakeIdle?.();
-      await loop;
-      unsubscribe();
+      await tail.stop();
     },
   };
 }
@@ -88,15 +71,16 @@ export async function replayChanges(
   const from = after === 0 ? LOG_START : await log.checkpointAt(after);
   if (!from) return { kind: 'reset', upTo };
   if ((await log.countAfter(from, deps.maxReplayEvents + 1)) > deps.maxReplayEvents) return { kind: 'reset', upTo };
+  // The replay's own memory of task states: a resume reads each task's stream once, not once per change.
+  const remembered = taskStates(deps.maxReplayEvents);
   let cursor = from;
   for (;;) {
     const events = await log.readLogAfter(cursor, batchSize);
-    for (const event of events) {
-      if (isBefore(upTo, event)) return { kind: 'replayed', upTo };
-      cursor = checkpointOf(event);
-      const change = await taskChangeOf(log, event);
-      if (change && change.owner === userId) send(change);
-    }
-    if (events.length < batchSize) return { kind: 'replayed', upTo };
+    const reached = events.findIndex((event) => isBefore(upTo, event));
+    const inRange = reached === -1 ? events : events.slice(0, reached);
+    for (const { change } of await taskChangesOf(log, inRange, remembered)) if (change.owner === userId) send(change);
+    const last = inRange.at(-1);
+    if (last) cursor = checkpointOf(last);
+    if (reached !== -1 || events.length < batchSize) return { kind: 'replayed', upTo };
   }
 }

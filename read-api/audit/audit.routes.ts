@@ -10,8 +10,8 @@ import { awaitPosition, notCaughtUpAnswer } from '../consistency/read-your-write
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor.ts';
 import { listAuditEntries } from './list-audit-entries.sql.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
-const AUDIT_PROJECTION = 'audit';
 
 export interface AuditQueryDeps {
   readonly db: Queryable;
@@ -67,7 +67,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditQueryDeps):
         }));
       }
       const asked = { query: q.min_position, header: headers['x-min-position'] };
-      if (!(await awaitPosition(reply, asked, { waiter: deps.waiter, projection: AUDIT_PROJECTION, readModel: 'audit log' }))) return reply;
+      if (!(await awaitPosition(reply, asked, { waiter: deps.waiter, projection: PROJECTIONS.audit, readModel: 'audit log' }))) return reply;
 
       const rows = await listAuditEntries(deps.db, {
         filter: {

@@ -1,16 +1,20 @@
+import { isBefore } from '../../contracts/events/stored-event.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 
 /**
  * Has the projection applied the event at `position`? Log order is (transaction_id, position), so a
- * checkpoint whose position is higher can still lie before it; compare in log order.
+ * checkpoint whose position is higher can still lie before it; compare in log order. The event's place in
+ * the log comes from the event store; an event not yet readable there cannot have been applied.
  */
-export async function projectionPassed(db: Queryable, projection: string, position: number): Promise<boolean> {
+export async function projectionPassed(db: Queryable, log: Pick<EventLog, 'checkpointAt'>, projection: string, position: number): Promise<boolean> {
   if (position <= 0) return true;
-  const result = await db.query<{ passed: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM projections p JOIN events e ON e.position = $2
-        WHERE p.name = $1 AND (e.transaction_id, e.position) <= (p.transaction_id, p.position)) AS passed`,
-    [projection, position],
+  const event = await log.checkpointAt(position);
+  if (!event) return false;
+  const result = await db.query<{ transaction_id: string; position: number }>(
+    'SELECT transaction_id::text AS transaction_id, position::float8 AS position FROM projections WHERE name = $1',
+    [projection],
   );
-  return result.rows[0]?.passed ?? false;
+  const checkpoint = result.rows[0];
+  return checkpoint !== undefined && !isBefore(checkpoint, event);
 }

@@ -1,3 +1,4 @@
+import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { projectionPassed } from './projection-passed.sql.ts';
 
@@ -12,6 +13,7 @@ export interface ProjectionWaiter {
  */
 export function createProjectionWaiter(deps: {
   db: Queryable;
+  log: Pick<EventLog, 'checkpointAt'>;
   /** Progress announcements; null means "something may have moved" (e.g. after a reconnect). */
   onProgress: (wake: (projection: string | null) => void) => () => void;
   timeoutMs: number;
@@ -31,7 +33,7 @@ export function createProjectionWaiter(deps: {
       try {
         const deadline = Date.now() + deps.timeoutMs;
         for (;;) {
-          if (await projectionPassed(deps.db, projection, position)) return true;
+          if (await projectionPassed(deps.db, deps.log, projection, position)) return true;
           const left = deadline - Date.now();
           if (left <= 0) return false;
           if (moved) {

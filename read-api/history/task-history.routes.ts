@@ -7,7 +7,8 @@ import type { EventLog } from '../../contracts/ports/event-log.ts';
 import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import { problem, type Problem } from '../../contracts/problem.ts';
 import { toTaskView } from '../tasks/task-response.ts';
-import { eventsAsOf, foldStoredEvents } from './fold-as-of.ts';
+import { eventsAsOf } from './fold-as-of.ts';
+import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.ts';
 import { taskOwner } from './task-owner.ts';
 
@@ -83,7 +84,7 @@ export function registerTaskHistoryRoutes(app: FastifyInstance, deps: { log: Pic
       const events = await deps.log.readStream(id, 'version' in as_of ? { toVersion: Math.max(as_of.version, 1) } : {});
       if (taskOwner(events[0]) !== request.principal.user_id) return sendProblem(reply, noSuchTask(id));
 
-      const state = foldStoredEvents(eventsAsOf(events, as_of));
+      const state = foldWholeStream(eventsAsOf(events, as_of));
       if (state.kind === 'absent') return sendProblem(reply, notYet(id, as_of));
       const body: TaskAsOf = { version: state.task.version, as_of, deleted: state.task.deleted_at !== null, task: toTaskView(state.task) };
       return body;

@@ -8,9 +8,9 @@ import { awaitPosition, notCaughtUpAnswer } from '../consistency/read-your-write
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { listNotifications } from './list-notifications.sql.ts';
 import { decodeNotificationCursor, encodeNotificationCursor } from './notification-cursor.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 /** The projection that keeps the schedule (projections/notification), for read-your-writes. */
-const SCHEDULE_PROJECTION = 'notification';
 
 /** `GET /api/notifications`: the caller's reminders, pending and past, newest fire time first. */
 export function registerNotificationQueryRoutes(app: FastifyInstance, deps: { db: Queryable; waiter: ProjectionWaiter }): void {
@@ -26,7 +26,7 @@ export function registerNotificationQueryRoutes(app: FastifyInstance, deps: { db
     handler: async ({ query: q, headers }, request, reply) => {
       const cursor = q.cursor === undefined ? undefined : decodeNotificationCursor(q.cursor);
       if (cursor === null) return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor of this list; start again without it' }]));
-      const target = { waiter: deps.waiter, projection: SCHEDULE_PROJECTION, readModel: 'reminder schedule' };
+      const target = { waiter: deps.waiter, projection: PROJECTIONS.notification, readModel: 'reminder schedule' };
       if (!(await awaitPosition(reply, { query: q.min_position, header: headers['x-min-position'] }, target))) return reply;
 
       const rows = await listNotifications(deps.db, {

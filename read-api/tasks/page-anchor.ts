@@ -2,7 +2,7 @@ import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { rowToTask } from '../../contracts/read-models/task-view-row.ts';
 import type { Task } from '../../domain/task/types.ts';
-import { foldStoredEvents } from '../history/fold-as-of.ts';
+import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import { findTask, sortKeyOf, type PageAnchor } from './list-tasks.sql.ts';
 import type { TaskCursor } from './task-cursor.ts';
 
@@ -19,7 +19,7 @@ export async function pageAnchor(deps: { db: Queryable; log: Pick<EventLog, 'rea
 }
 
 async function taskAsItWas(log: Pick<EventLog, 'readStream'>, userId: string, cursor: TaskCursor): Promise<Task | null> {
-  const state = foldStoredEvents(await log.readStream(cursor.task_id, { toVersion: cursor.version }));
+  const state = foldWholeStream(await log.readStream(cursor.task_id, { toVersion: cursor.version }));
   if (state.kind !== 'present' || state.task.user_id !== userId || state.task.version !== cursor.version) return null;
   return state.task;
 }

@@ -1,15 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseTaskEvent } from '../../contracts/events/task-events.ts';
+import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import { DEFAULT_ORDER, SORTS, type Order, type Sort, type TaskPage } from '../../contracts/queries.ts';
 import { dueInstant, overdueFrom } from '../../domain/task/due-instant.ts';
-import { evolve, initialState } from '../../domain/task/evolve.ts';
 import { priorityRank } from '../../domain/task/rules/priority.ts';
-import { PRIORITIES, type Task, type TaskState } from '../../domain/task/types.ts';
+import { PRIORITIES, type Task } from '../../domain/task/types.ts';
 import { startTestSystem, type TestSystem } from '../../test/support/test-system.ts';
 
 /*
  * Query results equal a reference filter and sort over the domain states, folded from the event streams
- * with the domain's own evolve, for randomly generated tasks and queries (seeded, so a failure repeats).
+ * with the one fold of a task stream, for randomly generated tasks and queries (seeded, so a failure repeats).
  */
 
 function prng(seed: number): () => number {
@@ -71,11 +70,7 @@ beforeAll(async () => {
 async function referenceTasks(): Promise<Array<Task & { deleted: boolean }>> {
   const tasks: Array<Task & { deleted: boolean }> = [];
   for (const id of taskIds) {
-    let state: TaskState = initialState;
-    for (const stored of await t.system.store.readStream(id)) {
-      const event = parseTaskEvent(stored.type, stored.data);
-      if (event) state = evolve(state, event);
-    }
+    const state = foldWholeStream(await t.system.store.readStream(id));
     if (state.kind === 'present') tasks.push({ ...state.task, deleted: state.task.deleted_at !== null });
   }
   return tasks;

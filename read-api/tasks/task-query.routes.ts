@@ -16,8 +16,8 @@ import { decodeCursor, encodeCursor } from './task-cursor.ts';
 import { findTask, listTasks } from './list-tasks.sql.ts';
 import { pageAnchor } from './page-anchor.ts';
 import { toTaskView } from './task-response.ts';
+import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
-const TASK_VIEW_PROJECTION = 'task-view';
 
 export interface TaskQueryDeps {
   readonly db: Queryable;
@@ -29,7 +29,7 @@ export interface TaskQueryDeps {
 
 /** Read your writes on any query over task_view: wait until it has the position, or answer 503. */
 export const readYourWrites = (reply: FastifyReply, asked: { query: number | undefined; header: number | undefined }, waiter: ProjectionWaiter) =>
-  awaitPosition(reply, asked, { waiter, projection: TASK_VIEW_PROJECTION, readModel: 'task list' });
+  awaitPosition(reply, asked, { waiter, projection: PROJECTIONS.taskView, readModel: 'task list' });
 
 export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDeps): void {
   defineRoute(app, {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { newTimeOrderedId } from '../time-ordered-id.ts';
 import { CURRENT_SCHEMA_VERSION } from '../../contracts/events/upcast.ts';
-import { parseTaskEvent } from '../../contracts/events/task-events.ts';
+import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../contracts/ports/sql.ts';
 import { decide } from '../../domain/task/decide.ts';
-import { evolve, initialState } from '../../domain/task/evolve.ts';
 import { err, ok } from '../../domain/shared/result.ts';
 import type { TaskEvent, TaskState } from '../../domain/task/types.ts';
 import type {
@@ -26,12 +25,7 @@ interface LoadedStream { readonly state: TaskState; readonly events: readonly St
 /** Rebuilds the task's state from its own stream: the only state a decision is made on. */
 export async function loadTask(store: EventStore, taskId: string): Promise<LoadedStream> {
   const events = await store.readStream(taskId);
-  let state: TaskState = initialState;
-  for (const stored of events) {
-    const event = parseTaskEvent(stored.type, stored.data);
-    if (event) state = evolve(state, event);
-  }
-  return { state, events };
+  return { state: foldWholeStream(events), events };
 }
 
 const answer = (task_id: string, version: number, position: number, replayed: boolean): CommandOutcome =>

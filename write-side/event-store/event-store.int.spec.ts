@@ -200,3 +200,16 @@ describe('stream-ordered reads of a settled prefix (for rebuilds)', () => {
     expect(read).toMatchObject({ stream_id: stream, schema_version: 2, data: { title: 'Old', due: { date: '2026-12-01' }, reminders: [] } });
   });
 });
+
+describe('events at given places of their streams', () => {
+  it('answers the events that exist at those (stream, version) places, in stream and version order, with their metadata', async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    await store.append(a, 'no_stream', [event(), event(), event()]);
+    await store.append(b, 'no_stream', [{ ...event(), metadata: { ...metadata, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } }]);
+    const found = await store.readEventsAt([{ stream_id: b, version: 1 }, { stream_id: a, version: 3 }, { stream_id: a, version: 9 }]);
+    expect(found.map((e) => [e.stream_id, e.version]).sort()).toEqual([[a, 3], [b, 1]].sort());
+    expect(found.find((e) => e.stream_id === b)?.metadata.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    expect(await store.readEventsAt([])).toEqual([]);
+  });
+});

@@ -5,8 +5,10 @@ import { append } from './append.sql.ts';
 import { findRememberedResult, rememberResult, type RememberedResult } from './idempotency.sql.ts';
 import { checkpointAt, countAfter, readLogAfter, readLogHead } from './read-log.sql.ts';
 import { readStream } from './read-stream.sql.ts';
+import { readEventsAt } from './read-events-at.sql.ts';
 import { readStreamPayloadsUpTo, readStreamsUpTo } from './read-by-stream.sql.ts';
 import { splitStreams } from './split-streams.sql.ts';
+import { readLastCommittedPosition } from './last-position.sql.ts';
 import type { Upcaster } from './row.ts';
 import type {
   Appended, ExpectedVersion, IdempotencyRecord, NewEvent, VersionConflict,
@@ -28,8 +30,10 @@ export function postgresEventStore(db: Queryable, upcast: Upcaster): EventStore 
   return {
     append: (streamId, expected, events, idempotency) => append(db, streamId, expected, events, idempotency),
     readStream: (streamId, options) => readStream(db, streamId, upcast, options),
+    readEventsAt: (places) => readEventsAt(db, places, upcast),
     readLogAfter: (after, limit) => readLogAfter(db, after, limit, upcast),
     readLogHead: () => readLogHead(db),
+    readLastCommittedPosition: () => readLastCommittedPosition(db),
     readStreamsUpTo: (upTo, after, limit) => readStreamsUpTo(db, upTo, after, limit, upcast),
     readStreamPayloadsUpTo: (upTo, after, limit) => readStreamPayloadsUpTo(db, upTo, after, limit, upcast),
     splitStreams: (parts) => splitStreams(db, parts),

@@ -1,0 +1,102 @@
+import type { StoredEvent } from '../../../contracts/events/stored-event.ts';
+import type { EventLog } from '../../../contracts/ports/event-log.ts';
+import { NOTIFICATION_SCHEDULE_VIEW, type ScheduledReminder } from '../../../contracts/read-models/notification-schedule.ts';
+import { initialState } from '../../../domain/task/evolve.ts';
+import { foldWholeStream } from '../../../contracts/events/fold-task-stream.ts';
+import type { TaskState } from '../../../domain/task/types.ts';
+import type { ReadModelProjection } from '../../runtime/projector.ts';
+import { applySingleStream, type SingleStreamModel } from '../../runtime/single-stream.ts';
+import { planSchedule } from './plan-schedule.ts';
+import type { Logger } from 'pino';
+import { logScheduleChange } from './schedule-change-log.ts';
+import { forgetScheduleRows, readScheduleRows, saveScheduleRows } from './schedule-rows.sql.ts';
+import { createScheduleTables, dropScheduleTables } from './schedule-table.sql.ts';
+import { forgetTaskState, readTaskStates, saveTaskStates, type NotificationTaskState } from './schedule-task-state.sql.ts';
+import { PROJECTIONS } from '../../../contracts/projection-names.ts';
+
+/** Where a task's fold starts: its kept state, or the task folded from the log, and its schedule rows. */
+interface ScheduleStart { readonly state: TaskState; readonly email: string | null; readonly schedule: readonly ScheduledReminder[] }
+
+interface ScheduleWrite { readonly taskId: string; readonly state: NotificationTaskState; readonly rows: readonly ScheduledReminder[] }
+
+/** The task as its stored events leave it: for a task whose state the projection does not keep. */
+function foldUnkept(events: readonly StoredEvent[]): ScheduleStart {
+  const email = events.reduce<string | null>((last, stored) => stored.metadata.user_email ?? last, null);
+  return { state: foldWholeStream(events), email, schedule: [] };
+}
+
+/**
+ * Keeps the reminder schedule: after each task event, the task's rows are planned again from the task as
+ * the fold leaves it. The task state is kept beside the schedule for every task that has rows (most tasks
+ * have no reminders, and keeping theirs would double the projection's work for nothing); a task without
+ * one that gets an event past its creation is folded from its stream once. Every write is version-guarded,
+ * and a task without rows yields none however often it is replayed, so a batch applied twice changes nothing.
+ */
+function scheduleModel(log: Pick<EventLog, 'readStream'>, logger: Logger | undefined): SingleStreamModel<StoredEvent, ScheduleStart, ScheduleWrite> {
+  return {
+    async load(tx, table, streams) {
+      const known = await readTaskStates(tx, table, [...streams.keys()]);
+      const kept = (taskId: string): ScheduleStart | null => {
+        const saved = known.get(taskId);
+        return saved ? { state: { kind: 'present', task: saved.task }, email: saved.email, schedule: [] } : null;
+      };
+      // Streams with nothing past their kept state start from it and fold nothing; only the others need more.
+      const pending = [...streams].filter(([taskId, taskEvents]) => (taskEvents.at(-1)?.version ?? 0) > (known.get(taskId)?.version ?? 0));
+      const [schedules, earlier] = await Promise.all([
+        pending.length > 0 ? readScheduleRows(tx, table, pending.map(([taskId]) => taskId)) : new Map<string, ScheduledReminder[]>(),
+        Promise.all(pending.map(async ([taskId, taskEvents]) => {
+          const first = taskEvents[0]?.version ?? 1;
+          if (known.has(taskId) || first <= 1) return [taskId, null] as const;
+          return [taskId, foldUnkept(await log.readStream(taskId, { toVersion: first - 1 }))] as const;
+        })).then((entries) => new Map(entries)),
+      ]);
+      const starts = new Map<string, ScheduleStart>();
+      for (const taskId of streams.keys()) {
+        const start = kept(taskId) ?? earlier.get(taskId);
+        if (start) starts.set(taskId, { ...start, schedule: schedules.get(taskId) ?? [] });
+      }
+      return starts;
+    },
+    start: (saved) => saved?.state ?? initialState,
+    fold(taskId, saved) {
+      let email = saved?.email ?? null;
+      let schedule = saved?.schedule ?? [];
+      return {
+        step({ stored, after }) {
+          if (after.kind === 'absent') {
+            // Without the creation there is no owner to remind; dead-lettered, visibly, not guessed.
+            throw new Error(`notification: ${stored.type} at version ${stored.version} of task ${taskId} has no creation before it`);
+          }
+          email = stored.metadata.user_email ?? email;
+          const planned = planSchedule(schedule, after.task, { version: stored.version, position: stored.position, email });
+          if (logger) logScheduleChange(logger, schedule, planned, stored);
+          schedule = planned;
+        },
+        done: (state) => (state.kind === 'present' && schedule.length > 0
+          ? { taskId, state: { task: state.task, email, version: state.task.version }, rows: schedule }
+          : null),
+      };
+    },
+    async save(tx, table, written) {
+      await saveScheduleRows(tx, table, written.flatMap((w) => w.rows));
+      await saveTaskStates(tx, table, new Map(written.map((w) => [w.taskId, w.state])));
+    },
+  };
+}
+
+/** Built with the log: a task the schedule kept nothing for is folded from its own stream when it changes. */
+export function createNotificationProjection(log: Pick<EventLog, 'readStream'>, logger?: Logger): ReadModelProjection {
+  return {
+    kind: 'read-model',
+    name: PROJECTIONS.notification,
+    // A task whose reminders cannot be planned must not hold back everyone else's.
+    onPoison: 'skip',
+    table: { base: 'notification_schedule', schemaVersion: 1, view: NOTIFICATION_SCHEDULE_VIEW, create: createScheduleTables, drop: dropScheduleTables },
+    apply: applySingleStream(scheduleModel(log, logger)),
+    // A retry replays the task's whole stream; delivery records stay, so nothing sent is sent again.
+    async forgetStream(tx, table, streamId) {
+      await forgetScheduleRows(tx, table, streamId);
+      await forgetTaskState(tx, table, streamId);
+    },
+  };
+}

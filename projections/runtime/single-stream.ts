@@ -1,0 +1,72 @@
+import { foldTaskStream, versionOf, type FoldStep } from '../../contracts/events/fold-task-stream.ts';
+import type { StreamEvent } from '../../contracts/events/stored-event.ts';
+import type { Queryable } from '../../contracts/ports/sql.ts';
+import type { TaskState } from '../../domain/task/types.ts';
+
+/** One stream's fold as a read model follows it. */
+export interface StreamFolding<E extends StreamEvent, Written> {
+  /** Each event the fold applies, in stream order, with the task before and after it. */
+  readonly step?: (step: FoldStep<E>) => void;
+  /** What to save for the stream, once its new events are folded (null: nothing). */
+  done(state: TaskState): Written | null;
+}
+
+/**
+ * A read model whose every row depends on one task's stream: what it saves per stream, how it loads and
+ * saves that, and what it makes of each folded event. The skeleton does the rest the same way for all.
+ */
+export interface SingleStreamModel<E extends StreamEvent, Saved, Written> {
+  /** The saved state of the batch's streams, for those that have one. */
+  load(tx: Queryable, table: string, streams: ReadonlyMap<string, readonly E[]>): Promise<ReadonlyMap<string, Saved>>;
+  /** Where a stream's fold starts: its saved task, or (undefined) a task the model has not seen. */
+  start(saved: Saved | undefined): TaskState;
+  /** One stream's fold onto what is saved of it. */
+  fold(streamId: string, saved: Saved | undefined): StreamFolding<E, Written>;
+  /** Writes what the batch changed in one go; version-guarded, so a late or repeated save moves nothing back. */
+  save(tx: Queryable, table: string, written: readonly Written[]): Promise<void>;
+}
+
+/** The events of a batch, stream by stream, in the order they came. */
+export function groupByStream<E extends StreamEvent>(events: readonly E[]): Map<string, E[]> {
+  const streams = new Map<string, E[]>();
+  for (const event of events) {
+    const list = streams.get(event.stream_id);
+    if (list) list.push(event); else streams.set(event.stream_id, [event]);
+  }
+  return streams;
+}
+
+/**
+ * Folds each stream's new events onto its saved state with the one fold of a task stream, which passes
+ * over the versions already applied; a stream whose version did not move has nothing to save. So a batch
+ * applied twice, or split anywhere, leaves the same rows.
+ */
+export function foldStreams<E extends StreamEvent, Saved, Written>(
+  model: SingleStreamModel<E, Saved, Written>,
+  streams: ReadonlyMap<string, readonly E[]>,
+  saved: ReadonlyMap<string, Saved>,
+): Written[] {
+  const written: Written[] = [];
+  for (const [streamId, events] of streams) {
+    const before = saved.get(streamId);
+    const start = model.start(before);
+    const folding = model.fold(streamId, before);
+    const end = foldTaskStream(start, events, folding.step);
+    if (versionOf(end) <= versionOf(start)) continue;
+    const done = folding.done(end);
+    if (done !== null) written.push(done);
+  }
+  return written;
+}
+
+/** A single-stream read model's `apply`: group by stream, load what is saved, fold, save. */
+export function applySingleStream<E extends StreamEvent, Saved, Written>(
+  model: SingleStreamModel<E, Saved, Written>,
+): (tx: Queryable, events: readonly E[], table: string) => Promise<void> {
+  return async (tx, events, table) => {
+    const streams = groupByStream(events);
+    const saved = await model.load(tx, table, streams);
+    const written = foldStreams(model, streams, saved);
+    if (written.length > 0) await model.save(tx, table, written);
+  };
+}

@@ -1,0 +1,16 @@
+import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
+
+/** The streams of the given events, as a consumer that folds a task's stream reads them. */
+export function inMemoryStreams(events: readonly StoredEvent[]): Pick<EventLog, 'readStream'> {
+  return {
+    async readStream(streamId, options = {}) {
+      const from = options.fromVersion ?? 1;
+      const to = options.toVersion ?? Number.POSITIVE_INFINITY;
+      const stream = events
+        .filter((e) => e.stream_id === streamId && e.version >= from && e.version <= to)
+        .sort((a, b) => a.version - b.version);
+      return options.limit === undefined ? stream : stream.slice(0, options.limit);
+    },
+  };
+}

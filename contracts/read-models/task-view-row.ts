@@ -1,4 +1,5 @@
 import type { CopyValue } from '../ports/sql.ts';
+import type { Sort } from '../queries.ts';
 import { EDITABLE_FIELDS, fieldsOf, type EditableField } from '../../domain/task/fields.ts';
 import type { Task, TaskFields } from '../../domain/task/types.ts';
 import { dueInstants } from '../../domain/task/due-instant.ts';
@@ -84,6 +85,38 @@ export const TASK_VIEW_COLUMNS: readonly TaskViewColumn[] = [
   column('version', { type: 'integer', notNull: true, copy: plain }),
   column('position', { type: 'bigint', notNull: true, copy: plain }),
 ];
+
+type SortKey = string | number;
+
+/** How the list is ordered by one sort: a column with a partial index (user_id, column, task_id). */
+export interface SortColumn {
+  readonly column: string;
+  /** The SQL type its key is compared as. */
+  readonly type: string;
+  /** For a column PostgreSQL computes from others: its type and expression (made with the table). */
+  readonly generated?: { readonly type: string; readonly expression: string };
+  /** A task's value of the column, as a query parameter: a page can continue after any task, as it is now or was. */
+  readonly key: (task: Task) => SortKey;
+  /** Where the column is computed, how PostgreSQL computes it alike from the parameter. */
+  readonly keySql?: (param: string) => string;
+}
+
+/** Every sort of the task list; task_id breaks ties. The table's generated sort columns and indexes are made from it. */
+export const TASK_VIEW_SORTS: Readonly<Record<Sort, SortColumn>> = {
+  created: { column: 'created_at', type: 'timestamptz', key: (task) => task.created_at },
+  updated: { column: 'updated_at', type: 'timestamptz', key: (task) => task.updated_at },
+  // Tasks without a due sort after every other (in ascending order).
+  due: {
+    column: 'due_sort', type: 'timestamptz', generated: { type: 'timestamptz', expression: `coalesce(due_at, 'infinity')` },
+    key: (task) => (task.due ? dueInstants(task.due).due_at : 'infinity'),
+  },
+  priority: { column: 'priority_rank', type: 'smallint', key: (task) => priorityRank(task.priority) },
+  // Case-insensitive, compared byte-wise: lower(title) in the title's collation, then "C".
+  title: {
+    column: 'title_key', type: 'text', generated: { type: 'text COLLATE "C"', expression: 'lower(title)' },
+    key: (task) => task.title, keySql: (param) => `lower(${param}::text) COLLATE "C"`,
+  },
+};
 
 /** A task_view row as SELECT returns it (with `TASK_ROW_COLUMNS`). */
 export type TaskRow = TaskFields & {

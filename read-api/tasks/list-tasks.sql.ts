@@ -1,30 +1,12 @@
 import type { Order, Sort, TaskFilters } from '../../contracts/queries.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import { TASK_ROW_COLUMNS, TASK_VIEW, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
-import { dueInstants } from '../../domain/task/due-instant.ts';
-import { priorityRank } from '../../domain/task/rules/priority.ts';
+import { TASK_ROW_COLUMNS, TASK_VIEW, TASK_VIEW_SORTS, type SortColumn, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
 import type { Task } from '../../domain/task/types.ts';
 
-type SortKey = string | number;
-
-/**
- * Each sort is a column with a partial index (user_id, column, task_id); task_id breaks ties. `key` is a
- * task's value of that column as SQL compares it (`keySql` turns the parameter into it where the column is
- * computed by PostgreSQL), so a page can continue after any task, as it is now or as it was.
- */
-const SORT_COLUMNS: Readonly<Record<Sort, { column: string; type: string; key: (task: Task) => SortKey; keySql?: (param: string) => string }>> = {
-  created: { column: 'created_at', type: 'timestamptz', key: (task) => task.created_at },
-  updated: { column: 'updated_at', type: 'timestamptz', key: (task) => task.updated_at },
-  due: { column: 'due_sort', type: 'timestamptz', key: (task) => (task.due ? dueInstants(task.due).due_at : 'infinity') },
-  priority: { column: 'priority_rank', type: 'smallint', key: (task) => priorityRank(task.priority) },
-  // title_key is lower(title) in the column's collation, computed by PostgreSQL alike for the parameter.
-  title: { column: 'title_key', type: 'text', key: (task) => task.title, keySql: (param) => `lower(${param}::text) COLLATE "C"` },
-};
-
 /** Where a page continues: after this task, whose sort value is `key`. */
-export interface PageAnchor { readonly key: SortKey; readonly id: string }
+export interface PageAnchor { readonly key: ReturnType<SortColumn['key']>; readonly id: string }
 
-export const sortKeyOf = (sort: Sort, task: Task): SortKey => SORT_COLUMNS[sort].key(task);
+export const sortKeyOf = (sort: Sort, task: Task): PageAnchor['key'] => TASK_VIEW_SORTS[sort].key(task);
 
 export interface TaskFilter extends TaskFilters {
   readonly user_id: string;
@@ -58,7 +40,7 @@ export async function listTasks(db: Queryable, request: TaskPageRequest): Promis
   }
   if (filter.q) where.push(`search @@ websearch_to_tsquery('english', ${param(filter.q)})`);
 
-  const { column, type, keySql } = SORT_COLUMNS[request.sort];
+  const { column, type, keySql } = TASK_VIEW_SORTS[request.sort];
   const direction = request.order === 'asc' ? 'ASC' : 'DESC';
   if (request.after) {
     const comparison = request.order === 'asc' ? '>' : '<';

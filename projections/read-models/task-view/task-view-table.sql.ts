@@ -1,5 +1,5 @@
 import { identifier, type Queryable } from '../../../contracts/ports/sql.ts';
-import { TASK_VIEW_COLUMNS } from '../../../contracts/read-models/task-view-row.ts';
+import { TASK_VIEW_COLUMNS, TASK_VIEW_SORTS } from '../../../contracts/read-models/task-view-row.ts';
 
 /**
  * The queryable task read model (indexes apart, see below): the stored columns of TASK_VIEW_COLUMNS and the
@@ -10,11 +10,11 @@ import { TASK_VIEW_COLUMNS } from '../../../contracts/read-models/task-view-row.
 export async function createTaskViewTable(tx: Queryable, table: string): Promise<void> {
   const t = identifier(table);
   const stored = TASK_VIEW_COLUMNS.map((c) => `${identifier(c.name)} ${c.type}${c.name === 'task_id' ? ' PRIMARY KEY' : c.notNull ? ' NOT NULL' : ''}`);
+  const sortKeys = Object.values(TASK_VIEW_SORTS).flatMap(({ column, generated }) =>
+    generated ? [`${identifier(column)} ${generated.type} GENERATED ALWAYS AS (${generated.expression}) STORED`] : []);
   await tx.query(`
     CREATE TABLE ${t} (
-      ${stored.join(',\n      ')},
-      title_key      text COLLATE "C" GENERATED ALWAYS AS (lower(title)) STORED,
-      due_sort       timestamptz GENERATED ALWAYS AS (coalesce(due_at, 'infinity')) STORED,
+      ${[...stored, ...sortKeys].join(',\n      ')},
       search         tsvector    GENERATED ALWAYS AS (
                        setweight(to_tsvector('english', title), 'A') ||
                        setweight(to_tsvector('english', coalesce(description, '')), 'B')) STORED
@@ -29,11 +29,8 @@ export function taskViewIndexes(table: string): readonly string[] {
   const t = identifier(table);
   const index = (suffix: string) => identifier(`${table}_${suffix}`);
   return [
-    `CREATE INDEX ${index('created')} ON ${t} (user_id, created_at, task_id) WHERE deleted_at IS NULL`,
-    `CREATE INDEX ${index('updated')} ON ${t} (user_id, updated_at, task_id) WHERE deleted_at IS NULL`,
-    `CREATE INDEX ${index('due')} ON ${t} (user_id, due_sort, task_id) WHERE deleted_at IS NULL`,
-    `CREATE INDEX ${index('priority')} ON ${t} (user_id, priority_rank, task_id) WHERE deleted_at IS NULL`,
-    `CREATE INDEX ${index('title')} ON ${t} (user_id, title_key, task_id) WHERE deleted_at IS NULL`,
+    ...Object.entries(TASK_VIEW_SORTS).map(([sort, { column }]) =>
+      `CREATE INDEX ${index(sort)} ON ${t} (user_id, ${identifier(column)}, task_id) WHERE deleted_at IS NULL`),
     // Search is always within one user's tasks; btree_gin (migration 008) lets the GIN index lead with the user.
     `CREATE INDEX ${index('search')} ON ${t} USING gin (user_id, search) WHERE deleted_at IS NULL`,
     `CREATE INDEX ${index('tags')} ON ${t} USING gin (tags) WHERE deleted_at IS NULL`,

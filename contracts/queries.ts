@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { MAX_ESTIMATE_MINUTES } from '../domain/task/limits.ts';
 import { Priority, Task } from './task.ts';
 
-export const SORTS = ['due', 'priority', 'created', 'updated', 'title'] as const;
+export const SORTS = ['due', 'priority', 'created', 'updated', 'title', 'estimate'] as const;
 export type Sort = (typeof SORTS)[number];
 export const ORDERS = ['asc', 'desc'] as const;
 export type Order = (typeof ORDERS)[number];
 
-/** Newest first for times and most urgent first for priority; earliest due and A→Z otherwise. */
-export const DEFAULT_ORDER: Readonly<Record<Sort, Order>> = { due: 'asc', priority: 'desc', created: 'desc', updated: 'desc', title: 'asc' };
+/** Newest first for times and most urgent first for priority; earliest due, A→Z and shortest estimate otherwise. */
+export const DEFAULT_ORDER: Readonly<Record<Sort, Order>> = { due: 'asc', priority: 'desc', created: 'desc', updated: 'desc', title: 'asc', estimate: 'asc' };
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -30,6 +31,8 @@ export const ListTasksQuery = z
     due_after: instantOrDate.optional().describe('due ≥ this (a date means 00:00 UTC)'),
     overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     q: z.string().trim().min(1).max(200).optional().describe('Full-text search over title and description'),
+    estimate_max: z.coerce.number().int().min(1).max(MAX_ESTIMATE_MINUTES).optional()
+      .describe('Only tasks estimated at most this many minutes (tasks without an estimate are left out)'),
     sort: z.enum(SORTS).default('created'),
     order: z.enum(ORDERS).optional(),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),

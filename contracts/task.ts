@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  MAX_BEFORE_MINUTES, MAX_DESCRIPTION_LENGTH, MAX_REMINDERS, MAX_RRULE_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH,
+  MAX_BEFORE_MINUTES, MAX_DESCRIPTION_LENGTH, MAX_ESTIMATE_MINUTES, MAX_REMINDERS, MAX_RRULE_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH,
 } from '../domain/task/limits.ts';
 import { CLEARABLE_FIELDS, EDITABLE_FIELDS, EMPTY_FIELDS, type ClearableField, type EditableField } from '../domain/task/fields.ts';
 import {
@@ -67,6 +67,10 @@ const FIELD_SCHEMAS = {
   due: { input: Due, stored: Due.nullable() },
   reminders: { input: Reminders, stored: z.array(Reminder) },
   recurrence: { input: Recurrence, stored: Recurrence.nullable() },
+  estimate_minutes: {
+    input: z.int().min(1).max(MAX_ESTIMATE_MINUTES).describe('How long the task should take, in minutes'),
+    stored: z.int().nullable(),
+  },
 } as const satisfies { readonly [K in EditableField]: { readonly input: z.ZodType; readonly stored: z.ZodType<TaskFields[K]> } };
 
 type Schemas = typeof FIELD_SCHEMAS;

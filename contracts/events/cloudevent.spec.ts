@@ -21,7 +21,7 @@ const created = {
   data: {
     task_id: taskId, user_id: 'alice', title: 'Write', description: null, priority: 'high', tags: ['work'],
     due: { datetime: '2026-12-01T09:00', timezone: 'Europe/Berlin' }, reminders: [{ before_minutes: 30, channels: ['email'] }],
-    recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=MO', anchor: 'due' }, series_id: null, occurrence: 0, created_at: '2026-11-27T10:00:00.000Z',
+    recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=MO', anchor: 'due' }, estimate_minutes: null, series_id: null, occurrence: 0, created_at: '2026-11-27T10:00:00.000Z',
   },
 };
 

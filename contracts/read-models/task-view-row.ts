@@ -43,6 +43,7 @@ const FIELD_COLUMNS: { readonly [K in EditableField]: ColumnSpec<TaskFields[K]> 
   due: { type: 'jsonb', copy: json },
   reminders: { type: 'jsonb', notNull: true, copy: json },
   recurrence: { type: 'jsonb', copy: json },
+  estimate_minutes: { type: 'integer', planned: true, copy: plain },
 };
 
 /**
@@ -88,6 +89,9 @@ export const TASK_VIEW_COLUMNS: readonly TaskViewColumn[] = [
 
 type SortKey = string | number;
 
+/** Sorts after every estimate (the largest PostgreSQL integer). */
+const UNESTIMATED = 2_147_483_647;
+
 /** How the list is ordered by one sort: a column with a partial index (user_id, column, task_id). */
 export interface SortColumn {
   readonly column: string;
@@ -115,6 +119,11 @@ export const TASK_VIEW_SORTS: Readonly<Record<Sort, SortColumn>> = {
   title: {
     column: 'title_key', type: 'text', generated: { type: 'text COLLATE "C"', expression: 'lower(title)' },
     key: (task) => task.title, keySql: (param) => `lower(${param}::text) COLLATE "C"`,
+  },
+  // Tasks without an estimate sort after every other (in ascending order).
+  estimate: {
+    column: 'estimate_sort', type: 'integer', generated: { type: 'integer', expression: `coalesce(estimate_minutes, ${UNESTIMATED})` },
+    key: (task) => task.estimate_minutes ?? UNESTIMATED,
   },
 };
 

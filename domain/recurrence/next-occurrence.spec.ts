@@ -211,7 +211,7 @@ describe('COUNT and UNTIL end the series', () => {
 
 describe('what carries over', () => {
   const reminders: Reminder[] = [{ before_minutes: 15, channels: ['email'] }, { at: '2026-03-01T07:30:00Z', channels: ['push'] }];
-  const fields: Partial<TaskFields> = { title: 'Water the plants', description: 'the ferns too', priority: 'high', tags: ['home', 'plants'], reminders };
+  const fields: Partial<TaskFields> = { title: 'Water the plants', description: 'the ferns too', priority: 'high', tags: ['home', 'plants'], reminders, estimate_minutes: 20 };
 
   it('the first task starts the series: its id is the series id, the next task is occurrence 1', () =>
     given(recurring('FREQ=WEEKLY', berlin('2026-03-01T09:00'), 'due', fields), taskCompleted('2026-03-01T08:45:00.000Z'))
@@ -227,6 +227,7 @@ describe('what carries over', () => {
           // 08:30 Berlin before a 09:00 due stays 08:30 before the next one.
           reminders: [{ before_minutes: 15, channels: ['email'] }, { at: '2026-03-08T07:30:00.000Z', channels: ['push'] }],
           recurrence: { rrule: 'FREQ=WEEKLY', anchor: 'due' },
+          estimate_minutes: 20,
         },
       }));
 
@@ -246,6 +247,7 @@ describe('what carries over', () => {
           // 08:30 CET before, 08:30 CEST after: 06:30 UTC.
           reminders: [{ at: '2026-03-29T06:30:00.000Z', channels: ['email'] }],
           recurrence: { rrule: 'FREQ=DAILY', anchor: 'due' },
+          estimate_minutes: null,
         },
       }));
 

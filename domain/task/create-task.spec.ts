@@ -15,6 +15,7 @@ const everything: TaskFields = {
   due: { datetime: '2026-04-01T09:00', timezone: 'Europe/Berlin' },
   reminders: [{ before_minutes: 60, channels: ['email'] }, { at: '2026-03-31T18:00:00Z', channels: ['push', 'email'] }],
   recurrence: { rrule: 'FREQ=MONTHLY;BYMONTHDAY=1', anchor: 'due' },
+  estimate_minutes: 45,
 };
 
 describe('CreateTask', () => {

@@ -15,6 +15,7 @@ const createdTask: Task = {
   due: null,
   reminders: [],
   recurrence: null,
+  estimate_minutes: null,
   status: 'open',
   series_id: null,
   occurrence: 0,

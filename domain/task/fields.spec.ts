@@ -15,6 +15,7 @@ describe('validateFields', () => {
       due: { datetime: '2026-11-01T01:30', timezone: 'America/New_York' },
       reminders: Array.from({ length: 10 }, (_, i) => ({ before_minutes: i * 60, channels: ['email', 'push'] as const })),
       recurrence: { rrule: 'FREQ=YEARLY;BYMONTH=11;BYDAY=1SU;UNTIL=20301231', anchor: 'due' },
+      estimate_minutes: 100_000,
     };
     expect(validateFields(full)).toEqual([]);
   });
@@ -28,7 +29,8 @@ describe('validateFields', () => {
       due: null,
       reminders: [{ before_minutes: 5, channels: [] }],
       recurrence: { rrule: 'FREQ=DAILY', anchor: 'due' },
+      estimate_minutes: 0,
     }).map((error) => error.path)).toEqual([
-      'title', 'description', 'tags[0]', 'reminders[0].before_minutes', 'reminders[0].channels', 'recurrence.anchor',
+      'title', 'description', 'tags[0]', 'reminders[0].before_minutes', 'reminders[0].channels', 'recurrence.anchor', 'estimate_minutes',
     ]));
 });

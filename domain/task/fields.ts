@@ -13,6 +13,8 @@ import { validateRecurrence } from './rules/recurrence.ts';
 import { validateReminders } from './rules/reminders.ts';
 import { normaliseTags, validateTags } from './rules/tags.ts';
 import { validateTitle } from './rules/title.ts';
+import { wholeNumberIn } from './rules/whole-number.ts';
+import { MAX_ESTIMATE_MINUTES } from './limits.ts';
 import type { Due, FieldError, Recurrence, Reminder, TaskFields } from './types.ts';
 
 export type EditableField = keyof TaskFields;
@@ -31,6 +33,7 @@ interface FieldRule<T> {
 }
 
 const same = <T>(value: T): T => value;
+const estimateMinutes = wholeNumberIn(1, MAX_ESTIMATE_MINUTES);
 
 export const FIELD_RULES: { readonly [K in EditableField]: FieldRule<TaskFields[K]> } = {
   title: { normalise: (title) => title.trim(), validate: validateTitle },
@@ -43,6 +46,7 @@ export const FIELD_RULES: { readonly [K in EditableField]: FieldRule<TaskFields[
     normalise: (recurrence) => (recurrence === null ? null : normaliseRecurrence(recurrence)),
     validate: (recurrence, fields) => validateRecurrence(recurrence, fields.due),
   },
+  estimate_minutes: { normalise: same, validate: (minutes) => estimateMinutes('estimate_minutes', minutes) },
 };
 
 /** What a creation without a field, and a PATCH with `null`, set: a task created with nothing but its title. */
@@ -53,6 +57,7 @@ export const EMPTY_FIELDS: { readonly [K in ClearableField]: TaskFields[K] } = {
   due: null,
   reminders: [],
   recurrence: null,
+  estimate_minutes: null,
 };
 
 /** Every editable field, in the order errors and events list them. */

@@ -9,5 +9,7 @@ export const MAX_TAG_LENGTH = 50;
 export const MAX_REMINDERS = 10;
 /** One year of minutes: a reminder further ahead than that is a separate task, not a reminder. */
 export const MAX_BEFORE_MINUTES = 525_600;
+/** About ten weeks of full working days: a larger task is a project, to be split. */
+export const MAX_ESTIMATE_MINUTES = 100_000;
 
 export { MAX_RRULE_LENGTH } from '../recurrence/rrule.ts';

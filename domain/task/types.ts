@@ -37,6 +37,8 @@ export interface TaskFields {
   readonly due: Due | null;
   readonly reminders: readonly Reminder[];
   readonly recurrence: Recurrence | null;
+  /** How long the task should take, in minutes; null when not estimated. */
+  readonly estimate_minutes: number | null;
 }
 
 export interface Task extends TaskFields {

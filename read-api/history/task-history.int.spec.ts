@@ -113,8 +113,8 @@ describe('GET /api/tasks/{id}/state', () => {
       task: { id, title: 'Draft the plan', description: null, status: 'open', priority: 'high', tags: ['work'], completed_at: null, version: 1 },
     });
     expect(Object.keys((response.body as TaskAsOf).task).sort()).toEqual([
-      'completed_at', 'created_at', 'description', 'due', 'id', 'priority', 'recurrence', 'reminders', 'series_id', 'status', 'tags',
-      'title', 'updated_at', 'version',
+      'completed_at', 'created_at', 'description', 'due', 'estimate_minutes', 'id', 'priority', 'recurrence', 'reminders', 'series_id',
+      'status', 'tags', 'title', 'updated_at', 'version',
     ]);
   });
 

@@ -38,6 +38,7 @@ export async function listTasks(db: Queryable, request: TaskPageRequest): Promis
     const overdue = `(status = 'open' AND overdue_at <= ${param(filter.now)}::timestamptz)`;
     where.push(filter.overdue ? overdue : `NOT coalesce(${overdue}, false)`);
   }
+  if (filter.estimate_max !== undefined) where.push(`estimate_minutes <= ${param(filter.estimate_max)}::integer`);
   if (filter.q) where.push(`search @@ websearch_to_tsquery('english', ${param(filter.q)})`);
 
   const { column, type, keySql } = TASK_VIEW_SORTS[request.sort];

@@ -138,6 +138,35 @@ describe('GET /api/tasks', () => {
     expect((await t.call('GET', `/api/tasks?limit=1&sort=title&cursor=${bytes.toString('base64url')}`, { user: 'mover' })).status).toBe(400);
   });
 
+  it('keeps an estimate in minutes: set, changed, cleared with null, filtered by estimate_max, sorted with unestimated tasks last', async () => {
+    await create('short', { title: 'Short one', estimate_minutes: 15 }, 'estimator');
+    await create('long', { title: 'Long one', estimate_minutes: 240 }, 'estimator');
+    await create('unknown', { title: 'Unknown one' }, 'estimator');
+    await create('medium', { title: 'Medium one', estimate_minutes: 90 }, 'estimator');
+    const changed = await t.call('PATCH', `/api/tasks/${ids['medium'] ?? ''}`, { user: 'estimator', body: { estimate_minutes: 60 } });
+    lastPosition = Math.max(lastPosition, (changed.body as { position: number }).position);
+    expect(titles(await list('sort=estimate', 'estimator'))).toEqual(['Short one', 'Medium one', 'Long one', 'Unknown one']);
+    expect(titles(await list('sort=estimate&order=desc', 'estimator'))).toEqual(['Unknown one', 'Long one', 'Medium one', 'Short one']);
+    expect(titles(await list('estimate_max=60&sort=estimate', 'estimator'))).toEqual(['Short one', 'Medium one']);
+    const one = await t.call('GET', `/api/tasks/${ids['medium'] ?? ''}?min_position=${lastPosition}`, { user: 'estimator' });
+    expect((one.body as TaskView).estimate_minutes).toBe(60);
+
+    const cleared = await t.call('PATCH', `/api/tasks/${ids['long'] ?? ''}`, { user: 'estimator', body: { estimate_minutes: null } });
+    lastPosition = Math.max(lastPosition, (cleared.body as { position: number }).position);
+    expect(titles(await list('estimate_max=100000&sort=estimate', 'estimator'))).toEqual(['Short one', 'Medium one']);
+    const audit = await t.call('GET', `/api/audit?task_id=${ids['long'] ?? ''}&min_position=${lastPosition}`, { user: 'estimator' });
+    expect((audit.body as { items: Array<{ before: unknown; after: unknown }> }).items[0]).toMatchObject({ before: { estimate_minutes: 240 }, after: { estimate_minutes: null } });
+
+    for (const estimate of [0, 100_001, 1.5, '30']) {
+      const response = await t.call('POST', '/api/tasks', { user: 'estimator', body: { title: 'Bad', estimate_minutes: estimate } });
+      expect(response.status, String(estimate)).toBe(400);
+      expect((response.body as { errors: Array<{ path: string }> }).errors[0]?.path).toBe('body.estimate_minutes');
+    }
+    for (const query of ['estimate_max=0', 'estimate_max=100001', 'estimate_max=soon']) {
+      expect((await t.call('GET', `/api/tasks?${query}`, { user: 'estimator' })).status, query).toBe(400);
+    }
+  });
+
   it('rejects unknown parameters and bad values with 400 problem+json', async () => {
     for (const query of ['colour=red', 'limit=0', 'limit=201', 'sort=random', 'status=done', 'due_before=tomorrow', 'overdue=maybe', 'min_position=-1']) {
       const response = await t.call('GET', `/api/tasks?${query}`);

@@ -51,13 +51,14 @@ beforeAll(async () => {
       priority: pick(PRIORITIES),
       tags: TAGS.filter(() => chance(0.3)),
       due: randomDue(),
+      ...(chance(0.6) ? { estimate_minutes: 1 + Math.floor(random() * 240) } : {}),
     };
     const created = await t.call('POST', '/api/tasks', { body, user });
     const answer = created.body as { task_id: string; position: number };
     taskIds.push(answer.task_id);
     position = Math.max(position, answer.position);
     const followUps: Array<[string, string, unknown]> = [];
-    if (chance(0.3)) followUps.push(['PATCH', `/api/tasks/${answer.task_id}`, { priority: pick(PRIORITIES), due: randomDue() }]);
+    if (chance(0.3)) followUps.push(['PATCH', `/api/tasks/${answer.task_id}`, { priority: pick(PRIORITIES), due: randomDue(), estimate_minutes: chance(0.3) ? null : 1 + Math.floor(random() * 240) }]);
     if (chance(0.3)) followUps.push(['POST', `/api/tasks/${answer.task_id}/complete`, undefined]);
     if (chance(0.1)) followUps.push(['DELETE', `/api/tasks/${answer.task_id}`, undefined]);
     for (const [method, path, followBody] of followUps) {
@@ -90,6 +91,7 @@ function randomQuery(): RandomQuery {
   if (chance(0.2)) params.set('due_before', new Date(Date.now() + Math.round(random() * 20 - 5) * DAY).toISOString().slice(0, 10));
   if (chance(0.2)) params.set('due_after', new Date(Date.now() + Math.round(random() * 20 - 15) * DAY).toISOString());
   if (chance(0.2)) params.set('overdue', chance(0.5) ? 'true' : 'false');
+  if (chance(0.2)) params.set('estimate_max', String(1 + Math.floor(random() * 240)));
   params.set('limit', String(1 + Math.floor(random() * 30)));
   return { params, sort, order: params.has('order') ? order : DEFAULT_ORDER[sort], user: pick(USERS) };
 }
@@ -104,6 +106,7 @@ function sortKey(task: Task, sort: Sort): number | string {
     case 'due': return task.due ? Date.parse(dueInstant(task.due)) : Number.POSITIVE_INFINITY;
     case 'priority': return priorityRank(task.priority);
     case 'title': return task.title.toLowerCase();
+    case 'estimate': return task.estimate_minutes ?? Number.POSITIVE_INFINITY;
   }
 }
 
@@ -120,6 +123,7 @@ function reference(tasks: Array<Task & { deleted: boolean }>, query: RandomQuery
     const due = task.due ? Date.parse(dueInstant(task.due)) : null;
     if (p.has('due_before') && !(due !== null && due < instant(p.get('due_before') ?? ''))) return false;
     if (p.has('due_after') && !(due !== null && due >= instant(p.get('due_after') ?? ''))) return false;
+    if (p.has('estimate_max') && !(task.estimate_minutes !== null && task.estimate_minutes <= Number(p.get('estimate_max')))) return false;
     if (p.has('overdue')) {
       const overdue = task.status === 'open' && task.due !== null && Date.parse(overdueFrom(task.due)) <= now;
       if (overdue !== (p.get('overdue') === 'true')) return false;

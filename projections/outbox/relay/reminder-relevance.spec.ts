@@ -8,7 +8,7 @@ const created = (reminders: readonly Reminder[]) => evolve(initialState, {
   type: 'TaskCreated',
   data: {
     task_id: taskId, user_id: 'alice', title: 'Write', description: null, priority: 'none', tags: [],
-    due: { date: '2026-12-01' }, reminders, recurrence: null, series_id: null, occurrence: 0, created_at: '2026-11-27T10:00:00Z',
+    due: { date: '2026-12-01' }, reminders, recurrence: null, estimate_minutes: null, series_id: null, occurrence: 0, created_at: '2026-11-27T10:00:00Z',
   },
 });
 const withReminders = created([{ before_minutes: 30, channels: ['email'] }]);

@@ -97,7 +97,7 @@ describe('the recurring reactor', () => {
         fields: {
           title: 'Buy milk', description: null, priority: 'none', tags: ['home'], reminders: [],
           due: { datetime: '2026-03-02T09:00', timezone: 'Europe/Berlin' },
-          recurrence: { rrule: 'FREQ=DAILY', anchor: 'due' },
+          recurrence: { rrule: 'FREQ=DAILY', anchor: 'due' }, estimate_minutes: null,
         },
         series: { series_id: TASK_ID, occurrence: 1 },
       },

@@ -27,7 +27,7 @@ describe('what an audit entry reports', () => {
       before: null,
       after: {
         title: 'Pay rent', description: null, status: 'open', priority: 'none', tags: ['home'], due: null, reminders: [],
-        recurrence: null, series_id: null, occurrence: 0, completed_at: null, deleted_at: null,
+        recurrence: null, estimate_minutes: null, series_id: null, occurrence: 0, completed_at: null, deleted_at: null,
       },
     });
   });

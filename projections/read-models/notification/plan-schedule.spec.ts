@@ -7,7 +7,7 @@ const base: Task = {
   id: '5f0c6d1e-7a2b-4c3d-9e8f-0a1b2c3d4e5f', user_id: 'ada', title: 'Dentist', description: null, priority: 'none', tags: [],
   due: { datetime: '2026-06-10T10:00', timezone: 'UTC' },
   reminders: [{ before_minutes: 60, channels: ['email'] }],
-  recurrence: null, status: 'open', series_id: null, occurrence: 0,
+  recurrence: null, estimate_minutes: null, status: 'open', series_id: null, occurrence: 0,
   created_at: '2026-06-01T00:00:00.000Z', updated_at: '2026-06-01T00:00:00.000Z', completed_at: null, deleted_at: null, version: 1,
 };
 const facts = (version: number) => ({ version, position: version * 10, email: 'ada@example.com' });

@@ -52,7 +52,7 @@ export const taskViewProjection: ReadModelProjection = {
   name: PROJECTIONS.taskView,
   // A task row that cannot be built is one stale task, not a reason to stop every query's freshness.
   onPoison: 'skip',
-  table: { base: 'task_view', schemaVersion: 1, view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream', load: loadWholeTasks },
+  table: { base: 'task_view', schemaVersion: 2, view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream', load: loadWholeTasks },
   apply: applySingleStream(taskViewModel),
   async forgetStream(tx, table, streamId) {
     await tx.query(`DELETE FROM ${identifier(table)} WHERE task_id = $1`, [streamId]);

@@ -3,16 +3,13 @@ import { TaskIdParams } from '../../contracts/commands.ts';
 import { ReadYourWritesHeaders } from '../../contracts/http-headers.ts';
 import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import { sendProblem } from '../../contracts/problem-reply.ts';
-import { problem } from '../../contracts/problem.ts';
 import { rowToTask } from '../../contracts/read-models/task-view-row.ts';
 import { OccurrencesQuery, TaskOccurrences } from '../../contracts/recurrence.ts';
 import { upcomingOccurrences } from '../../domain/recurrence/next-occurrence.ts';
 import { dueInstant } from '../../domain/task/due-instant.ts';
 import { notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
-import { findTask } from '../tasks/list-tasks.sql.ts';
-import { readYourWrites } from '../tasks/task-query.routes.ts';
+import { readOwnTask } from '../tasks/task-query.routes.ts';
 
 export interface OccurrenceRoutesDeps {
   readonly db: Queryable;
@@ -35,9 +32,8 @@ export function registerOccurrenceRoutes(app: FastifyInstance, deps: OccurrenceR
       503: notCaughtUpAnswer,
     },
     handler: async ({ params, query, headers }, request, reply) => {
-      if (!(await readYourWrites(reply, { query: query.min_position, header: headers['x-min-position'] }, deps.waiter))) return reply;
-      const row = await findTask(deps.db, request.principal.user_id, params.id);
-      if (!row) return sendProblem(reply, problem('not_found', 404, 'No such task', { detail: `task ${params.id} does not exist` }));
+      const row = await readOwnTask(deps, reply, request.principal.user_id, params.id, { query: query.min_position, header: headers['x-min-position'] });
+      if (!row) return reply;
       const task = rowToTask(row);
       if (task.recurrence === null) return { task_id: task.id, series_id: null, occurrences: [] } satisfies TaskOccurrences;
       // A completed task's next task was made from its completion; an open one's would be made now.

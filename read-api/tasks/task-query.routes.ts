@@ -8,7 +8,7 @@ import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import { problem } from '../../contracts/problem.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import { rowToTask } from '../../contracts/read-models/task-view-row.ts';
+import { rowToTask, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
 import { Task } from '../../contracts/task.ts';
 import { awaitPosition, notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
@@ -30,6 +30,20 @@ export interface TaskQueryDeps {
 /** Read your writes on any query over task_view: wait until it has the position, or answer 503. */
 export const readYourWrites = (reply: FastifyReply, asked: { query: number | undefined; header: number | undefined }, waiter: ProjectionWaiter) =>
   awaitPosition(reply, asked, { waiter, projection: PROJECTIONS.taskView, readModel: 'task list' });
+
+/** The caller's task once the read model has `asked`, or null once a 503 (not caught up) or 404 was answered. */
+export async function readOwnTask(
+  deps: Pick<TaskQueryDeps, 'db' | 'waiter'>,
+  reply: FastifyReply,
+  userId: string,
+  taskId: string,
+  asked: { query: number | undefined; header: number | undefined },
+): Promise<TaskRow | null> {
+  if (!(await readYourWrites(reply, asked, deps.waiter))) return null;
+  const row = await findTask(deps.db, userId, taskId);
+  if (!row) sendProblem(reply, problem('not_found', 404, 'No such task', { detail: `task ${taskId} does not exist` }));
+  return row;
+}
 
 export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDeps): void {
   defineRoute(app, {
@@ -80,9 +94,8 @@ export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDep
       503: notCaughtUpAnswer,
     },
     handler: async ({ params, query, headers }, request, reply) => {
-      if (!(await readYourWrites(reply, { query: query.min_position, header: headers['x-min-position'] }, deps.waiter))) return reply;
-      const row = await findTask(deps.db, request.principal.user_id, params.id);
-      if (!row) return sendProblem(reply, problem('not_found', 404, 'No such task', { detail: `task ${params.id} does not exist` }));
+      const row = await readOwnTask(deps, reply, request.principal.user_id, params.id, { query: query.min_position, header: headers['x-min-position'] });
+      if (!row) return reply;
       const etag = `"${row.version}"`;
       reply.header('etag', etag);
       if (headers['if-none-match'] === etag) return reply.code(304).send();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -105,6 +106,8 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
   await app.register(swagger, { openapi: {}, transformObject: () => openapi() });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // No limit of its own on any route (global: false): the routes that count attempts ask it (the accounts').
+  await app.register(rateLimit, { global: false });
   await app.register(websocket, {
     options: {
       maxPayload: BODY_LIMIT_BYTES,

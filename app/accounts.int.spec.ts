@@ -1,0 +1,125 @@
+import { decodeJwt } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FeedClient } from '../test/support/feed-client.ts';
+import { startTestSystem, type TestSystem } from '../test/support/test-system.ts';
+
+/*
+ * The accounts over real HTTP against a real PostgreSQL: Better Auth's endpoints at /api/auth/*, the JWTs
+ * of GET /api/auth/token accepted by /api and /ws beside the HS256 tokens of AUTH_JWT_SECRET.
+ */
+
+interface Answer { readonly status: number; readonly headers: Headers; readonly body: unknown; readonly text: string }
+
+/** A browser-like client: one cookie jar, the session cookie kept from answer to answer. */
+class AccountClient {
+  private readonly cookies = new Map<string, string>();
+  private readonly baseUrl: string;
+  private readonly ip: string | undefined;
+  constructor(baseUrl: string, ip?: string) {
+    this.baseUrl = baseUrl;
+    this.ip = ip;
+  }
+
+  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    const sent: Record<string, string> = { ...headers };
+    if (this.cookies.size > 0) sent['cookie'] = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (body !== undefined) sent['content-type'] = 'application/json';
+    if (this.ip) sent['x-forwarded-for'] = this.ip;
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers: sent, redirect: 'manual', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const [name = '', value = ''] = pair.split('=');
+      if (value === '' || /max-age=0/i.test(cookie)) this.cookies.delete(name); else this.cookies.set(name, value);
+    }
+    const text = await response.text();
+    let parsed: unknown = text;
+    try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  signUp(email: string, password = 'correct horse battery') { return this.call('POST', '/api/auth/sign-up/email', { name: email.split('@')[0], email, password }); }
+  signIn(email: string, password = 'correct horse battery') { return this.call('POST', '/api/auth/sign-in/email', { email, password }); }
+
+  async token(): Promise<string> {
+    const answer = await this.call('GET', '/api/auth/token');
+    expect(answer.status, answer.text).toBe(200);
+    return (answer.body as { token: string }).token;
+  }
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('accounts', () => {
+  let t: TestSystem;
+  beforeAll(async () => { t = await startTestSystem(); });
+
+  it('signs up, signs in, and the token of the session creates a task owned by the account\'s user id', async () => {
+    const client = new AccountClient(t.baseUrl);
+    const signedUp = await client.signUp('ada@example.com');
+    expect(signedUp.status, signedUp.text).toBe(200);
+    const userId = (signedUp.body as { user: { id: string } }).user.id;
+
+    const fresh = new AccountClient(t.baseUrl);
+    expect((await fresh.signIn('ada@example.com')).status).toBe(200);
+    const session = await fresh.call('GET', '/api/auth/get-session');
+    expect(session.body).toMatchObject({ user: { id: userId, email: 'ada@example.com' } });
+
+    const token = await fresh.token();
+    expect(decodeJwt(token)).toMatchObject({ sub: userId, email: 'ada@example.com', roles: [] });
+    const created = await fresh.call('POST', '/api/tasks', { title: 'Mine' }, bearer(token));
+    expect(created.status, created.text).toBe(201);
+    const { task_id: id, position } = created.body as { task_id: string; position: number };
+    const afterIt = { 'x-min-position': String(position) };
+    expect((await fresh.call('GET', `/api/tasks/${id}`, undefined, { ...bearer(token), ...afterIt })).status).toBe(200);
+    expect((await t.call('GET', `/api/tasks/${id}`, { user: userId, headers: afterIt })).status).toBe(200);
+    expect((await t.call('GET', `/api/tasks/${id}`, { user: 'someone-else', headers: afterIt })).status).toBe(404);
+  });
+
+  it('keeps accepting the tokens of AUTH_JWT_SECRET beside the accounts\'', async () => {
+    expect((await t.call('GET', '/api/tasks', { user: 'alice' })).status).toBe(200);
+  });
+
+  it('opens the live feed with an account token', async () => {
+    const client = new AccountClient(t.baseUrl);
+    await client.signUp('feed@example.com');
+    const token = await client.token();
+    const feed = new FeedClient(`${t.baseUrl.replace('http', 'ws')}/ws`, { headers: bearer(token) });
+    await feed.opened;
+    await feed.until((frames) => frames.some((frame) => frame.type === 'ready'));
+    await client.call('POST', '/api/tasks', { title: 'Live' }, bearer(token));
+    await feed.until(() => feed.changes().length >= 1);
+    expect(feed.changes()[0]?.task?.title).toBe('Live');
+    feed.close();
+  });
+
+  it('answers a wrong password and an unknown email the same', async () => {
+    const client = new AccountClient(t.baseUrl);
+    await client.signUp('grace@example.com');
+    const wrongPassword = await new AccountClient(t.baseUrl).signIn('grace@example.com', 'not the password');
+    const unknownEmail = await new AccountClient(t.baseUrl).signIn('nobody@example.com', 'not the password');
+    expect(wrongPassword.status).toBe(401);
+    expect(wrongPassword.headers.get('content-type')).toContain('application/problem+json');
+    expect([unknownEmail.status, unknownEmail.text]).toEqual([wrongPassword.status, wrongPassword.text]);
+  });
+
+  it('refuses a token after sign-out, and get-session is empty', async () => {
+    const client = new AccountClient(t.baseUrl);
+    await client.signUp('linus@example.com');
+    expect((await client.call('GET', '/api/auth/token')).status).toBe(200);
+    expect((await client.call('POST', '/api/auth/sign-out')).status).toBe(200);
+    expect((await client.call('GET', '/api/auth/get-session')).body).toBeNull();
+    expect((await client.call('GET', '/api/auth/token')).status).toBe(401);
+  });
+
+  it('refuses a revoked session its token, and get-session is empty', async () => {
+    const laptop = new AccountClient(t.baseUrl);
+    await laptop.signUp('barbara@example.com');
+    const phone = new AccountClient(t.baseUrl);
+    await phone.signIn('barbara@example.com');
+    const sessionToken = ((await phone.call('GET', '/api/auth/get-session')).body as { session: { token: string } }).session.token;
+    expect((await laptop.call('POST', '/api/auth/revoke-session', { token: sessionToken })).status).toBe(200);
+    expect((await phone.call('GET', '/api/auth/get-session')).body).toBeNull();
+    expect((await phone.call('GET', '/api/auth/token')).status).toBe(401);
+    expect((await laptop.call('GET', '/api/auth/token')).status).toBe(200);
+  });
+});

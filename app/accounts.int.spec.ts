@@ -1,6 +1,7 @@
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FeedClient } from '../test/support/feed-client.ts';
+import { runTodo } from '../test/support/todo-process.ts';
 import { startTestSystem, type TestSystem } from '../test/support/test-system.ts';
 
 /*
@@ -14,17 +15,14 @@ interface Answer { readonly status: number; readonly headers: Headers; readonly 
 class AccountClient {
   private readonly cookies = new Map<string, string>();
   private readonly baseUrl: string;
-  private readonly ip: string | undefined;
-  constructor(baseUrl: string, ip?: string) {
+  constructor(baseUrl: string) {
     this.baseUrl = baseUrl;
-    this.ip = ip;
   }
 
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const sent: Record<string, string> = { ...headers };
     if (this.cookies.size > 0) sent['cookie'] = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (body !== undefined) sent['content-type'] = 'application/json';
-    if (this.ip) sent['x-forwarded-for'] = this.ip;
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers: sent, redirect: 'manual', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = ''] = cookie.split(';');
@@ -121,5 +119,113 @@ describe('accounts', () => {
     expect((await phone.call('GET', '/api/auth/get-session')).body).toBeNull();
     expect((await phone.call('GET', '/api/auth/token')).status).toBe(401);
     expect((await laptop.call('GET', '/api/auth/token')).status).toBe(200);
+  });
+});
+
+describe('the password reset', () => {
+  let t: TestSystem;
+  beforeAll(async () => { t = await startTestSystem(); });
+
+  const resetMails = () => t.logs.filter((line) => line['kind'] === 'password_reset');
+
+  it('mails a link through the log channel, whose token sets a new password that signs in', async () => {
+    await new AccountClient(t.baseUrl).signUp('margaret@example.com', 'the old password');
+    const requested = await new AccountClient(t.baseUrl).call('POST', '/api/auth/request-password-reset', { email: 'margaret@example.com', redirectTo: '/reset' });
+    expect(requested.status, requested.text).toBe(200);
+    const [mail] = resetMails();
+    expect(mail).toMatchObject({ delivered_via: 'log', channel: 'email', to: 'margaret@example.com', subject: 'Reset your Todo password' });
+    const token = /\/api\/auth\/reset-password\/([^?\s]+)/.exec(String(mail?.['text']))?.[1];
+    expect(token).toBeDefined();
+
+    const link = await new AccountClient(t.baseUrl).call('GET', `/api/auth/reset-password/${token}?callbackURL=${encodeURIComponent('/reset')}`);
+    expect(link.status).toBe(302);
+    expect(link.headers.get('location')).toContain(`token=${token}`);
+
+    const reset = await new AccountClient(t.baseUrl).call('POST', '/api/auth/reset-password', { token, newPassword: 'the new password' });
+    expect(reset.status, reset.text).toBe(200);
+    expect((await new AccountClient(t.baseUrl).signIn('margaret@example.com', 'the new password')).status).toBe(200);
+    expect((await new AccountClient(t.baseUrl).signIn('margaret@example.com', 'the old password')).status).toBe(401);
+    const again = await new AccountClient(t.baseUrl).call('POST', '/api/auth/reset-password', { token, newPassword: 'a third password' });
+    expect(again.status).toBe(400);
+  });
+
+  it('answers a request for an unknown email as for a known one, and mails nothing', async () => {
+    const before = resetMails().length;
+    const answer = await new AccountClient(t.baseUrl).call('POST', '/api/auth/request-password-reset', { email: 'nobody@example.com', redirectTo: '/reset' });
+    const known = await new AccountClient(t.baseUrl).call('POST', '/api/auth/request-password-reset', { email: 'margaret@example.com', redirectTo: '/reset' });
+    expect([answer.status, answer.text]).toEqual([known.status, known.text]);
+    expect(resetMails().length).toBe(before + 1);
+  });
+});
+
+describe('closed sign-up (AUTH_SIGNUP=closed)', () => {
+  let t: TestSystem;
+  beforeAll(async () => { t = await startTestSystem({ env: { AUTH_SIGNUP: 'closed' } }); });
+
+  it('refuses to create an account', async () => {
+    const answer = await new AccountClient(t.baseUrl).signUp('ada@example.com');
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ type: 'urn:todo:problem:forbidden', title: 'Sign-up is closed' });
+    expect((await new AccountClient(t.baseUrl).signIn('ada@example.com')).status).toBe(401);
+  });
+});
+
+describe('sign-in attempts (3 per account, 6 per IP in the window)', () => {
+  let t: TestSystem;
+  beforeAll(async () => {
+    t = await startTestSystem({ env: { AUTH_SIGNIN_MAX_PER_ACCOUNT: '3', AUTH_SIGNIN_MAX_PER_IP: '6' } });
+    await new AccountClient(t.baseUrl).signUp('bob@example.com');
+    await new AccountClient(t.baseUrl).signUp('carol@example.com');
+  });
+
+  it('refuses a fourth attempt on one account with 429 problem+json, even with the right password; another account still signs in', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) expect((await new AccountClient(t.baseUrl).signIn('bob@example.com', 'wrong guess')).status).toBe(401);
+    const limited = await new AccountClient(t.baseUrl).signIn('BOB@example.com');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('content-type')).toContain('application/problem+json');
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited.body).toMatchObject({ type: 'urn:todo:problem:too_many_requests', status: 429 });
+    expect((await new AccountClient(t.baseUrl).signIn('carol@example.com')).status).toBe(200);
+  });
+
+  it('refuses the IP once it made six attempts, whatever the account', async () => {
+    expect((await new AccountClient(t.baseUrl).signIn('carol@example.com', 'wrong guess')).status).toBe(401);
+    const limited = await new AccountClient(t.baseUrl).signIn('someone-new@example.com');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ type: 'urn:todo:problem:too_many_requests' });
+  });
+});
+
+describe('the admin role, granted and revoked with `todo accounts`', () => {
+  let t: TestSystem;
+  beforeAll(async () => { t = await startTestSystem(); });
+
+  const accountsCommand = async (...args: string[]) => {
+    const run = runTodo(['accounts', ...args], { DATABASE_URL: t.system.database.db.url, LOG_LEVEL: 'warn' });
+    return { code: await run.exited, output: run.output() };
+  };
+
+  it('puts roles ["admin"] into the account\'s next token, which reads another user\'s audit log', async () => {
+    const client = new AccountClient(t.baseUrl);
+    await client.signUp('root@example.com');
+    const before = await client.token();
+    expect(decodeJwt(before)['roles']).toEqual([]);
+    expect((await client.call('GET', '/api/audit?user_id=alice', undefined, bearer(before))).status).toBe(403);
+
+    const granted = await accountsCommand('grant-admin', 'Root@Example.com');
+    expect(granted.code, granted.output).toBe(0);
+    const admin = await client.token();
+    expect(decodeJwt(admin)['roles']).toEqual(['admin']);
+    const audit = await client.call('GET', '/api/audit?user_id=alice', undefined, bearer(admin));
+    expect(audit.status, audit.text).toBe(200);
+
+    expect((await accountsCommand('revoke-admin', 'root@example.com')).code).toBe(0);
+    expect(decodeJwt(await client.token())['roles']).toEqual([]);
+  });
+
+  it('fails with exit code 1 for an email without an account', async () => {
+    const run = await accountsCommand('grant-admin', 'nobody@example.com');
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('no account has the email nobody@example.com');
   });
 });

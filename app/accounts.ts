@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Config } from '../contracts/config.ts';
 import type { EmailSender } from '../contracts/ports/reminder-senders.ts';
 import { createAccounts, type Accounts } from '../gateways/accounts/better-auth.ts';
@@ -7,7 +8,7 @@ import type { AuthSetup } from './auth.ts';
 import { accountsSecret } from './auth.ts';
 
 /** The accounts of this deployment (Better Auth over the same database), configured from the environment. */
-export async function setUpAccounts(config: Config, auth: AuthSetup, databaseUrl: string, email: EmailSender): Promise<Accounts> {
+export async function setUpAccounts(config: Config, auth: AuthSetup, databaseUrl: string, email: EmailSender, logger: Logger): Promise<Accounts> {
   return createAccounts({
     databaseUrl,
     secret: await accountsSecret(config, auth),
@@ -15,6 +16,7 @@ export async function setUpAccounts(config: Config, auth: AuthSetup, databaseUrl
     signUp: config.AUTH_SIGNUP,
     tokenLifetimeSeconds: config.AUTH_TOKEN_MINUTES * 60,
     email,
+    logger,
   });
 }
 

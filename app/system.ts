@@ -80,7 +80,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
   let startedRebuilds: StartupRebuilds | undefined;
   let accounts: Accounts | undefined;
   try {
-    accounts = await setUpAccounts(config, auth, database.db.url, chooseEmailSender(config, logger));
+    accounts = await setUpAccounts(config, auth, database.db.url, chooseEmailSender(config, logger), logger);
     const verifier = acceptingAccountTokens(auth.verifier, accounts);
     const appends = await listenFor(database.db.url, APPENDS_CHANNEL, logger);
     const announcer = appendAnnouncer({

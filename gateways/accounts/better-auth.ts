@@ -2,6 +2,7 @@ import { betterAuth, type BetterAuthOptions } from 'better-auth';
 import { jwt } from 'better-auth/plugins/jwt';
 import type { JSONWebKeySet } from 'jose';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import type { EmailSender } from '../../contracts/ports/reminder-senders.ts';
 
 /** Where Better Auth answers: its standard endpoints below this path. */
@@ -21,6 +22,8 @@ export interface AccountsOptions {
   readonly tokenLifetimeSeconds: number;
   /** How the password-reset mail goes out: the same channel as the reminders. */
   readonly email: EmailSender;
+  /** Better Auth's own remarks (a failed sign-in, an error) go to our log, as JSON lines like the rest. */
+  readonly logger: Logger;
 }
 
 export interface Accounts {
@@ -82,6 +85,13 @@ export function accountsOptions(options: AccountsOptions, database: pg.Pool) {
     // limiter would be a second, in-memory one.
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
+    logger: {
+      level: 'info',
+      log: (level, message, ...args: unknown[]) => {
+        const error = args.find((arg) => arg instanceof Error);
+        options.logger[level]({ component: 'better-auth', ...(error ? { err: error } : {}) }, message);
+      },
+    },
     plugins: [
       jwt({
         jwks: { keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' } },

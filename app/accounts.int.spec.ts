@@ -15,14 +15,18 @@ interface Answer { readonly status: number; readonly headers: Headers; readonly 
 class AccountClient {
   private readonly cookies = new Map<string, string>();
   private readonly baseUrl: string;
-  constructor(baseUrl: string) {
-    this.baseUrl = baseUrl;
+  /** What a browser on the app's page sends: the configured base URL (BETTER_AUTH_URL), the trusted origin. */
+  private readonly origin: string | null;
+  constructor(t: TestSystem, origin: string | null = t.system.accounts.issuer) {
+    this.baseUrl = t.baseUrl;
+    this.origin = origin;
   }
 
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const sent: Record<string, string> = { ...headers };
-    if (this.cookies.size > 0) sent['cookie'] = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (this.cookies.size > 0) sent['cookie'] = this.cookieHeader();
     if (body !== undefined) sent['content-type'] = 'application/json';
+    if (this.origin !== null) sent['origin'] = this.origin;
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers: sent, redirect: 'manual', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = ''] = cookie.split(';');
@@ -38,6 +42,10 @@ class AccountClient {
   signUp(email: string, password = 'correct horse battery') { return this.call('POST', '/api/auth/sign-up/email', { name: email.split('@')[0], email, password }); }
   signIn(email: string, password = 'correct horse battery') { return this.call('POST', '/api/auth/sign-in/email', { email, password }); }
 
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   async token(): Promise<string> {
     const answer = await this.call('GET', '/api/auth/token');
     expect(answer.status, answer.text).toBe(200);
@@ -52,12 +60,12 @@ describe('accounts', () => {
   beforeAll(async () => { t = await startTestSystem(); });
 
   it('signs up, signs in, and the token of the session creates a task owned by the account\'s user id', async () => {
-    const client = new AccountClient(t.baseUrl);
+    const client = new AccountClient(t);
     const signedUp = await client.signUp('ada@example.com');
     expect(signedUp.status, signedUp.text).toBe(200);
     const userId = (signedUp.body as { user: { id: string } }).user.id;
 
-    const fresh = new AccountClient(t.baseUrl);
+    const fresh = new AccountClient(t);
     expect((await fresh.signIn('ada@example.com')).status).toBe(200);
     const session = await fresh.call('GET', '/api/auth/get-session');
     expect(session.body).toMatchObject({ user: { id: userId, email: 'ada@example.com' } });
@@ -78,7 +86,7 @@ describe('accounts', () => {
   });
 
   it('opens the live feed with an account token', async () => {
-    const client = new AccountClient(t.baseUrl);
+    const client = new AccountClient(t);
     await client.signUp('feed@example.com');
     const token = await client.token();
     const feed = new FeedClient(`${t.baseUrl.replace('http', 'ws')}/ws`, { headers: bearer(token) });
@@ -91,17 +99,17 @@ describe('accounts', () => {
   });
 
   it('answers a wrong password and an unknown email the same', async () => {
-    const client = new AccountClient(t.baseUrl);
+    const client = new AccountClient(t);
     await client.signUp('grace@example.com');
-    const wrongPassword = await new AccountClient(t.baseUrl).signIn('grace@example.com', 'not the password');
-    const unknownEmail = await new AccountClient(t.baseUrl).signIn('nobody@example.com', 'not the password');
+    const wrongPassword = await new AccountClient(t).signIn('grace@example.com', 'not the password');
+    const unknownEmail = await new AccountClient(t).signIn('nobody@example.com', 'not the password');
     expect(wrongPassword.status).toBe(401);
     expect(wrongPassword.headers.get('content-type')).toContain('application/problem+json');
     expect([unknownEmail.status, unknownEmail.text]).toEqual([wrongPassword.status, wrongPassword.text]);
   });
 
   it('refuses a token after sign-out, and get-session is empty', async () => {
-    const client = new AccountClient(t.baseUrl);
+    const client = new AccountClient(t);
     await client.signUp('linus@example.com');
     expect((await client.call('GET', '/api/auth/token')).status).toBe(200);
     expect((await client.call('POST', '/api/auth/sign-out')).status).toBe(200);
@@ -109,10 +117,23 @@ describe('accounts', () => {
     expect((await client.call('GET', '/api/auth/token')).status).toBe(401);
   });
 
+  it('refuses a request that brings the session cookie from another origin or without one (CSRF)', async () => {
+    const client = new AccountClient(t);
+    await client.signUp('mallory-target@example.com');
+    for (const origin of ['https://evil.example.com', null]) {
+      const forged = new AccountClient(t, origin);
+      const cookie = client.cookieHeader();
+      const answer = await forged.call('POST', '/api/auth/revoke-sessions', undefined, { cookie });
+      expect(answer.status, String(origin)).toBe(403);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect((await client.call('GET', '/api/auth/get-session')).body).toMatchObject({ user: { email: 'mallory-target@example.com' } });
+  });
+
   it('refuses a revoked session its token, and get-session is empty', async () => {
-    const laptop = new AccountClient(t.baseUrl);
+    const laptop = new AccountClient(t);
     await laptop.signUp('barbara@example.com');
-    const phone = new AccountClient(t.baseUrl);
+    const phone = new AccountClient(t);
     await phone.signIn('barbara@example.com');
     const sessionToken = ((await phone.call('GET', '/api/auth/get-session')).body as { session: { token: string } }).session.token;
     expect((await laptop.call('POST', '/api/auth/revoke-session', { token: sessionToken })).status).toBe(200);
@@ -129,30 +150,30 @@ describe('the password reset', () => {
   const resetMails = () => t.logs.filter((line) => line['kind'] === 'password_reset');
 
   it('mails a link through the log channel, whose token sets a new password that signs in', async () => {
-    await new AccountClient(t.baseUrl).signUp('margaret@example.com', 'the old password');
-    const requested = await new AccountClient(t.baseUrl).call('POST', '/api/auth/request-password-reset', { email: 'margaret@example.com', redirectTo: '/reset' });
+    await new AccountClient(t).signUp('margaret@example.com', 'the old password');
+    const requested = await new AccountClient(t).call('POST', '/api/auth/request-password-reset', { email: 'margaret@example.com', redirectTo: '/reset' });
     expect(requested.status, requested.text).toBe(200);
     const [mail] = resetMails();
     expect(mail).toMatchObject({ delivered_via: 'log', channel: 'email', to: 'margaret@example.com', subject: 'Reset your Todo password' });
     const token = /\/api\/auth\/reset-password\/([^?\s]+)/.exec(String(mail?.['text']))?.[1];
     expect(token).toBeDefined();
 
-    const link = await new AccountClient(t.baseUrl).call('GET', `/api/auth/reset-password/${token}?callbackURL=${encodeURIComponent('/reset')}`);
+    const link = await new AccountClient(t).call('GET', `/api/auth/reset-password/${token}?callbackURL=${encodeURIComponent('/reset')}`);
     expect(link.status).toBe(302);
     expect(link.headers.get('location')).toContain(`token=${token}`);
 
-    const reset = await new AccountClient(t.baseUrl).call('POST', '/api/auth/reset-password', { token, newPassword: 'the new password' });
+    const reset = await new AccountClient(t).call('POST', '/api/auth/reset-password', { token, newPassword: 'the new password' });
     expect(reset.status, reset.text).toBe(200);
-    expect((await new AccountClient(t.baseUrl).signIn('margaret@example.com', 'the new password')).status).toBe(200);
-    expect((await new AccountClient(t.baseUrl).signIn('margaret@example.com', 'the old password')).status).toBe(401);
-    const again = await new AccountClient(t.baseUrl).call('POST', '/api/auth/reset-password', { token, newPassword: 'a third password' });
+    expect((await new AccountClient(t).signIn('margaret@example.com', 'the new password')).status).toBe(200);
+    expect((await new AccountClient(t).signIn('margaret@example.com', 'the old password')).status).toBe(401);
+    const again = await new AccountClient(t).call('POST', '/api/auth/reset-password', { token, newPassword: 'a third password' });
     expect(again.status).toBe(400);
   });
 
   it('answers a request for an unknown email as for a known one, and mails nothing', async () => {
     const before = resetMails().length;
-    const answer = await new AccountClient(t.baseUrl).call('POST', '/api/auth/request-password-reset', { email: 'nobody@example.com', redirectTo: '/reset' });
-    const known = await new AccountClient(t.baseUrl).call('POST', '/api/auth/request-password-reset', { email: 'margaret@example.com', redirectTo: '/reset' });
+    const answer = await new AccountClient(t).call('POST', '/api/auth/request-password-reset', { email: 'nobody@example.com', redirectTo: '/reset' });
+    const known = await new AccountClient(t).call('POST', '/api/auth/request-password-reset', { email: 'margaret@example.com', redirectTo: '/reset' });
     expect([answer.status, answer.text]).toEqual([known.status, known.text]);
     expect(resetMails().length).toBe(before + 1);
   });
@@ -163,10 +184,10 @@ describe('closed sign-up (AUTH_SIGNUP=closed)', () => {
   beforeAll(async () => { t = await startTestSystem({ env: { AUTH_SIGNUP: 'closed' } }); });
 
   it('refuses to create an account', async () => {
-    const answer = await new AccountClient(t.baseUrl).signUp('ada@example.com');
+    const answer = await new AccountClient(t).signUp('ada@example.com');
     expect(answer.status).toBe(403);
     expect(answer.body).toMatchObject({ type: 'urn:todo:problem:forbidden', title: 'Sign-up is closed' });
-    expect((await new AccountClient(t.baseUrl).signIn('ada@example.com')).status).toBe(401);
+    expect((await new AccountClient(t).signIn('ada@example.com')).status).toBe(401);
   });
 });
 
@@ -174,23 +195,23 @@ describe('sign-in attempts (3 per account, 6 per IP in the window)', () => {
   let t: TestSystem;
   beforeAll(async () => {
     t = await startTestSystem({ env: { AUTH_SIGNIN_MAX_PER_ACCOUNT: '3', AUTH_SIGNIN_MAX_PER_IP: '6' } });
-    await new AccountClient(t.baseUrl).signUp('bob@example.com');
-    await new AccountClient(t.baseUrl).signUp('carol@example.com');
+    await new AccountClient(t).signUp('bob@example.com');
+    await new AccountClient(t).signUp('carol@example.com');
   });
 
   it('refuses a fourth attempt on one account with 429 problem+json, even with the right password; another account still signs in', async () => {
-    for (let attempt = 0; attempt < 3; attempt++) expect((await new AccountClient(t.baseUrl).signIn('bob@example.com', 'wrong guess')).status).toBe(401);
-    const limited = await new AccountClient(t.baseUrl).signIn('BOB@example.com');
+    for (let attempt = 0; attempt < 3; attempt++) expect((await new AccountClient(t).signIn('bob@example.com', 'wrong guess')).status).toBe(401);
+    const limited = await new AccountClient(t).signIn('BOB@example.com');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited.body).toMatchObject({ type: 'urn:todo:problem:too_many_requests', status: 429 });
-    expect((await new AccountClient(t.baseUrl).signIn('carol@example.com')).status).toBe(200);
+    expect((await new AccountClient(t).signIn('carol@example.com')).status).toBe(200);
   });
 
   it('refuses the IP once it made six attempts, whatever the account', async () => {
-    expect((await new AccountClient(t.baseUrl).signIn('carol@example.com', 'wrong guess')).status).toBe(401);
-    const limited = await new AccountClient(t.baseUrl).signIn('someone-new@example.com');
+    expect((await new AccountClient(t).signIn('carol@example.com', 'wrong guess')).status).toBe(401);
+    const limited = await new AccountClient(t).signIn('someone-new@example.com');
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ type: 'urn:todo:problem:too_many_requests' });
   });
@@ -206,7 +227,7 @@ describe('the admin role, granted and revoked with `todo accounts`', () => {
   };
 
   it('puts roles ["admin"] into the account\'s next token, which reads another user\'s audit log', async () => {
-    const client = new AccountClient(t.baseUrl);
+    const client = new AccountClient(t);
     await client.signUp('root@example.com');
     const before = await client.token();
     expect(decodeJwt(before)['roles']).toEqual([]);

@@ -44,6 +44,8 @@ const rateLimited = problemAnswer('Too many attempts from this IP or for this ac
   'retry-after': { description: 'Seconds until the window lets another attempt through', schema: z.string() },
 });
 const signedOut = problemAnswer('No session: the session cookie is missing, expired or revoked');
+/** Better Auth's CSRF check, on every request that brings the session cookie but for reading ones. */
+const untrustedOrigin = problemAnswer('The request brings the session cookie without an Origin (or Referer) of a trusted origin (BETTER_AUTH_URL)');
 
 type Answers = Readonly<Record<number, ResponseDocumentation>>;
 
@@ -67,8 +69,11 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Headers of ours that must not be passed on as they were: the body is serialised anew. */
-const NOT_FORWARDED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+/**
+ * Headers not passed on as they came: the body is serialised anew, and the client's address is the one
+ * fastify saw (Better Auth records it with the session), not whatever a client wrote into X-Forwarded-For.
+ */
+const NOT_FORWARDED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'x-forwarded-for']);
 
 function webRequest(request: FastifyRequest, baseUrl: string): Request {
   const headers = new Headers();
@@ -76,6 +81,7 @@ function webRequest(request: FastifyRequest, baseUrl: string): Request {
     if (value === undefined || NOT_FORWARDED.has(name)) continue;
     for (const entry of Array.isArray(value) ? value : [value]) headers.append(name, entry);
   }
+  headers.set('x-forwarded-for', request.ip);
   const hasBody = request.method !== 'GET' && request.body !== undefined && request.body !== null;
   if (hasBody) headers.set('content-type', 'application/json');
   return new Request(new URL(request.url, baseUrl), {
@@ -157,7 +163,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     body: z.looseObject({ name: z.string().min(1), email: Email, password: Password }),
     responses: answers({
       200: { description: 'The account, signed in', schema: SignedIn, headers: setsCookie },
-      403: problemAnswer('Sign-up is closed on this server'),
+      403: problemAnswer('Sign-up is closed on this server; or the request brings a session cookie without a trusted Origin'),
       422: problemAnswer('The email has an account already, or the password is not acceptable'),
       429: rateLimited,
     }),
@@ -173,6 +179,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     responses: answers({
       200: { description: 'Signed in', schema: SignedIn, headers: setsCookie },
       401: problemAnswer('Invalid email or password (the same answer for either)'),
+      403: untrustedOrigin,
       429: rateLimited,
     }),
     handler: limited('sign-in', true),
@@ -180,7 +187,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
   defineRoute(app, {
     method: 'POST', url: url('/sign-out'), operationId: 'signOut', tags,
     summary: 'End the session of the cookie (it is revoked, the cookie cleared)',
-    responses: answers({ 200: { description: 'Signed out', schema: z.looseObject({ success: z.boolean() }), headers: setsCookie }, 401: signedOut }),
+    responses: answers({ 200: { description: 'Signed out', schema: z.looseObject({ success: z.boolean() }), headers: setsCookie }, 401: signedOut, 403: untrustedOrigin }),
     handler: pass,
   });
   defineRoute(app, {
@@ -200,19 +207,19 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     summary: 'Revoke one session of the signed-in account, by its token',
     description: 'A JWT already issued for it stays valid until it expires (AUTH_TOKEN_MINUTES).',
     body: z.looseObject({ token: z.string().min(1) }),
-    responses: answers({ 200: { description: 'Revoked', schema: Status }, 401: signedOut }),
+    responses: answers({ 200: { description: 'Revoked', schema: Status }, 401: signedOut, 403: untrustedOrigin }),
     handler: pass,
   });
   defineRoute(app, {
     method: 'POST', url: url('/revoke-sessions'), operationId: 'revokeSessions', tags,
     summary: 'Revoke every session of the signed-in account, this one included',
-    responses: answers({ 200: { description: 'Revoked', schema: Status }, 401: signedOut }),
+    responses: answers({ 200: { description: 'Revoked', schema: Status }, 401: signedOut, 403: untrustedOrigin }),
     handler: pass,
   });
   defineRoute(app, {
     method: 'POST', url: url('/revoke-other-sessions'), operationId: 'revokeOtherSessions', tags,
     summary: 'Revoke every session of the signed-in account but this one',
-    responses: answers({ 200: { description: 'Revoked', schema: Status }, 401: signedOut }),
+    responses: answers({ 200: { description: 'Revoked', schema: Status }, 401: signedOut, 403: untrustedOrigin }),
     handler: pass,
   });
   defineRoute(app, {
@@ -220,7 +227,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     summary: 'Mail a password-reset link to the account of an email',
     description: 'Answers the same whether the email has an account or not. The mail goes through the email channel (SendGrid, or the log).',
     body: z.looseObject({ email: Email, redirectTo: z.string().optional().describe('Where the link in the mail leads, with ?token=') }),
-    responses: answers({ 200: { description: 'A mail is on its way if the email has an account', schema: Status }, 429: rateLimited }),
+    responses: answers({ 200: { description: 'A mail is on its way if the email has an account', schema: Status }, 403: untrustedOrigin, 429: rateLimited }),
     handler: limited('request-password-reset', true),
   });
   defineRoute(app, {
@@ -239,7 +246,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     method: 'POST', url: url('/reset-password'), operationId: 'resetPassword', tags,
     summary: 'Set a new password with the token of a reset mail; every session of the account ends',
     body: z.looseObject({ newPassword: Password, token: z.string().min(1) }),
-    responses: answers({ 200: { description: 'The password is changed', schema: Status } }),
+    responses: answers({ 200: { description: 'The password is changed', schema: Status }, 403: untrustedOrigin }),
     handler: pass,
   });
   defineRoute(app, {

@@ -84,6 +84,9 @@ export function accountsOptions(options: AccountsOptions, database: pg.Pool) {
     // The HTTP edge limits sign-in per IP and per account (app/http/accounts.routes.ts); Better Auth's own
     // limiter would be a second, in-memory one.
     rateLimit: { enabled: false },
+    // A request that brings the session cookie must come from a trusted origin (the base URL): the CSRF
+    // check. Said explicitly, as Better Auth would skip it under NODE_ENV=test, and the tests are to see it.
+    advanced: { disableOriginCheck: false },
     telemetry: { enabled: false },
     logger: {
       level: 'info',

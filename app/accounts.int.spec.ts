@@ -105,6 +105,8 @@ describe('accounts', () => {
     const unknownEmail = await new AccountClient(t).signIn('nobody@example.com', 'not the password');
     expect(wrongPassword.status).toBe(401);
     expect(wrongPassword.headers.get('content-type')).toContain('application/problem+json');
+    // Better Auth's clients read `code` and `message`; they are kept beside the problem's members.
+    expect(wrongPassword.body).toMatchObject({ type: 'urn:todo:problem:unauthorized', status: 401, code: 'INVALID_EMAIL_OR_PASSWORD', message: 'Invalid email or password' });
     expect([unknownEmail.status, unknownEmail.text]).toEqual([wrongPassword.status, wrongPassword.text]);
   });
 

@@ -53,12 +53,24 @@ const CODES: Readonly<Record<number, ProblemCode>> = {
   400: 'validation', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'already_exists', 429: 'too_many_requests',
 };
 
-/** Better Auth's `{code, message}` error as a problem: the message is the title, its code the detail. */
-function asProblem(status: number, text: string): Problem {
+/**
+ * Better Auth's `{code, message}` error as a problem: the message is the title, its code the detail. Both
+ * stay as extension members too, where Better Auth's clients read them (`error.code`, `error.message`).
+ */
+function asProblem(status: number, text: string): Problem & { code?: string; message?: string } {
   const parsed = z.looseObject({ code: z.string().optional(), message: z.string().optional() }).safeParse(safeJson(text));
   const error = parsed.success ? parsed.data : {};
-  const code = error.code?.startsWith('USER_ALREADY_EXISTS') ? 'already_exists' : (CODES[status] ?? (status >= 500 ? 'internal' : 'validation'));
-  return problem(code, status, error.message ?? 'Request refused', error.code ? { detail: error.code } : {});
+  const kind = error.code?.startsWith('USER_ALREADY_EXISTS') ? 'already_exists' : (CODES[status] ?? (status >= 500 ? 'internal' : 'validation'));
+  return {
+    ...problem(kind, status, error.message ?? 'Request refused', error.code ? { detail: error.code } : {}),
+    ...(error.code ? { code: error.code } : {}),
+    ...(error.message ? { message: error.message } : {}),
+  };
+}
+
+/** Our own refusals on these routes, with the `code` and `message` a Better Auth client reads. */
+function withClientFields(refusal: Problem, code: string): Problem & { code: string; message: string } {
+  return { ...refusal, code, message: refusal.title };
 }
 
 function safeJson(text: string): unknown {
@@ -138,7 +150,7 @@ const accountKey = (body: unknown): string => {
 
 function tooManyAttempts(reply: FastifyReply, seconds: number): FastifyReply {
   reply.header('retry-after', String(seconds));
-  return sendProblem(reply, problem('too_many_requests', 429, 'Too many attempts', { detail: `try again in ${seconds} s` }));
+  return sendProblem(reply, withClientFields(problem('too_many_requests', 429, 'Too many attempts', { detail: `try again in ${seconds} s` }), 'TOO_MANY_REQUESTS'));
 }
 
 export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDeps): void {
@@ -168,7 +180,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
       429: rateLimited,
     }),
     handler: async (input, request, reply) => (deps.signUp === 'closed'
-      ? sendProblem(reply, problem('forbidden', 403, 'Sign-up is closed', { detail: 'this server creates no accounts (AUTH_SIGNUP=closed)' }))
+      ? sendProblem(reply, withClientFields(problem('forbidden', 403, 'Sign-up is closed', { detail: 'this server creates no accounts (AUTH_SIGNUP=closed)' }), 'SIGN_UP_CLOSED'))
       : signUp(input, request, reply)),
   });
   defineRoute(app, {

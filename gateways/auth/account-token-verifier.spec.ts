@@ -44,6 +44,11 @@ describe('the verifier of account tokens', () => {
     });
   });
 
+  it('refuses every token while the table holds no key yet (none was ever issued)', async () => {
+    const verifier = createAccountTokenVerifier({ ...keyTable(), issuer: ISSUER, audience: ISSUER });
+    expect(await verifier.verify(await sign(first, claims()))).toEqual(rejection('no key found'));
+  });
+
   it('reads the table once, and again when a token names a key made since', async () => {
     const table = keyTable(first);
     const verifier = createAccountTokenVerifier({ publicKeys: table.publicKeys, issuer: ISSUER, audience: ISSUER });
@@ -92,7 +97,13 @@ describe('choosing the verifier by issuer', () => {
     expect((await both().verify(await hs256({ sub: 'alice', iat: NOW, exp: NOW + 60 }))).ok).toBe(true);
   });
 
-  it('does not let an HS256 token claiming the accounts\' issuer pass with the shared secret', async () => {
-    expect(await both().verify(await hs256(claims()))).toEqual(rejection('unsupported algorithm'));
+  it('leaves an HS256 token that names the accounts\' issuer to the configured modes: the accounts sign with EdDSA only', async () => {
+    expect((await both().verify(await hs256(claims()))).ok).toBe(true);
+    const otherSecret = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('another-secret-that-is-long-enough-0123'));
+    expect(await both().verify(otherSecret)).toEqual(rejection('bad signature'));
+  });
+
+  it('refuses an EdDSA token of the accounts\' issuer signed with a key the accounts do not have', async () => {
+    expect(await both().verify(await sign(await ed25519('k1'), claims()))).toEqual(rejection('bad signature'));
   });
 });

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 import { err } from '../../domain/shared/result.ts';
 import { invalidToken, principalFromClaims } from './principal.ts';
@@ -51,22 +51,23 @@ export function createAccountTokenVerifier(config: AccountTokenVerifierConfig): 
 }
 
 /**
- * A token's `iss` says which verifier checks it: the accounts' own tokens go to their key set, every other
- * token to the configured modes (AUTH_JWT_SECRET, AUTH_JWKS_URL) as before. The claim only chooses; the
- * chosen verifier checks the signature and the issuer again, so claiming an issuer gains nothing.
+ * A token's `iss` and `alg` say which verifier checks it: an EdDSA token of the accounts' issuer goes to
+ * their key set, every other token to the configured modes (AUTH_JWT_SECRET, AUTH_JWKS_URL) as before
+ * (an HS256 token whose AUTH_ISSUER happens to be the same URL included). The header and claim only
+ * choose; the chosen verifier checks the signature and the issuer, so naming either gains nothing.
  */
 export function verifierByIssuer(accounts: { issuer: string; verifier: TokenVerifier }, others: TokenVerifier): TokenVerifier {
   return {
     verify(token) {
-      return unverifiedIssuer(token) === accounts.issuer ? accounts.verifier.verify(token) : others.verify(token);
+      return isAccountToken(token, accounts.issuer) ? accounts.verifier.verify(token) : others.verify(token);
     },
   };
 }
 
-function unverifiedIssuer(token: string): string | undefined {
+function isAccountToken(token: string, issuer: string): boolean {
   try {
-    return decodeJwt(token).iss;
+    return decodeProtectedHeader(token).alg === ACCOUNT_ALGORITHMS[0] && decodeJwt(token).iss === issuer;
   } catch {
-    return undefined;
+    return false;
   }
 }

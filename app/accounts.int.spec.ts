@@ -110,6 +110,16 @@ describe('accounts', () => {
     expect([unknownEmail.status, unknownEmail.text]).toEqual([wrongPassword.status, wrongPassword.text]);
   });
 
+  it('refuses a second account for an email, and a password shorter than 8 characters', async () => {
+    await new AccountClient(t).signUp('edsger@example.com');
+    const again = await new AccountClient(t).signUp('Edsger@example.com', 'another password');
+    expect(again.status).toBe(422);
+    expect(again.body).toMatchObject({ type: 'urn:todo:problem:already_exists' });
+    const short = await new AccountClient(t).signUp('shorty@example.com', 'short');
+    expect(short.status).toBe(400);
+    expect(short.body).toMatchObject({ type: 'urn:todo:problem:validation', code: 'PASSWORD_TOO_SHORT' });
+  });
+
   it('refuses a token after sign-out, and get-session is empty', async () => {
     const client = new AccountClient(t);
     await client.signUp('linus@example.com');

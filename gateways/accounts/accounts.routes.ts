@@ -1,7 +1,7 @@
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { defineRoute, problemAnswer, type ResponseDocumentation } from '../../contracts/http-route.ts';
+import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
 import { problem, type Problem, type ProblemCode } from '../../contracts/problem.ts';
 import { ACCOUNTS_BASE_PATH, type Accounts } from './better-auth.ts';
@@ -46,8 +46,6 @@ const rateLimited = problemAnswer('Too many attempts from this IP or for this ac
 const signedOut = problemAnswer('No session: the session cookie is missing, expired or revoked');
 /** Better Auth's CSRF check, on every request that brings the session cookie but for reading ones. */
 const untrustedOrigin = problemAnswer('The request brings the session cookie without an Origin (or Referer) of a trusted origin (BETTER_AUTH_URL)');
-
-type Answers = Readonly<Record<number, ResponseDocumentation>>;
 
 const CODES: Readonly<Record<number, ProblemCode>> = {
   400: 'validation', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'already_exists', 429: 'too_many_requests',
@@ -106,16 +104,13 @@ function webRequest(request: FastifyRequest, baseUrl: string): Request {
 async function forward(accounts: Accounts, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const response = await accounts.handler(webRequest(request, accounts.issuer));
   const text = await response.text();
-  if (response.status >= 400) {
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length > 0) reply.header('set-cookie', cookies);
-    return sendProblem(reply, asProblem(response.status, text));
-  }
+  // Each cookie is a header of its own; Headers.forEach would join them with commas.
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) reply.header('set-cookie', cookies);
+  if (response.status >= 400) return sendProblem(reply, asProblem(response.status, text));
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie' && name !== 'content-length' && name !== 'content-encoding') reply.header(name, value);
   });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) reply.header('set-cookie', cookies);
   reply.code(response.status);
   return reply.send(text === '' ? undefined : text);
 }
@@ -165,7 +160,6 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
   };
   const url = (path: string) => `${ACCOUNTS_BASE_PATH}${path}`;
   const tags = ['accounts'];
-  const answers = (own: Answers): Answers => own;
 
   const signUp = limited('sign-up', false);
   defineRoute(app, {
@@ -173,12 +167,12 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     summary: 'Create an account with email and password, and sign in (sets the session cookie)',
     description: 'Answers 403 while sign-up is closed (AUTH_SIGNUP=closed). Counted against the IP\'s attempts.',
     body: z.looseObject({ name: z.string().min(1), email: Email, password: Password }),
-    responses: answers({
+    responses: {
       200: { description: 'The account, signed in', schema: SignedIn, headers: setsCookie },
       403: problemAnswer('Sign-up is closed on this server; or the request brings a session cookie without a trusted Origin'),
-      422: problemAnswer('The email has an account already, or the password is not acceptable'),
+      422: problemAnswer('The email has an account already (`already_exists`); a password out of bounds is a 400'),
       429: rateLimited,
-    }),
+    },
     handler: async (input, request, reply) => (deps.signUp === 'closed'
       ? sendProblem(reply, withClientFields(problem('forbidden', 403, 'Sign-up is closed', { detail: 'this server creates no accounts (AUTH_SIGNUP=closed)' }), 'SIGN_UP_CLOSED'))
       : signUp(input, request, reply)),
@@ -188,30 +182,30 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     summary: 'Sign in with email and password (sets the session cookie)',
     description: 'A wrong password and an unknown email answer the same 401. Attempts are limited per IP and per email.',
     body: z.looseObject({ email: Email, password: Password }),
-    responses: answers({
+    responses: {
       200: { description: 'Signed in', schema: SignedIn, headers: setsCookie },
       401: problemAnswer('Invalid email or password (the same answer for either)'),
       403: untrustedOrigin,
       429: rateLimited,
-    }),
+    },
     handler: limited('sign-in', true),
   });
   defineRoute(app, {
     method: 'POST', url: url('/sign-out'), operationId: 'signOut', tags,
     summary: 'End the session of the cookie (it is revoked, the cookie cleared)',
-    responses: answers({ 200: { description: 'Signed out', schema: z.looseObject({ success: z.boolean() }), headers: setsCookie }, 401: signedOut, 403: untrustedOrigin }),
+    responses: { 200: { description: 'Signed out', schema: z.looseObject({ success: z.boolean() }), headers: setsCookie }, 401: signedOut, 403: untrustedOrigin },
     handler: pass,
   });
   defineRoute(app, {
     method: 'GET', url: url('/get-session'), operationId: 'getSession', tags,
     summary: 'The session of the cookie and its user; null when signed out',
-    responses: answers({ 200: { description: 'The session, or null', schema: z.object({ session: Session, user: User }).nullable() } }),
+    responses: { 200: { description: 'The session, or null', schema: z.object({ session: Session, user: User }).nullable() } },
     handler: pass,
   });
   defineRoute(app, {
     method: 'GET', url: url('/list-sessions'), operationId: 'listSessions', tags,
     summary: 'Every active session of the signed-in account',
-    responses: answers({ 200: { description: 'The sessions', schema: z.array(Session) }, 401: signedOut }),
+    responses: { 200: { description: 'The sessions', schema: z.array(Session) }, 401: signedOut },
     handler: pass,
   });
   defineRoute(app, {
@@ -219,19 +213,19 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     summary: 'Revoke one session of the signed-in account, by its token',
     description: 'A JWT already issued for it stays valid until it expires (AUTH_TOKEN_MINUTES).',
     body: z.looseObject({ token: z.string().min(1) }),
-    responses: answers({ 200: { description: 'Revoked', schema: Status }, 401: signedOut, 403: untrustedOrigin }),
+    responses: { 200: { description: 'Revoked', schema: Status }, 401: signedOut, 403: untrustedOrigin },
     handler: pass,
   });
   defineRoute(app, {
     method: 'POST', url: url('/revoke-sessions'), operationId: 'revokeSessions', tags,
     summary: 'Revoke every session of the signed-in account, this one included',
-    responses: answers({ 200: { description: 'Revoked', schema: Status }, 401: signedOut, 403: untrustedOrigin }),
+    responses: { 200: { description: 'Revoked', schema: Status }, 401: signedOut, 403: untrustedOrigin },
     handler: pass,
   });
   defineRoute(app, {
     method: 'POST', url: url('/revoke-other-sessions'), operationId: 'revokeOtherSessions', tags,
     summary: 'Revoke every session of the signed-in account but this one',
-    responses: answers({ 200: { description: 'Revoked', schema: Status }, 401: signedOut, 403: untrustedOrigin }),
+    responses: { 200: { description: 'Revoked', schema: Status }, 401: signedOut, 403: untrustedOrigin },
     handler: pass,
   });
   defineRoute(app, {
@@ -239,7 +233,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     summary: 'Mail a password-reset link to the account of an email',
     description: 'Answers the same whether the email has an account or not. The mail goes through the email channel (SendGrid, or the log).',
     body: z.looseObject({ email: Email, redirectTo: z.string().optional().describe('Where the link in the mail leads, with ?token=') }),
-    responses: answers({ 200: { description: 'A mail is on its way if the email has an account', schema: Status }, 403: untrustedOrigin, 429: rateLimited }),
+    responses: { 200: { description: 'A mail is on its way if the email has an account', schema: Status }, 403: untrustedOrigin, 429: rateLimited },
     handler: limited('request-password-reset', true),
   });
   defineRoute(app, {
@@ -247,31 +241,31 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     summary: 'The link of the reset mail: redirects to callbackURL with the token (or with error=INVALID_TOKEN)',
     params: z.object({ token: z.string().min(1) }),
     query: z.looseObject({ callbackURL: z.string().describe('Where to send the browser; a trusted origin') }),
-    responses: answers({
+    responses: {
       302: { description: 'To callbackURL, with ?token= or ?error=INVALID_TOKEN', headers: { location: { description: 'The callback', schema: z.string() } } },
       403: problemAnswer('callbackURL is not of a trusted origin'),
       404: problemAnswer('Not given by Better Auth: an unknown or expired token redirects with error=INVALID_TOKEN'),
-    }),
+    },
     handler: pass,
   });
   defineRoute(app, {
     method: 'POST', url: url('/reset-password'), operationId: 'resetPassword', tags,
     summary: 'Set a new password with the token of a reset mail; every session of the account ends',
     body: z.looseObject({ newPassword: Password, token: z.string().min(1) }),
-    responses: answers({ 200: { description: 'The password is changed', schema: Status }, 403: untrustedOrigin }),
+    responses: { 200: { description: 'The password is changed', schema: Status }, 403: untrustedOrigin },
     handler: pass,
   });
   defineRoute(app, {
     method: 'GET', url: url('/token'), operationId: 'accountToken', tags,
     summary: 'A JWT for the signed-in session: the bearer token of /api and /ws (`sub` = the user id)',
     description: 'EdDSA-signed, valid for AUTH_TOKEN_MINUTES; carries `email` and `roles` (["admin"] for an admin).',
-    responses: answers({ 200: { description: 'The token', schema: z.object({ token: z.string() }) }, 401: signedOut }),
+    responses: { 200: { description: 'The token', schema: z.object({ token: z.string() }) }, 401: signedOut },
     handler: pass,
   });
   defineRoute(app, {
     method: 'GET', url: url('/jwks'), operationId: 'accountKeys', tags,
     summary: 'The public keys the account tokens are signed with (JWKS)',
-    responses: answers({ 200: { description: 'The key set', schema: z.object({ keys: z.array(z.looseObject({ kid: z.string() })) }) } }),
+    responses: { 200: { description: 'The key set', schema: z.object({ keys: z.array(z.looseObject({ kid: z.string() })) }) } },
     handler: pass,
   });
 }

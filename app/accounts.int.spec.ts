@@ -17,7 +17,7 @@ class AccountClient {
   private readonly baseUrl: string;
   /** What a browser on the app's page sends: the configured base URL (BETTER_AUTH_URL), the trusted origin. */
   private readonly origin: string | null;
-  constructor(t: TestSystem, origin: string | null = t.system.accounts.issuer) {
+  constructor(t: TestSystem, origin: string | null = t.system.accounts.baseUrl) {
     this.baseUrl = t.baseUrl;
     this.origin = origin;
   }

@@ -22,6 +22,6 @@ export async function setUpAccounts(config: Config, auth: AuthSetup, databaseUrl
 
 /** The configured verifier, and beside it the accounts' own tokens, told apart by their issuer. */
 export function acceptingAccountTokens(verifier: TokenVerifier, accounts: Accounts): TokenVerifier {
-  const accountTokens = createAccountTokenVerifier({ publicKeys: () => accounts.publicKeys(), issuer: accounts.issuer, audience: accounts.issuer });
-  return verifierByIssuer({ issuer: accounts.issuer, verifier: accountTokens }, verifier);
+  const accountTokens = createAccountTokenVerifier({ publicKeys: () => accounts.publicKeys(), issuer: accounts.baseUrl, audience: accounts.baseUrl });
+  return verifierByIssuer({ issuer: accounts.baseUrl, verifier: accountTokens }, verifier);
 }

@@ -25,7 +25,7 @@ export async function publishedOpenApiDocument(): Promise<unknown> {
     db: { query: unavailable },
     routes: serviceRoutes({
       accounts: {
-        accounts: { handler: unavailable, publicKeys: unavailable, issuer: 'http://localhost:8000', close: () => Promise.resolve() },
+        accounts: { handler: unavailable, publicKeys: unavailable, baseUrl: 'http://localhost:8000', close: () => Promise.resolve() },
         signUp: 'open',
         limits: { windowMs: 60_000, perIp: 1, perAccount: 1 },
       },

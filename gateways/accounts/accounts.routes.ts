@@ -102,7 +102,7 @@ function webRequest(request: FastifyRequest, baseUrl: string): Request {
 }
 
 async function forward(accounts: Accounts, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const response = await accounts.handler(webRequest(request, accounts.issuer));
+  const response = await accounts.handler(webRequest(request, accounts.baseUrl));
   const text = await response.text();
   // Each cookie is a header of its own; Headers.forEach would join them with commas.
   const cookies = response.headers.getSetCookie();

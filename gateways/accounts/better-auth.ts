@@ -31,8 +31,8 @@ export interface Accounts {
   handler(request: Request): Promise<Response>;
   /** The public keys the account tokens are signed with, read in process (no HTTP round trip). */
   publicKeys(): Promise<JSONWebKeySet>;
-  /** The `iss` and `aud` every account token carries. */
-  readonly issuer: string;
+  /** The public base URL: requests are addressed to it, and it is the `iss` and `aud` of every account token. */
+  readonly baseUrl: string;
   close(): Promise<void>;
 }
 
@@ -81,7 +81,7 @@ export function accountsOptions(options: AccountsOptions, database: pg.Pool) {
         if (!sent.ok) throw new Error(`password reset mail to user ${user.id} failed: ${sent.error}`);
       },
     },
-    // The HTTP edge limits sign-in per IP and per account (app/http/accounts.routes.ts); Better Auth's own
+    // The HTTP edge limits sign-in per IP and per account (accounts.routes.ts); Better Auth's own
     // limiter would be a second, in-memory one.
     rateLimit: { enabled: false },
     // A request that brings the session cookie must come from a trusted origin (the base URL): the CSRF
@@ -123,7 +123,7 @@ export function createAccounts(options: AccountsOptions): Accounts {
       const set = await auth.api.getJwks();
       return { keys: set.keys.map((key) => ({ ...key })) };
     },
-    issuer: options.baseUrl,
+    baseUrl: options.baseUrl,
     close: () => database.end(),
   };
 }

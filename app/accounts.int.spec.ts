@@ -229,6 +229,21 @@ describe('sign-in attempts (3 per account, 6 per IP in the window)', () => {
   });
 });
 
+describe('sign-in attempts behind a trusted proxy (TRUST_PROXY), 2 per IP', () => {
+  let t: TestSystem;
+  beforeAll(async () => { t = await startTestSystem({ env: { TRUST_PROXY: '127.0.0.1', AUTH_SIGNIN_MAX_PER_IP: '2' } }); });
+
+  const attemptFrom = (ip: string) =>
+    new AccountClient(t).call('POST', '/api/auth/sign-in/email', { email: `${ip}@example.com`, password: 'wrong guess' }, { 'x-forwarded-for': ip });
+
+  it('counts each client the proxy names, not the proxy', async () => {
+    expect((await attemptFrom('203.0.113.1')).status).toBe(401);
+    expect((await attemptFrom('203.0.113.1')).status).toBe(401);
+    expect((await attemptFrom('203.0.113.1')).status).toBe(429);
+    expect((await attemptFrom('203.0.113.2')).status).toBe(401);
+  });
+});
+
 describe('the admin role, granted and revoked with `todo accounts`', () => {
   let t: TestSystem;
   beforeAll(async () => { t = await startTestSystem(); });

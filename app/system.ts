@@ -166,6 +166,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       logger,
       metrics,
       verifier,
+      trustProxy: config.TRUST_PROXY,
       db: database.db,
       readiness: readiness({
         db, log: store, owedRebuilds: () => rebuilds.owed(), runsHere: new Set(plan.logProjectors), logFed, maxLagEvents: config.READY_MAX_LAG_EVENTS,

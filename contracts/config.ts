@@ -24,6 +24,10 @@ export const Config = z
     AUTH_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     AUTH_SIGNIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50),
     AUTH_SIGNIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+    // Whose X-Forwarded-For to believe for the client's address (the per-IP limits, the logs): unset, no
+    // one's; `true`, any proxy's; otherwise the proxies' addresses or CIDRs, comma-separated.
+    TRUST_PROXY: z.string().trim().min(1).optional()
+      .transform((value) => (value === undefined || value === 'false' ? false : value === 'true' ? true : value)),
     TRANSPORT: z.enum(['log', 'dapr']).default('log'),
     DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500),
     PUBSUB_NAME: z.string().min(1).default('kafka-pubsub'),

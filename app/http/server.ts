@@ -31,6 +31,8 @@ export interface HttpServerDeps {
   /** What `/ready` waits for besides the database (see readiness.ts). */
   readonly readiness?: Readiness;
   readonly routes: ReadonlyArray<(app: FastifyInstance) => void>;
+  /** fastify's trustProxy (TRUST_PROXY): whose X-Forwarded-For gives the client's address. */
+  readonly trustProxy?: boolean | string;
 }
 
 export interface HttpServer {
@@ -66,6 +68,7 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     childLoggerFactory: tracing.childLoggerFactory,
     return503OnClosing: true,
+    trustProxy: deps.trustProxy ?? false,
     forceCloseConnections: 'idle',
   });
   // First, so that it sees every route after it.

@@ -39,6 +39,14 @@ export async function setUpAuth(config: Config): Promise<AuthSetup> {
   return { verifier: createTokenVerifier({ ...options, secret }), secret, generated: true, secretFile };
 }
 
+/**
+ * What the accounts sign their cookies and encrypt their keys with: the HS256 secret when there is one (it
+ * is BETTER_AUTH_SECRET's value too), else the secret generated into DATA_DIR, made now in the JWKS-only mode.
+ */
+export async function accountsSecret(config: Config, auth: AuthSetup): Promise<string> {
+  return auth.secret ?? writeFileIfAbsent(generatedSecretFile(config), generateSecret);
+}
+
 const generatedSecretFile = (config: Config): string => resolve(join(config.DATA_DIR, GENERATED_SECRET_FILE));
 
 export interface SigningSecret {

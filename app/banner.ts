@@ -3,7 +3,7 @@ import { mintToken } from '../gateways/auth/mint-token.ts';
 
 /** What a person starting Todo on a laptop needs to make the first call. */
 export async function startBanner(url: string, auth: AuthSetup): Promise<string> {
-  const lines = [``, `  Todo is running on ${url}`, `  API docs:  ${url}/docs`, ``];
+  const lines = [``, `  Todo is running on ${url}`, `  API docs:  ${url}/docs`, `  Accounts:  ${url}/api/auth/* (sign up, sign in, then GET /api/auth/token: README, Accounts)`, ``];
   if (auth.generated && auth.secret) {
     const token = await mintToken({ secret: auth.secret, userId: 'demo', email: 'demo@example.com' });
     lines.push(

@@ -7,6 +7,7 @@ import { loadConfig } from './config.ts';
 import { connectDatabase } from './database.ts';
 import { migrate } from '../gateways/postgres/migrate.ts';
 import { PROJECTIONS_USAGE, projectionsCommand } from './projections-command.ts';
+import { ACCOUNTS_USAGE, accountsCommand } from './accounts-command.ts';
 import { createLogger } from './logger.ts';
 import { createSystem } from './system.ts';
 import { isService, SERVICE_PORTS, SERVICES } from './service-plan.ts';
@@ -19,7 +20,8 @@ const USAGE = `usage: todo <command>
   migrate                                 apply pending database migrations and exit
   token --user ID [--admin] [--email E] [--expires 30d]
                                           print a development token signed with the server's secret
-${PROJECTIONS_USAGE}`;
+${PROJECTIONS_USAGE}${ACCOUNTS_USAGE}
+`;
 
 async function serve(service: string, logger: Logger): Promise<void> {
   if (!isService(service)) throw new Error(`unknown service "${service}"; one of: ${SERVICES.join(', ')}`);
@@ -134,6 +136,7 @@ export async function runCli(argv: string[]): Promise<void> {
     case 'migrate': return migrateOnly(logger);
     case 'token': return token(rest);
     case 'projections': return projectionsCommand(rest, logger);
+    case 'accounts': return accountsCommand(rest, logger);
     case undefined: case 'help': case '--help':
       process.stdout.write(USAGE);
       return;

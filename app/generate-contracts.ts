@@ -24,6 +24,11 @@ export async function publishedOpenApiDocument(): Promise<unknown> {
     verifier: { verify: unavailable },
     db: { query: unavailable },
     routes: serviceRoutes({
+      accounts: {
+        accounts: { handler: unavailable, publicKeys: unavailable, baseUrl: 'http://localhost:8000', close: () => Promise.resolve() },
+        signUp: 'open',
+        limits: { windowMs: 60_000, perIp: 1, perAccount: 1 },
+      },
       api: { commands: { handle: unavailable }, db: { query: unavailable }, waiter: { waitFor: unavailable }, clock: () => new Date(0), log: { readStream: unavailable } },
       live: {
         feed: { checkpoint: () => ({ transaction_id: '0', position: 0 }), subscribe: () => () => undefined, replay: unavailable, stop: () => Promise.resolve() },

@@ -24,14 +24,24 @@ export interface ReminderChannels {
   close(): Promise<void>;
 }
 
-/** SendGrid when both SENDGRID_API_KEY and SENDGRID_FROM are set, FCM when FIREBASE_CREDENTIALS is; else the log. */
-export function chooseReminderChannels(config: Config, logger: Logger): ReminderChannels {
-  const email = config.SENDGRID_API_KEY && config.SENDGRID_FROM
+/** SendGrid when both SENDGRID_API_KEY and SENDGRID_FROM are set, else null (the log takes the mail). */
+function sendgridFromConfig(config: Config): EmailSender | null {
+  return config.SENDGRID_API_KEY && config.SENDGRID_FROM
     ? sendgridEmailSender({
       client: createSendGridClient({ apiKey: config.SENDGRID_API_KEY, ...(config.SENDGRID_BASE_URL ? { baseUrl: config.SENDGRID_BASE_URL } : {}) }),
       from: config.SENDGRID_FROM,
     })
     : null;
+}
+
+/** The email channel of everything that mails (reminders, password resets): SendGrid when configured, else the log. */
+export function chooseEmailSender(config: Config, logger: Logger): EmailSender {
+  return sendgridFromConfig(config) ?? logEmailSender(logger);
+}
+
+/** SendGrid when both SENDGRID_API_KEY and SENDGRID_FROM are set, FCM when FIREBASE_CREDENTIALS is; else the log. */
+export function chooseReminderChannels(config: Config, logger: Logger): ReminderChannels {
+  const email = sendgridFromConfig(config);
   const firebase = config.FIREBASE_CREDENTIALS ? firebaseMessaging(config.FIREBASE_CREDENTIALS) : null;
   return {
     email: email ?? logEmailSender(logger),

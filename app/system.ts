@@ -13,6 +13,9 @@ import { createProjectionWaiter } from '../read-api/consistency/wait-for-project
 import { startReminders } from './notifications-wiring.ts';
 import type { ReminderScheduler } from '../projections/read-models/notification/run-due-reminders.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
+import { acceptingAccountTokens, setUpAccounts } from './accounts.ts';
+import { chooseEmailSender } from './notifications-wiring.ts';
+import type { Accounts } from '../gateways/accounts/better-auth.ts';
 import { startLiveFeed } from '../projections/sync/live-feed.ts';
 import { liveSocketMetrics, socketAuthenticator } from './live-socket-wiring.ts';
 import { listenFor } from './notifications.ts';
@@ -46,6 +49,8 @@ export interface System {
   readonly store: EventStore;
   readonly commands: CommandHandler;
   readonly auth: AuthSetup;
+  /** The accounts (Better Auth); their tokens are accepted beside the configured modes of `auth`. */
+  readonly accounts: Accounts;
   readonly metrics: Metrics;
   readonly projectors: readonly ProjectorRuntime[];
   /** The blue/green rebuilds of projections whose declared schema version changed, running in the background. */
@@ -73,7 +78,10 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
   const database = await openDatabase(config, logger, metrics);
   // Stopped if the start fails after they began: they must not outlive the pool.
   let startedRebuilds: StartupRebuilds | undefined;
+  let accounts: Accounts | undefined;
   try {
+    accounts = await setUpAccounts(config, auth, database.db.url, chooseEmailSender(config, logger), logger);
+    const verifier = acceptingAccountTokens(auth.verifier, accounts);
     const appends = await listenFor(database.db.url, APPENDS_CHANNEL, logger);
     const announcer = appendAnnouncer({
       db: database.db,
@@ -157,17 +165,25 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const server = await buildCataloguedHttpServer({
       logger,
       metrics,
-      verifier: auth.verifier,
+      verifier,
+      trustProxy: config.TRUST_PROXY,
       db: database.db,
       readiness: readiness({
         db, log: store, owedRebuilds: () => rebuilds.owed(), runsHere: new Set(plan.logProjectors), logFed, maxLagEvents: config.READY_MAX_LAG_EVENTS,
       }),
       routes: serviceRoutes({
         api: plan.api ? { commands, db, waiter, clock, log: store } : null,
+        accounts: plan.api
+          ? {
+            accounts,
+            signUp: config.AUTH_SIGNUP,
+            limits: { windowMs: config.AUTH_SIGNIN_WINDOW_MINUTES * 60_000, perIp: config.AUTH_SIGNIN_MAX_PER_IP, perAccount: config.AUTH_SIGNIN_MAX_PER_ACCOUNT },
+          }
+          : null,
         live: feed
           ? {
             feed,
-            authenticate: socketAuthenticator(auth.verifier),
+            authenticate: socketAuthenticator(verifier),
             observer: liveSocketMetrics(metrics.registry),
             heartbeatMs: config.WS_HEARTBEAT_SECONDS * 1000,
             maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
@@ -177,9 +193,10 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       }),
     });
     const http = server.app;
+    const accountsHere = accounts;
     let closing: Promise<void> | undefined;
     return {
-      http, routes: server.routes, database, store, commands, auth, metrics, projectors, rebuilds, reminders: reminders.scheduler,
+      http, routes: server.routes, database, store, commands, auth, accounts: accountsHere, metrics, projectors, rebuilds, reminders: reminders.scheduler,
       close() {
         closing ??= (async () => {
           await http.close();
@@ -188,6 +205,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
           await Promise.all(projectors.map((runtime) => runtime.stop()));
           await feed?.stop();
           await announcer.settled();
+          await accountsHere.close();
           await appends.close();
           await progress.close();
           await database.close();
@@ -197,6 +215,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     };
   } catch (error) {
     await startedRebuilds?.stop();
+    await accounts?.close();
     await database.close();
     throw error;
   }

@@ -15,6 +15,19 @@ export const Config = z
     AUTH_JWKS_URL: z.url().optional(),
     AUTH_ISSUER: optionalText,
     AUTH_AUDIENCE: optionalText,
+    // Accounts (ADR 0020): whether anyone may sign up, the public base URL (issuer and audience of the
+    // account tokens, and where the reset link points; default http://localhost:PORT), how long an
+    // account token is valid, and how many sign-in attempts an IP and an account get per window.
+    AUTH_SIGNUP: z.enum(['open', 'closed']).default('open'),
+    BETTER_AUTH_URL: z.url().optional(),
+    AUTH_TOKEN_MINUTES: z.coerce.number().int().min(1).max(60).default(15),
+    AUTH_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    AUTH_SIGNIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50),
+    AUTH_SIGNIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+    // Whose X-Forwarded-For to believe for the client's address (the per-IP limits, the logs): unset, no
+    // one's; `true`, any proxy's; otherwise the proxies' addresses or CIDRs, comma-separated.
+    TRUST_PROXY: z.string().trim().min(1).optional()
+      .transform((value) => (value === undefined || value === 'false' ? false : value === 'true' ? true : value)),
     TRANSPORT: z.enum(['log', 'dapr']).default('log'),
     DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500),
     PUBSUB_NAME: z.string().min(1).default('kafka-pubsub'),
@@ -36,8 +49,9 @@ export const Config = z
     LIVE_MAX_REPLAY_EVENTS: z.coerce.number().int().min(1).default(10_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
-  .transform(({ BETTER_AUTH_SECRET, AUTH_JWT_SECRET, ...rest }) => ({
+  .transform(({ BETTER_AUTH_SECRET, AUTH_JWT_SECRET, BETTER_AUTH_URL, ...rest }) => ({
     ...rest,
+    BETTER_AUTH_URL: (BETTER_AUTH_URL ?? `http://localhost:${rest.PORT}`).replace(/\/+$/, ''),
     // BETTER_AUTH_SECRET is accepted so a Better Auth deployment can share its secret as is.
     AUTH_JWT_SECRET: AUTH_JWT_SECRET ?? BETTER_AUTH_SECRET,
   }));

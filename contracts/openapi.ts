@@ -237,6 +237,7 @@ export function buildOpenApiDocument(operations: readonly DocumentedOperation[])
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     tags: [
+      { name: 'accounts', description: 'Sign up, sign in and out, sessions, password reset (Better Auth, session cookie), and the JWT of a session for the bearer routes' },
       { name: 'commands', description: 'Change tasks: each appends events and answers {task_id, version, position}' },
       { name: 'tasks', description: 'The task read model: lists with filters, sort and keyset paging, and one task with its ETag' },
       { name: 'history', description: 'A task\'s events, and the task as it was at a version or an instant (folded from its events)' },

@@ -16,6 +16,8 @@ NODE="$ROOT/node_modules/.bin/node"
 [[ -x "$NODE" ]] || { echo "run-distributed: run npm ci first ($NODE is missing)" >&2; exit 1; }
 mkdir -p "$DATA_DIR" "$LOGS"
 export TRANSPORT=dapr HOST=127.0.0.1
+# One issuer for the account tokens on every service (each would default to its own port): the api's URL.
+export BETTER_AUTH_URL="${BETTER_AUTH_URL:-http://localhost:8000}"
 # Kept where a single Todo keeps its generated secret, so `DATA_DIR=<this DATA_DIR> npm run token` agrees.
 export AUTH_JWT_SECRET="${AUTH_JWT_SECRET:-$(umask 077; cat "$DATA_DIR/auth-secret" 2>/dev/null || "$NODE" -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' | tee "$DATA_DIR/auth-secret")}"
 

@@ -7,9 +7,11 @@ import { sendProblem } from '../../contracts/problem-reply.ts';
 export const OPENAPI_PATH = '/api/openapi.json';
 
 const PUBLIC = new Set([OPENAPI_PATH]);
+/** The accounts' own endpoints: signing in is how a token is had; they check the session cookie themselves. */
+const ACCOUNTS_PREFIX = '/api/auth/';
 
-/** Whether a request to this path must bring a verified bearer token: every /api route but the document. */
-export const needsBearerToken = (path: string): boolean => path.startsWith('/api/') && !PUBLIC.has(path);
+/** Whether a request to this path must bring a verified bearer token: every /api route but the document and the accounts'. */
+export const needsBearerToken = (path: string): boolean => path.startsWith('/api/') && !PUBLIC.has(path) && !path.startsWith(ACCOUNTS_PREFIX);
 
 /** Every /api route needs a verified bearer token; the principal and user_id are attached to the request. */
 export function requireBearerToken(app: FastifyInstance, verifier: TokenVerifier): void {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startTestSystem, type TestSystem } from '../../test/support/test-system.ts';
+import { needsBearerToken } from './auth-hook.ts';
 import type { RegisteredRoute } from './route-catalogue.ts';
 
 /*
@@ -23,7 +24,8 @@ const isApiRoute = (route: RegisteredRoute) => route.method !== 'HEAD' && route.
 const pathOf = (url: string) => url.replace(/:(\w+)/g, '{$1}');
 const pathParams = (url: string) => [...url.matchAll(/:(\w+)/g)].map((match) => match[1]);
 const isCommand = (route: RegisteredRoute) => route.url.startsWith('/api/tasks') && route.method !== 'GET';
-const needsToken = (route: RegisteredRoute) => route.url.startsWith('/api/') && route.url !== '/api/openapi.json';
+/** The edge's own rule: every /api route but the document and the accounts' endpoints (/api/auth/*). */
+const needsToken = (route: RegisteredRoute) => needsBearerToken(route.url);
 /** fastify parses the body of these methods, whether the route wants one or not: 400, 413 and 415 can answer. */
 const takesBody = (route: RegisteredRoute) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method);
 const queryNames = (schema: z.ZodType | undefined) => {

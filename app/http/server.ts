@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -30,6 +31,8 @@ export interface HttpServerDeps {
   /** What `/ready` waits for besides the database (see readiness.ts). */
   readonly readiness?: Readiness;
   readonly routes: ReadonlyArray<(app: FastifyInstance) => void>;
+  /** fastify's trustProxy (TRUST_PROXY): whose X-Forwarded-For gives the client's address. */
+  readonly trustProxy?: boolean | string;
 }
 
 export interface HttpServer {
@@ -65,6 +68,7 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     childLoggerFactory: tracing.childLoggerFactory,
     return503OnClosing: true,
+    trustProxy: deps.trustProxy ?? false,
     forceCloseConnections: 'idle',
   });
   // First, so that it sees every route after it.
@@ -105,6 +109,8 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
   await app.register(swagger, { openapi: {}, transformObject: () => openapi() });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // No limit of its own on any route (global: false): the routes that count attempts ask it (the accounts').
+  await app.register(rateLimit, { global: false });
   await app.register(websocket, {
     options: {
       maxPayload: BODY_LIMIT_BYTES,

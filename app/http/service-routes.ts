@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import type { TaskCommands } from '../../contracts/ports/task-commands.ts';
+import { registerAccountRoutes, type AccountRouteDeps } from '../../gateways/accounts/accounts.routes.ts';
 import { registerDaprSubscriptions, type TopicSubscription } from '../../gateways/bus/dapr-subscription.routes.ts';
 import { registerAuditRoutes } from '../../read-api/audit/audit.routes.ts';
 import type { ProjectionWaiter } from '../../read-api/consistency/wait-for-projection.ts';
@@ -24,6 +25,8 @@ export interface ApiRouteDeps {
 export interface ServiceRouteDeps {
   /** The command and query routes of /api, when this service serves them. */
   readonly api: ApiRouteDeps | null;
+  /** The accounts' endpoints (/api/auth/*), served beside the api. */
+  readonly accounts: AccountRouteDeps | null;
   /** The live feed's WebSocket, when this service serves it. */
   readonly live: LiveSocketDeps | null;
   readonly bus: { readonly pubsubName: string; readonly subscriptions: readonly TopicSubscription[] };
@@ -31,8 +34,9 @@ export interface ServiceRouteDeps {
 
 /** The routes one service registers besides the edge's own: the same list for the server and the document. */
 export function serviceRoutes(deps: ServiceRouteDeps): Array<(app: FastifyInstance) => void> {
-  const { api, live, bus } = deps;
+  const { api, accounts, live, bus } = deps;
   return [
+    ...(accounts ? [(app: FastifyInstance) => registerAccountRoutes(app, accounts)] : []),
     ...(api
       ? [
         (app: FastifyInstance) => registerTaskCommandRoutes(app, { commands: api.commands }),

@@ -133,7 +133,7 @@ function ResetPassword({ auth, token }: { auth: Auth; token: string }) {
       {done ? (
         <p role="status" className="notice">Your password is changed. <a href="/sign-in" onClick={(e) => follow(e, '/sign-in')}>Sign in</a></p>
       ) : (
-        <form onSubmit={form.submit} className="stack" aria-label="New password">
+        <form onSubmit={form.submit} className="stack" aria-label="Set a new password">
           <div className="field"><label htmlFor="password">New password</label>
             <input id="password" type="password" autoComplete="new-password" required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} /></div>
           {form.message && <p role="alert" className="error" data-testid="auth-error">{form.message}</p>}

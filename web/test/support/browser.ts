@@ -33,13 +33,18 @@ export async function startBrowserWorld(): Promise<BrowserWorld> {
   const browser = await chromium.launch({ executablePath: found.path, args: FLAGS });
   afterAll(() => browser.close());
 
-  const context = async (options: ContextOptions = {}) => browser.newContext({
-    baseURL: system.baseUrl,
-    viewport: { width: options.width ?? 1280, height: 800 },
-    colorScheme: options.colorScheme ?? 'light',
-    locale: 'en-US',
-    timezoneId: 'Europe/Berlin',
-  });
+  const context = async (options: ContextOptions = {}) => {
+    const created = await browser.newContext({
+      baseURL: system.baseUrl,
+      viewport: { width: options.width ?? 1280, height: 800 },
+      colorScheme: options.colorScheme ?? 'light',
+      locale: 'en-US',
+      timezoneId: 'Europe/Berlin',
+    });
+    // Not a time limit on the app: only how long a hung wait may take on a machine busy with the whole suite.
+    created.setDefaultTimeout(90_000);
+    return created;
+  };
   return {
     system, browser,
     async signedIn(user, options = {}) {

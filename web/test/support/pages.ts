@@ -43,7 +43,7 @@ export class PasswordResetPages {
   }
   async reset(token: string, password: string): Promise<void> {
     await this.page.goto(`/reset-password?token=${encodeURIComponent(token)}`);
-    await this.page.getByLabel('New password').fill(password);
+    await this.page.getByLabel('New password', { exact: true }).fill(password);
     await this.page.getByRole('button', { name: 'Set the password' }).click();
   }
 }
@@ -92,4 +92,16 @@ export class TaskPage {
   async back(): Promise<void> { await this.page.getByRole('link', { name: '← All tasks' }).click(); }
   async previousVersion(): Promise<void> { await this.page.getByRole('button', { name: 'Previous version' }).click(); }
   get timeTravel(): Locator { return this.page.getByTestId('time-travel'); }
+}
+
+/** The page settled: its data shown, nothing loading. */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
+}
+
+export async function withTimeTravel(page: Page, path: string): Promise<void> {
+  if (!path.startsWith('/tasks/')) return;
+  await page.getByTestId('occurrences').getByRole('listitem').first().waitFor();
+  await page.getByRole('button', { name: 'Previous version' }).click();
+  await page.getByTestId('time-travel').waitFor();
 }

@@ -89,6 +89,9 @@ function QuickAdd({ inputRef }: { inputRef: React.RefObject<HTMLInputElement | n
   );
 }
 
+/** On a phone the filters start folded, so the list is on the first screen. */
+const wide = () => matchMedia('(min-width: 760px)').matches;
+
 function Filters({ filters, setFilters, search, setSearch, searchRef }: {
   filters: ListFilters; setFilters: (f: ListFilters) => void; search: string; setSearch: (q: string) => void; searchRef: React.RefObject<HTMLInputElement | null>;
 }) {
@@ -102,6 +105,9 @@ function Filters({ filters, setFilters, search, setSearch, searchRef }: {
         <label htmlFor="search">Search</label>
         <input id="search" type="search" ref={searchRef} value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search titles and descriptions (press /)" aria-keyshortcuts="/" />
       </div>
+      <details className="more-filters" open={wide()}>
+      <summary>Filters and order</summary>
+      <div className="filters">
       <div className="field">
         <label htmlFor="status">Status</label>
         <select id="status" value={filters.status} onChange={(e) => set({ status: e.target.value as ListFilters['status'] })}>
@@ -145,6 +151,8 @@ function Filters({ filters, setFilters, search, setSearch, searchRef }: {
       <label className="chip">
         <input type="checkbox" checked={filters.overdue} onChange={(e) => set({ overdue: e.target.checked })} />Overdue only
       </label>
+      </div>
+      </details>
     </section>
   );
 }

@@ -62,7 +62,16 @@ function reminderOf(form: ReminderForm): Reminder {
   return form.kind === 'at' ? { at: new Date(form.at).toISOString(), channels: chosen } : { before_minutes: form.minutes, channels: chosen };
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with sorted keys and wall times without a :00 second, so equal values compare equal whatever the server's key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (typeof inner === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:00$/.test(inner)) return inner.slice(0, 16);
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;
+    return Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)));
+  });
+}
+
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** The PATCH body: only the fields the form changed, `null` for a cleared one. */
 export function changes(task: Task, form: TaskForm): UpdateTaskBody {

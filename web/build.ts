@@ -49,7 +49,16 @@ export async function buildWebApp(options: { quiet?: boolean } = {}): Promise<'b
     return 'cached';
   }
   process.stderr.write('web: building the app into web/dist (its sources changed) ...\n');
-  await vite.build({ configFile: join(WEB, 'vite.config.ts'), logLevel: options.quiet ? 'warn' : 'info' });
+  // A build is for production whoever runs it: under the test runner NODE_ENV is `test`, which would bundle
+  // React's development build and JSX's debug transform.
+  const nodeEnv = process.env['NODE_ENV'];
+  process.env['NODE_ENV'] = 'production';
+  try {
+    await vite.build({ configFile: join(WEB, 'vite.config.ts'), mode: 'production', logLevel: options.quiet ? 'warn' : 'info' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env['NODE_ENV'];
+    else process.env['NODE_ENV'] = nodeEnv;
+  }
   await writeFile(HASH_FILE, hash);
   return 'built';
 }

@@ -50,8 +50,9 @@ export function TaskListPage() {
     <>
       <h1 className="visually-hidden">Tasks</h1>
       <QuickAdd inputRef={addRef} />
-      <Filters filters={filters} setFilters={setFilters} search={search} setSearch={setSearch} searchRef={searchRef} />
-      <Counts filters={filters} setFilters={setFilters} />
+      {/* Counts and tag suggestions wait for the first page: the list comes first. */}
+      <Filters filters={filters} setFilters={setFilters} search={search} setSearch={setSearch} searchRef={searchRef} listed={list.isSuccess} />
+      <Counts filters={filters} setFilters={setFilters} listed={list.isSuccess} />
       {list.isError && (
         <p role="alert" className="error">The tasks could not be loaded. <button type="button" onClick={() => void list.refetch()}>Try again</button></p>
       )}
@@ -92,11 +93,11 @@ function QuickAdd({ inputRef }: { inputRef: React.RefObject<HTMLInputElement | n
 /** On a phone the filters start folded, so the list is on the first screen. */
 const wide = () => matchMedia('(min-width: 760px)').matches;
 
-function Filters({ filters, setFilters, search, setSearch, searchRef }: {
-  filters: ListFilters; setFilters: (f: ListFilters) => void; search: string; setSearch: (q: string) => void; searchRef: React.RefObject<HTMLInputElement | null>;
+function Filters({ filters, setFilters, search, setSearch, searchRef, listed }: {
+  filters: ListFilters; setFilters: (f: ListFilters) => void; search: string; setSearch: (q: string) => void; searchRef: React.RefObject<HTMLInputElement | null>; listed: boolean;
 }) {
   const { api } = useApp();
-  const tags = useOwnTags(api);
+  const tags = useOwnTags(api, listed);
   const set = (patch: Partial<ListFilters>) => setFilters({ ...filters, ...patch });
   const togglePriority = (priority: Priority) => set({ priority: filters.priority.includes(priority) ? filters.priority.filter((p) => p !== priority) : [...filters.priority, priority] });
   return (
@@ -157,7 +158,7 @@ function Filters({ filters, setFilters, search, setSearch, searchRef }: {
   );
 }
 
-function Counts({ filters, setFilters }: { filters: ListFilters; setFilters: (f: ListFilters) => void }) {
+function Counts({ filters, setFilters, listed }: { filters: ListFilters; setFilters: (f: ListFilters) => void; listed: boolean }) {
   const { api } = useApp();
   const views: Array<{ label: string; filters: ListFilters }> = [
     { label: 'Open', filters: { ...DEFAULT_FILTERS, status: 'open' } },
@@ -167,13 +168,13 @@ function Counts({ filters, setFilters }: { filters: ListFilters; setFilters: (f:
   ];
   return (
     <ul className="counts" aria-label="Counts">
-      {views.map((view) => <Count key={view.label} label={view.label} filters={view.filters} onSelect={view.label === 'This filter' ? null : () => setFilters(view.filters)} api={api} />)}
+      {views.map((view) => <Count key={view.label} label={view.label} filters={view.filters} onSelect={view.label === 'This filter' ? null : () => setFilters(view.filters)} api={api} enabled={listed} />)}
     </ul>
   );
 }
 
-function Count({ label, filters, onSelect, api }: { label: string; filters: ListFilters; onSelect: (() => void) | null; api: ReturnType<typeof useApp>['api'] }) {
-  const count = useTaskCount(api, filters);
+function Count({ label, filters, onSelect, api, enabled }: { label: string; filters: ListFilters; onSelect: (() => void) | null; api: ReturnType<typeof useApp>['api']; enabled: boolean }) {
+  const count = useTaskCount(api, filters, enabled);
   const text = <>{label}: <strong data-testid={`count-${label.toLowerCase().replace(/ /g, '-')}`}>{count.data ?? '…'}</strong></>;
   return <li>{onSelect ? <button type="button" className="link" onClick={onSelect}>{text}</button> : text}</li>;
 }

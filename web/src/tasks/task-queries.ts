@@ -54,9 +54,10 @@ export function useTaskList(api: Api, filters: ListFilters) {
 const COUNT_LIMIT = 200;
 
 /** How many tasks a filter finds, up to 200 ("200+" beyond: the API lists, it does not count). */
-export function useTaskCount(api: Api, filters: ListFilters) {
+export function useTaskCount(api: Api, filters: ListFilters, enabled = true) {
   return useQuery({
     queryKey: ['tasks', 'count', filters],
+    enabled,
     queryFn: async () => {
       const found = await page(api, filters, COUNT_LIMIT);
       return found.next_cursor ? `${COUNT_LIMIT}+` : String(found.items.length);
@@ -65,9 +66,10 @@ export function useTaskCount(api: Api, filters: ListFilters) {
 }
 
 /** The person's own tags, from their most recently changed tasks, for suggestions. */
-export function useOwnTags(api: Api) {
+export function useOwnTags(api: Api, enabled = true) {
   return useQuery({
     queryKey: ['tasks', 'tags'],
+    enabled,
     queryFn: async () => {
       const found = await page(api, { ...DEFAULT_FILTERS, status: 'all', sort: 'updated' }, COUNT_LIMIT);
       return [...new Set(found.items.flatMap((task: Task) => task.tags))].sort();

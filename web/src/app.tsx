@@ -6,7 +6,8 @@ import type { Claims } from './auth/jwt.ts';
 import { AppContext, type AppServices, type Toast } from './app-context.tsx';
 import { LiveFeed, type Connection } from './live/live-feed.ts';
 import { CommandQueue } from './offline/command-queue.ts';
-import type { Command } from './offline/commands.ts';
+import { applyCommand, taskOfCreation, type Command } from './offline/commands.ts';
+import type { CommandAccepted, Task } from './api/types.ts';
 import { navigate, useRoute } from './router.ts';
 import { AuthPages } from './pages/auth-pages.tsx';
 import { Shell } from './ui/shell.tsx';
@@ -35,7 +36,13 @@ function SignedIn({ auth, claims }: { auth: Auth; claims: Claims }) {
   const [connection, setConnection] = useState<Connection>('connecting');
   const [toasts, setToasts] = useState<readonly Toast[]>([]);
 
-  const queue = useMemo(() => new CommandQueue(api, claims.sub, (command: Command) => {
+  const queue = useMemo(() => new CommandQueue(api, claims.sub, (command: Command, accepted: CommandAccepted) => {
+    // Until the refetch answers, the task is what the command made of it: a page showing it never blinks
+    // back to the old state (or to "not found" for a task just created) in between.
+    queryClient.setQueryData<Task | null>(['task', command.taskId], (old) => {
+      const base = old ?? (command.kind === 'create' ? taskOfCreation(command) : null);
+      return base ? { ...applyCommand({ ...base, pending: false }, command), version: accepted.version } : base;
+    });
     void queryClient.invalidateQueries({ queryKey: ['tasks'] });
     void queryClient.invalidateQueries({ queryKey: ['task', command.taskId] });
   }), [api, claims.sub, queryClient]);

@@ -27,6 +27,7 @@ describe('a person with the web app', () => {
     await list.quickAdd('Water the plants', { details: true });
     const task = new TaskPage(page);
     await task.title.filter({ hasText: 'Water the plants' }).waitFor();
+    await task.version.filter({ hasText: /^1$/ }).waitFor();
     await task.setZonedDue('2030-01-07T09:00', 'Europe/Berlin'); // a Monday
     await task.addReminderBefore(30);
     await task.repeatWeekly(['Monday', 'Wednesday']);
@@ -66,9 +67,19 @@ describe('a person with the web app', () => {
     await first.page.getByRole('checkbox', { name: 'Complete Call the bank' }).click();
     await new TaskListPage(second.page).row('Call the bank').waitFor({ state: 'detached' });
 
+    // After a disconnect, the second device catches up with what it missed.
+    await second.context.setOffline(true);
+    await second.page.getByTestId('connection').and(second.page.locator('[data-state="offline"]')).waitFor();
+    await new TaskListPage(first.page).quickAdd('Pay the rent');
+    await first.page.getByTestId('pending-count').waitFor({ state: 'detached' });
+    await second.context.setOffline(false);
+    await new TaskListPage(second.page).row('Pay the rent').waitFor();
+    await second.page.getByTestId('connection').and(second.page.locator('[data-state="live"]')).waitFor();
+
     expect(await new TaskListPage(stranger.page).row('Call the bank').count()).toBe(0);
     expect(await tasksOf('linus', 'status=completed')).toEqual([]);
     expect((await tasksOf('grace', 'status=completed')).map((t) => t.title)).toEqual(['Call the bank']);
+    expect(await tasksOf('linus')).toEqual([]);
     for (const opened of [first, second, stranger]) await opened.context.close();
   });
 

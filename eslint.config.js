@@ -38,7 +38,7 @@ const kinds = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', '.cache/**', '.ci/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', '.cache/**', '.ci/**', 'web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -63,5 +63,14 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts', '**/testing/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...layerPatterns('projections'), ...forbidden] }] },
   })),
+  // The web app talks to the server over HTTP only: its types come from the generated OpenAPI schema.
+  {
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [...Object.keys(layers), 'app'].map((folder) => ({ group: [`**/${folder}/*`, `**/${folder}/**`], message: `web/src/ may not import from ${folder}/: use the API (web/src/api)` })),
+      }],
+    },
+  },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -4,6 +4,7 @@ import { buildEventSchemas } from '../contracts/openapi.ts';
 import { buildHttpServer } from './http/server.ts';
 import { serviceRoutes } from './http/service-routes.ts';
 import { createMetrics } from './metrics.ts';
+import { WEB_SCHEMA_FILE, webApiSchema } from './generate-web-schema.ts';
 
 /*
  * `npm run generate`: the committed contracts in contracts/generated/ — the OpenAPI document of `todo serve
@@ -60,4 +61,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     await writeFile(new URL(name, GENERATED_DIR), text);
     console.log(`wrote contracts/generated/${name}`);
   }
+  await writeFile(WEB_SCHEMA_FILE, await webApiSchema(await publishedOpenApiDocument()));
+  console.log('wrote web/src/api/schema.d.ts');
 }

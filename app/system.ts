@@ -70,6 +70,8 @@ export interface SystemOptions {
   readonly service?: ServiceName;
   /** Adapts the projectors before anything runs; tests use it to declare another schema version. */
   readonly adaptProjectors?: (projectors: readonly Projector[]) => Projector[];
+  /** The built web app to serve (default web/dist); tests point it at a folder of their own. */
+  readonly webRoot?: string;
 }
 
 export async function createSystem(config: Config, logger: Logger, options: SystemOptions = {}): Promise<System> {
@@ -190,6 +192,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
           }
           : null,
         bus: { pubsubName: config.PUBSUB_NAME, subscriptions },
+        web: plan.api ? (options.webRoot ? { root: options.webRoot } : {}) : null,
       }),
     });
     const http = server.app;

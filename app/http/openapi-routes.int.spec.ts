@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { startTestSystem, type TestSystem } from '../../test/support/test-system.ts';
 import { needsBearerToken } from './auth-hook.ts';
 import type { RegisteredRoute } from './route-catalogue.ts';
+import { WEB_APP_ROUTE } from './web-app.routes.ts';
 
 /*
  * The document served at /api/openapi.json against the routes the server really registered (its onRoute
@@ -18,8 +19,11 @@ type Operation = z.infer<typeof Operation>;
 
 const PROBLEM = { schema: { $ref: '#/components/schemas/Problem' } };
 
-/** fastify answers HEAD for each GET by itself; the Swagger UI's own pages show the document, they are not the API. */
-const isApiRoute = (route: RegisteredRoute) => route.method !== 'HEAD' && route.url !== '/docs' && !route.url.startsWith('/docs/');
+/**
+ * fastify answers HEAD for each GET by itself; the Swagger UI's own pages show the document, and the web
+ * app's catch-all serves the app's files and page (app/http/web-app.routes.ts): they are not the API.
+ */
+const isApiRoute = (route: RegisteredRoute) => route.method !== 'HEAD' && route.url !== '/docs' && !route.url.startsWith('/docs/') && route.url !== WEB_APP_ROUTE;
 
 const pathOf = (url: string) => url.replace(/:(\w+)/g, '{$1}');
 const pathParams = (url: string) => [...url.matchAll(/:(\w+)/g)].map((match) => match[1]);
@@ -81,6 +85,11 @@ describe.each([
     expect(routes.length).toBeGreaterThan(3);
     const gets = new Set(t.system.routes().filter((route) => route.method === 'GET').map((route) => route.url));
     for (const head of t.system.routes().filter((route) => route.method === 'HEAD' && !route.url.startsWith('/docs'))) expect(gets, `HEAD ${head.url}`).toContain(head.url);
+  });
+
+  it('leaves out only HEAD, the Swagger UI pages and the web app\'s catch-all GET', () => {
+    const left = t.system.routes().filter((route) => !isApiRoute(route) && route.method !== 'HEAD' && route.url !== '/docs' && !route.url.startsWith('/docs/'));
+    expect(left.map((route) => `${route.method} ${route.url}`)).toEqual(left.length > 0 ? [`GET ${WEB_APP_ROUTE}`] : []);
   });
 
   it('names every registered route with its method', () => {

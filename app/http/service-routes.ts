@@ -13,6 +13,7 @@ import { registerOccurrenceRoutes } from '../../read-api/recurrence/occurrences.
 import { registerTaskQueryRoutes } from '../../read-api/tasks/task-query.routes.ts';
 import { registerDeviceRoutes } from '../../write-side/devices/device.routes.ts';
 import { registerTaskCommandRoutes } from '../../write-side/http/task-command.routes.ts';
+import { registerWebApp, type WebAppOptions } from './web-app.routes.ts';
 
 export interface ApiRouteDeps {
   readonly commands: TaskCommands;
@@ -30,11 +31,13 @@ export interface ServiceRouteDeps {
   /** The live feed's WebSocket, when this service serves it. */
   readonly live: LiveSocketDeps | null;
   readonly bus: { readonly pubsubName: string; readonly subscriptions: readonly TopicSubscription[] };
+  /** The web app (docs/architecture.md §6.10), served by the process that serves /api. */
+  readonly web?: WebAppOptions | null;
 }
 
 /** The routes one service registers besides the edge's own: the same list for the server and the document. */
 export function serviceRoutes(deps: ServiceRouteDeps): Array<(app: FastifyInstance) => void> {
-  const { api, accounts, live, bus } = deps;
+  const { api, accounts, live, bus, web } = deps;
   return [
     ...(accounts ? [(app: FastifyInstance) => registerAccountRoutes(app, accounts)] : []),
     ...(api
@@ -50,5 +53,6 @@ export function serviceRoutes(deps: ServiceRouteDeps): Array<(app: FastifyInstan
       : []),
     ...(live ? [(app: FastifyInstance) => registerLiveSocket(app, live)] : []),
     ...(bus.subscriptions.length > 0 ? [(app: FastifyInstance) => registerDaprSubscriptions(app, bus)] : []),
+    ...(web ? [(app: FastifyInstance) => registerWebApp(app, web)] : []),
   ];
 }

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import type { Task } from '../api/types.ts';
+import { changes, formOf } from './task-form.ts';
+
+const TASK: Task = {
+  id: '0b8f6a51-8e7c-4c5e-9a43-0d1f4b3f1e11', title: 'Plan the week', description: null, priority: 'high', tags: ['work'],
+  due: { datetime: '2030-01-07T09:00:00', timezone: 'Europe/Berlin' },
+  reminders: [{ channels: ['email'], before_minutes: 15 }],
+  recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=MO', anchor: 'due' },
+  status: 'open', series_id: null, created_at: '2026-12-01T10:00:00Z', updated_at: '2026-12-01T10:00:00Z', completed_at: null, version: 2,
+};
+
+describe('the edit form', () => {
+  it('changes nothing when nothing was edited, whatever the order of the server\'s keys', () => {
+    expect(changes(TASK, formOf(TASK))).toEqual({});
+  });
+
+  it('sends only the fields edited, and null for one cleared', () => {
+    const form = formOf(TASK);
+    expect(changes(TASK, { ...form, title: ' Plan the month ', tags: 'Work, home, work', dueKind: 'none' }))
+      .toEqual({ title: 'Plan the month', tags: ['work', 'home'], due: null });
+    expect(changes(TASK, { ...form, reminders: [], repeat: { ...form.repeat, freq: 'none' } })).toEqual({ reminders: [], recurrence: null });
+    expect(changes(TASK, { ...form, dueDate: '2030-02-01', dueKind: 'date' })).toEqual({ due: { date: '2030-02-01' } });
+  });
+});

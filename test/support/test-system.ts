@@ -5,6 +5,7 @@ import { createLogger } from '../../app/logger.ts';
 import { createSystem, type System, type SystemOptions } from '../../app/system.ts';
 import { mintToken } from '../../gateways/auth/mint-token.ts';
 import { testDatabase } from './test-database.ts';
+import { freePort } from '../distributed/support/free-port.ts';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -21,9 +22,12 @@ export interface TestSystem {
 export interface TestResponse { readonly status: number; readonly headers: Headers; readonly body: unknown; readonly text: string }
 
 /** The whole system on a real socket against its own fresh database, closed after the file. */
-export async function startTestSystem(options: SystemOptions & { env?: Record<string, string> } = {}): Promise<TestSystem> {
+export async function startTestSystem(options: SystemOptions & { env?: Record<string, string>; knownOrigin?: boolean } = {}): Promise<TestSystem> {
   const { url } = await testDatabase();
-  const config = loadConfig({ DATABASE_URL: url, AUTH_JWT_SECRET: TEST_SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...options.env });
+  // A browser's requests carry an Origin the accounts check against BETTER_AUTH_URL: the port is chosen first.
+  const port = options.knownOrigin ? await freePort() : 0;
+  const origin = options.knownOrigin ? { BETTER_AUTH_URL: `http://127.0.0.1:${port}` } : {};
+  const config = loadConfig({ DATABASE_URL: url, AUTH_JWT_SECRET: TEST_SECRET, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...origin, ...options.env });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -34,7 +38,7 @@ export async function startTestSystem(options: SystemOptions & { env?: Record<st
   // The production logger (format, redaction), at the configured LOG_LEVEL, into the sink.
   const logger = createLogger(config.LOG_LEVEL, 'todo', sink);
   const system = await createSystem(config, logger, options);
-  await system.http.listen({ port: 0, host: '127.0.0.1' });
+  await system.http.listen({ port, host: '127.0.0.1' });
   const address = system.http.addresses()[0];
   const baseUrl = `http://127.0.0.1:${address && typeof address === 'object' ? address.port : 0}`;
   afterAll(() => system.close());

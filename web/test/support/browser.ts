@@ -26,10 +26,10 @@ export interface ContextOptions {
   readonly colorScheme?: 'light' | 'dark';
 }
 
-export async function startBrowserWorld(): Promise<BrowserWorld> {
+export async function startBrowserWorld(env: Record<string, string> = {}): Promise<BrowserWorld> {
   const found = inject('chromium');
   if ('problem' in found) throw new Error(`Chromium is needed for the browser tests and could not be had:\n${found.problem}`);
-  const system = await startTestSystem();
+  const system = await startTestSystem({ knownOrigin: true, env });
   const browser = await chromium.launch({ executablePath: found.path, args: FLAGS });
   afterAll(() => browser.close());
 

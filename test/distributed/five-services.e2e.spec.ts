@@ -1,9 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHROMIUM_FLAGS } from '../support/chromium-flags.ts';
 import { FeedClient } from '../support/feed-client.ts';
 import { testDatabase, type TestDatabase } from '../support/test-database.ts';
 import { apiClient, eventually } from './support/api-client.ts';
 import { startCluster, type Cluster, type ServiceName } from './support/cluster.ts';
+import { startIngress } from './support/ingress.ts';
 
 /*
  * The dapr transport (docs/architecture.md §5): the five services as separate processes, each with a real daprd, events flowing through the relay
@@ -191,4 +194,30 @@ describe('five services over Dapr and Kafka', () => {
       `SELECT count(*)::int AS n FROM task_view WHERE user_id = $1`, [user]);
     expect(tasks.rows[0]?.n).toBe(issued);
   });
+
+  it('shows a change made through the api in a browser, arriving through Kafka and the sync service (the ingress routes /ws there)', async () => {
+    const found = inject('chromium');
+    if ('problem' in found) throw new Error(`Chromium is needed for the browser test and could not be had:\n${found.problem}`);
+    const ingress = await startIngress({ api: cluster.url('api'), sync: cluster.url('sync') });
+    const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_FLAGS });
+    try {
+      const context = await browser.newContext({ baseURL: ingress.url, locale: 'en-US' });
+      await context.addInitScript((token) => localStorage.setItem('todo.token', token), await client.token('browser-user'));
+      const page = await context.newPage();
+      await page.goto('/');
+      await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor();
+      const title = `Arrived through Kafka ${randomBytes(3).toString('hex')}`;
+      const created = await api('POST', '/api/tasks', 'browser-user', { title });
+      expect(created.status).toBe(201);
+      // No reload: the sync service pushed the change (the api serves no /ws in this mode).
+      await page.getByRole('link', { name: title, exact: true }).waitFor();
+      const taskId = (created.body as { task_id: string }).task_id;
+      expect(appLines('sync').some((line) => JSON.stringify(line).includes(taskId))).toBe(true);
+      await context.close();
+    } finally {
+      await browser.close();
+      await ingress.close();
+    }
+  });
 });
+

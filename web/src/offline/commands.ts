@@ -32,6 +32,7 @@ export function taskOfCreation(command: Extract<Command, { kind: 'create' }>): T
     due: body.due ?? null,
     reminders: body.reminders ?? [],
     recurrence: body.recurrence ?? null,
+    estimate_minutes: body.estimate_minutes ?? null,
     status: 'open',
     series_id: null,
     created_at: now,

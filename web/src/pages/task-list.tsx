@@ -132,8 +132,12 @@ function Filters({ filters, setFilters, search, setSearch, searchRef, listed }: 
         <label htmlFor="sort">Sort by</label>
         <select id="sort" value={filters.sort} onChange={(e) => set({ sort: e.target.value as ListFilters['sort'] })}>
           <option value="created">Created</option><option value="updated">Updated</option><option value="due">Due</option>
-          <option value="priority">Priority</option><option value="title">Title</option>
+          <option value="priority">Priority</option><option value="title">Title</option><option value="estimate">Estimate</option>
         </select>
+      </div>
+      <div className="field">
+        <label htmlFor="estimate-max">At most (minutes)</label>
+        <input id="estimate-max" type="number" min={1} max={100000} value={filters.estimateMax} onChange={(e) => set({ estimateMax: e.target.value })} />
       </div>
       <div className="field">
         <label htmlFor="order">Order</label>

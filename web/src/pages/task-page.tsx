@@ -114,6 +114,10 @@ function EditForm({ task }: { task: ShownTask }) {
         <label htmlFor="description">Description</label>
         <textarea id="description" rows={4} maxLength={10000} value={form.description} onChange={(e) => set({ description: e.target.value })} />
       </div>
+      <div className="field">
+        <label htmlFor="estimate">Estimate (minutes)</label>
+        <input id="estimate" type="number" min={1} max={100000} step={1} value={form.estimate} onChange={(e) => set({ estimate: e.target.value })} />
+      </div>
       <div className="row">
         <div className="field">
           <label htmlFor="priority">Priority</label>

@@ -15,6 +15,8 @@ export interface TaskForm {
   readonly timezone: string;
   readonly reminders: readonly ReminderForm[];
   readonly repeat: RepeatForm;
+  /** Whole minutes, or empty for none. */
+  readonly estimate: string;
 }
 
 export interface ReminderForm {
@@ -47,6 +49,7 @@ export function formOf(task: Task): TaskForm {
       push: (reminder.channels ?? []).includes('push'),
     })),
     repeat: fromRecurrence(task.recurrence),
+    estimate: task.estimate_minutes === null ? '' : String(task.estimate_minutes),
   };
 }
 
@@ -88,5 +91,7 @@ export function changes(task: Task, form: TaskForm): UpdateTaskBody {
   if (!same(reminders, task.reminders.map((r) => ({ ...r, channels: r.channels ?? ['email'] })))) body.reminders = reminders;
   const recurrence = toRecurrence(form.repeat);
   if (!same(recurrence, task.recurrence ? { rrule: task.recurrence.rrule, anchor: task.recurrence.anchor ?? 'due' } : null)) body.recurrence = recurrence;
+  const estimate = form.estimate.trim() ? Number(form.estimate) : null;
+  if (estimate !== task.estimate_minutes) body.estimate_minutes = estimate;
   return body;
 }

@@ -10,11 +10,12 @@ export interface ListFilters {
   readonly dueBefore: string;
   readonly overdue: boolean;
   readonly q: string;
-  readonly sort: 'due' | 'priority' | 'created' | 'updated' | 'title';
+  readonly estimateMax: string;
+  readonly sort: 'due' | 'priority' | 'created' | 'updated' | 'title' | 'estimate';
   readonly order: 'default' | 'asc' | 'desc';
 }
 
-export const DEFAULT_FILTERS: ListFilters = { status: 'open', priority: [], tag: '', dueAfter: '', dueBefore: '', overdue: false, q: '', sort: 'created', order: 'default' };
+export const DEFAULT_FILTERS: ListFilters = { status: 'open', priority: [], tag: '', dueAfter: '', dueBefore: '', overdue: false, q: '', estimateMax: '', sort: 'created', order: 'default' };
 
 const PAGE = 50;
 
@@ -30,6 +31,7 @@ function query(filters: ListFilters) {
     ...(filters.dueBefore ? { due_before: filters.dueBefore } : {}),
     ...(filters.overdue ? { overdue: 'true' as const } : {}),
     ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
+    ...(filters.estimateMax ? { estimate_max: Number(filters.estimateMax) } : {}),
     sort: filters.sort,
     ...(filters.order !== 'default' ? { order: filters.order } : {}),
   };

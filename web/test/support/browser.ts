@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { afterAll, inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestSystem, type TestSystem } from '../../../test/support/test-system.ts';
+import { CHROMIUM_FLAGS } from '../../../test/support/chromium-flags.ts';
 
 /*
  * The browser tests' world: a real system on a socket (serving web/dist, built once per run by the global
@@ -10,7 +11,6 @@ import { startTestSystem, type TestSystem } from '../../../test/support/test-sys
  * file, a fresh context per person.
  */
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface BrowserWorld {
   readonly system: TestSystem;
@@ -30,7 +30,7 @@ export async function startBrowserWorld(env: Record<string, string> = {}): Promi
   const found = inject('chromium');
   if ('problem' in found) throw new Error(`Chromium is needed for the browser tests and could not be had:\n${found.problem}`);
   const system = await startTestSystem({ knownOrigin: true, env });
-  const browser = await chromium.launch({ executablePath: found.path, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_FLAGS });
   afterAll(() => browser.close());
 
   const context = async (options: ContextOptions = {}) => {

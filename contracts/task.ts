@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { isInstantTextInRange, OUT_OF_RANGE } from '../domain/task/rules/instant-range.ts';
 import {
-  MAX_BEFORE_MINUTES, MAX_DESCRIPTION_LENGTH, MAX_ESTIMATE_MINUTES, MAX_REMINDERS, MAX_RRULE_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH,
+  EARLIEST_INSTANT, LATEST_INSTANT, MAX_BEFORE_MINUTES, MAX_DESCRIPTION_LENGTH, MAX_ESTIMATE_MINUTES, MAX_REMINDERS, MAX_RRULE_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH,
 } from '../domain/task/limits.ts';
 import { CLEARABLE_FIELDS, EDITABLE_FIELDS, EMPTY_FIELDS, type ClearableField, type EditableField } from '../domain/task/fields.ts';
 import {
@@ -18,11 +19,26 @@ export const TaskId = z.uuid().meta({ id: 'TaskId', description: 'Task id (UUID)
 export const Priority = z.enum(PRIORITIES).meta({ id: 'Priority', description: 'Ordered: none < low < medium < high < urgent' });
 export const Channel = z.enum(CHANNELS).meta({ id: 'Channel' });
 
+/*
+ * The span of instants a task may name (see limits.ts). A due's exact instant depends on its zone and is
+ * judged by the domain; here a date or wall-clock reading must at least fall within the span's years.
+ */
+const FIRST_DAY = EARLIEST_INSTANT.slice(0, 10);
+const LAST_DAY = LATEST_INSTANT.slice(0, 10);
+const withinYears = (value: string): boolean => value.slice(0, 10) >= FIRST_DAY && value.slice(0, 10) <= LAST_DAY;
+const yearsMessage = `must fall between ${FIRST_DAY} and ${LAST_DAY}`;
+
+/** An RFC 3339 instant with offset, normalised to UTC, within the span of instants a task may name. */
+export const InstantInRange = z.iso.datetime({ offset: true })
+  .transform((value) => new Date(value).toISOString())
+  .refine(isInstantTextInRange, OUT_OF_RANGE);
+
 export const Due = z
   .union([
-    z.strictObject({ date: z.iso.date().describe('Calendar date, YYYY-MM-DD') }),
+    z.strictObject({ date: z.iso.date().refine(withinYears, yearsMessage).describe(`Calendar date, YYYY-MM-DD, ${FIRST_DAY} to ${LAST_DAY}`) }),
     z.strictObject({
-      datetime: z.iso.datetime({ local: true }).describe('Wall-clock date-time without offset, YYYY-MM-DDTHH:MM[:SS]'),
+      datetime: z.iso.datetime({ local: true }).refine(withinYears, yearsMessage)
+        .describe('Wall-clock date-time without offset, YYYY-MM-DDTHH:MM[:SS]; its instant in its zone within the span of instants'),
       timezone: z.string().min(1).max(64).describe('IANA time zone, e.g. Europe/Berlin'),
     }),
   ])
@@ -36,7 +52,11 @@ export const Reminder = z
       before_minutes: z.int().min(0).max(MAX_BEFORE_MINUTES).describe('Minutes before the due time'),
       channels,
     }),
-    z.strictObject({ at: z.iso.datetime({ offset: true }).describe('Absolute instant, ISO 8601 with offset'), channels }),
+    z.strictObject({
+      at: z.iso.datetime({ offset: true }).refine(isInstantTextInRange, OUT_OF_RANGE)
+        .describe(`Absolute instant, ISO 8601 with offset, from ${EARLIEST_INSTANT} to ${LATEST_INSTANT}`),
+      channels,
+    }),
   ])
   .meta({ id: 'Reminder' }) satisfies z.ZodType<DomainReminder>;
 

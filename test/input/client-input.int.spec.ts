@@ -106,6 +106,14 @@ describe('client input the service cannot take', () => {
     expect((await t.call('GET', path())).status).toBe(200);
   });
 
+  it('lists the occurrences of a series at the end of the span without going past it', async () => {
+    const created = await t.call('POST', '/api/tasks', { body: { title: 'last days', due: { date: '9999-12-29' }, recurrence: { rrule: 'FREQ=DAILY' } } });
+    expect(created.status, created.text).toBe(201);
+    const id = (created.body as { task_id: string }).task_id;
+    const occurrences = await t.call('GET', `/api/tasks/${id}/occurrences?count=5`);
+    expect(occurrences.status, occurrences.text).toBeLessThan(500);
+  });
+
   it('refuses a validly signed token whose subject holds a NUL with 401 problem+json', async () => {
     const { mintToken } = await import('../../gateways/auth/mint-token.ts');
     const { TEST_SECRET } = await import('../support/test-system.ts');

@@ -1,11 +1,13 @@
 import type { EventLog } from '../contracts/ports/event-log.ts';
 import type { Queryable } from '../contracts/ports/sql.ts';
+import { stoppedProjections, type StoppedAt } from '../projections/runtime/dead-letters.sql.ts';
 import { readProjections } from '../projections/runtime/projection-state.sql.ts';
 import type { OwedRebuild } from '../projections/runtime/rebuild-on-start.ts';
 
 export type WaitingFor =
   | ({ readonly reason: 'rebuild' } & OwedRebuild)
-  | { readonly reason: 'lag'; readonly projection: string; readonly lag_events: number; readonly max_lag_events: number };
+  | { readonly reason: 'lag'; readonly projection: string; readonly lag_events: number; readonly max_lag_events: number }
+  | ({ readonly reason: 'stopped' } & StoppedAt);
 
 export interface ProjectionLag {
   readonly projection: string;
@@ -24,7 +26,9 @@ export interface ReadinessReport {
 export interface Readiness { check(): Promise<ReadinessReport> }
 
 /**
- * What `/ready` waits for besides the database: the start-up rebuilds of this process's projections, and,
+ * What `/ready` waits for besides the database: a projector of this process stopped at an event it cannot
+ * apply (always: its rows stay as they were before that event, so what it serves is silently stale until
+ * an operator resolves the dead letter), the start-up rebuilds of this process's projections, and,
  * until it has once been ready, its log-fed projections within `maxLagEvents` of the log head (0: lag never
  * holds it back). Once ready, lag is reported but no longer makes it unready: lag is shared by every
  * instance serving the same tables, so a burst of writes would take all of them out of the load balancer
@@ -44,7 +48,7 @@ export function readiness(deps: {
   let caughtUpOnce = false;
   return {
     async check() {
-      const [states, head] = await Promise.all([readProjections(deps.db), deps.log.readLogHead()]);
+      const [states, head, stopped] = await Promise.all([readProjections(deps.db), deps.log.readLogHead(), stoppedProjections(deps.db)]);
       const projections = states.map((state) => ({
         projection: state.name,
         lag_events: deps.logFed.has(state.name) ? Math.max(0, head.position - state.checkpoint.position) : null,
@@ -56,7 +60,8 @@ export function readiness(deps: {
         : projections.flatMap(({ projection, lag_events, runs_here }) => runs_here && lag_events !== null && lag_events > deps.maxLagEvents
           ? [{ reason: 'lag' as const, projection, lag_events, max_lag_events: deps.maxLagEvents }]
           : []);
-      const waiting_for = [...rebuilds, ...lagging];
+      const halted: WaitingFor[] = stopped.filter((at) => deps.runsHere.has(at.projection)).map((at) => ({ reason: 'stopped', ...at }));
+      const waiting_for = [...halted, ...rebuilds, ...lagging];
       if (waiting_for.length === 0) caughtUpOnce = true;
       return { ready: waiting_for.length === 0, waiting_for, projections };
     },
@@ -76,6 +81,9 @@ export function describeWaiting(waiting: readonly WaitingFor[]): string {
       }
       case 'lag':
         return `${entry.projection} is ${entry.lag_events} events behind the log (at most ${entry.max_lag_events})`;
+      case 'stopped':
+        return `${entry.projection} stopped at event ${entry.event_id} of stream ${entry.stream_id} (position ${entry.position}): ${entry.error}; `
+          + 'see `todo projections dead-letters`';
       default: {
         const unknown: never = entry;
         return String(unknown);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Task as DomainTask } from '../domain/task/types.ts';
 import { EDITABLE_FIELDS } from '../domain/task/fields.ts';
-import { STORED_FIELDS, Task, TaskId } from './task.ts';
+import { InstantInRange as instant, STORED_FIELDS, Task, TaskId } from './task.ts';
 
 /* The audit log on the wire: who did what to which task, with the fields before and after. */
 
@@ -13,7 +13,6 @@ export type AuditAction = z.infer<typeof AuditAction>;
 export const MAX_AUDIT_PAGE_SIZE = 200;
 export const DEFAULT_AUDIT_PAGE_SIZE = 50;
 
-const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
 export const AuditQuery = z
   .strictObject({

@@ -6,6 +6,8 @@
  * checks the length, both bytes and every field, and answers null for anything this server did not issue.
  */
 
+import { isInstantInRange } from '../domain/task/rules/instant-range.ts';
+
 const FORMAT = 1;
 
 /** One fixed-width field of a cursor. */
@@ -44,14 +46,13 @@ export const int32: CursorField<number> = {
   },
 };
 
-/** An instant with millisecond precision, as an ISO 8601 string. */
+/** An instant with millisecond precision, as an ISO 8601 string; only one a task may name (a store can query). */
 export const instant: CursorField<string> = {
   bytes: 8,
   write: (buffer, offset, value) => { buffer.writeBigInt64BE(BigInt(Date.parse(value)), offset); },
   read: (buffer, offset) => {
     const ms = Number(buffer.readBigInt64BE(offset));
-    const date = new Date(ms);
-    return Number.isNaN(date.getTime()) ? null : date.toISOString();
+    return isInstantInRange(ms) ? new Date(ms).toISOString() : null;
   },
 };
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   TaskCompletedPayload, TaskCreatedPayload, TaskDeletedPayload, TaskReopenedPayload, TaskUpdatedPayload,
 } from './events/task-events.ts';
-import { Task } from './task.ts';
+import { InstantInRange, Task } from './task.ts';
 
 /* A task's own events and its state at a past point: read from the event store, never from a read model. */
 
@@ -28,13 +28,13 @@ export const TaskStateQuery = z
   .strictObject({
     // Digits only: a coerced `version=` would silently mean version 0.
     version: z.string().regex(/^\d{1,15}$/, 'a task version: a whole number, 0 or more').transform(Number).optional(),
-    at: z.iso.datetime({ offset: true }).optional(),
+    at: InstantInRange.optional(),
     min_position: minPosition,
   })
   .transform((query, ctx): { as_of: AsOf } => {
     const { version, at } = query;
     if (version !== undefined && at === undefined) return { as_of: { version } };
-    if (at !== undefined && version === undefined) return { as_of: { at: new Date(at).toISOString() } };
+    if (at !== undefined && version === undefined) return { as_of: { at } };
     ctx.issues.push({ code: 'custom', message: 'give exactly one of version and at', input: query });
     return z.NEVER;
   });

@@ -12,7 +12,7 @@ import { ReadyFrame, ResetFrame, ResumeFrame, TaskChangedFrame } from './live.ts
 import { Notification, NotificationDelivery, NotificationPage } from './notifications.ts';
 import { FieldError, Problem } from './problem.ts';
 import { Occurrence, TaskOccurrences } from './recurrence.ts';
-import { Channel, Due, Priority, Recurrence, Reminder, Task, TaskId } from './task.ts';
+import { Channel, Due, DueInput, Priority, Recurrence, Reminder, ReminderInput, Task, TaskId } from './task.ts';
 
 /*
  * The OpenAPI 3.1 document, rendered from the declarations of the routes a server registered (app/http
@@ -34,7 +34,7 @@ export interface DocumentedOperation {
  * payloads are what the history and the bus carry, the frames what the live feed's WebSocket carries.
  */
 const COMPONENTS = [
-  CreateTaskBody, UpdateTaskBody, CommandAccepted, Task, TaskId, Priority, Channel, Due, Reminder, Recurrence, Problem, FieldError,
+  CreateTaskBody, UpdateTaskBody, CommandAccepted, Task, TaskId, Priority, Channel, Due, DueInput, Reminder, ReminderInput, Recurrence, Problem, FieldError,
   TaskHistoryPage, TaskHistoryEvent, EventMetadataView, TaskAsOf,
   TaskCreatedPayload, TaskUpdatedPayload, TaskCompletedPayload, TaskReopenedPayload, TaskDeletedPayload,
   TaskOccurrences, Occurrence,

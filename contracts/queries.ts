@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_ESTIMATE_MINUTES } from '../domain/task/limits.ts';
+import { isInstantTextInRange, OUT_OF_RANGE } from '../domain/task/rules/instant-range.ts';
 import { Priority, Task } from './task.ts';
 
 export const SORTS = ['due', 'priority', 'created', 'updated', 'title', 'estimate'] as const;
@@ -18,7 +19,7 @@ const repeatable = <T extends z.ZodType>(item: T) =>
 
 /** A date (taken at 00:00 UTC) or an instant with offset. */
 const instantOrDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((value) =>
-  value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString());
+  value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString()).refine(isInstantTextInRange, OUT_OF_RANGE);
 
 export const MinPosition = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

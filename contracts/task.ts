@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { isInstantTextInRange, OUT_OF_RANGE } from '../domain/task/rules/instant-range.ts';
 import {
-  MAX_BEFORE_MINUTES, MAX_DESCRIPTION_LENGTH, MAX_ESTIMATE_MINUTES, MAX_REMINDERS, MAX_RRULE_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH,
+  EARLIEST_INSTANT, LATEST_INSTANT, MAX_BEFORE_MINUTES, MAX_DESCRIPTION_LENGTH, MAX_ESTIMATE_MINUTES, MAX_REMINDERS, MAX_RRULE_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH,
 } from '../domain/task/limits.ts';
 import { CLEARABLE_FIELDS, EDITABLE_FIELDS, EMPTY_FIELDS, type ClearableField, type EditableField } from '../domain/task/fields.ts';
 import {
@@ -18,27 +19,59 @@ export const TaskId = z.uuid().meta({ id: 'TaskId', description: 'Task id (UUID)
 export const Priority = z.enum(PRIORITIES).meta({ id: 'Priority', description: 'Ordered: none < low < medium < high < urgent' });
 export const Channel = z.enum(CHANNELS).meta({ id: 'Channel' });
 
-export const Due = z
-  .union([
-    z.strictObject({ date: z.iso.date().describe('Calendar date, YYYY-MM-DD') }),
+/*
+ * The span of instants a task may name (see limits.ts). A due's exact instant depends on its zone and is
+ * judged by the domain; here a date or wall-clock reading must at least fall within the span's years.
+ */
+const FIRST_DAY = EARLIEST_INSTANT.slice(0, 10);
+const LAST_DAY = LATEST_INSTANT.slice(0, 10);
+const withinYears = (value: string): boolean => value.slice(0, 10) >= FIRST_DAY && value.slice(0, 10) <= LAST_DAY;
+const yearsMessage = `must lie within the years ${FIRST_DAY.slice(0, 4)} to ${LAST_DAY.slice(0, 4)}`;
+
+/** An RFC 3339 instant with offset, normalised to UTC, within the span of instants a task may name. */
+export const InstantInRange = z.iso.datetime({ offset: true })
+  .transform((value) => new Date(value).toISOString())
+  .refine(isInstantTextInRange, OUT_OF_RANGE);
+
+/**
+ * The shape of a due. As a command sends it, its date or reading must fall in the span's years; as stored
+ * (events, responses) any calendar date reads, so an event appended before the span existed still folds.
+ */
+const dueShape = (input: boolean) => {
+  const years = <T extends z.ZodString | z.ZodISODate | z.ZodISODateTime>(schema: T) => (input ? schema.refine(withinYears, yearsMessage) : schema);
+  return z.union([
+    z.strictObject({ date: years(z.iso.date()).describe(`Calendar date, YYYY-MM-DD${input ? `, ${FIRST_DAY} to ${LAST_DAY} (its end too)` : ''}`) }),
     z.strictObject({
-      datetime: z.iso.datetime({ local: true }).describe('Wall-clock date-time without offset, YYYY-MM-DDTHH:MM[:SS]'),
+      datetime: years(z.iso.datetime({ local: true }))
+        .describe(`Wall-clock date-time without offset, YYYY-MM-DDTHH:MM[:SS]${input ? '; its instant in its zone within the span' : ''}`),
       timezone: z.string().min(1).max(64).describe('IANA time zone, e.g. Europe/Berlin'),
     }),
-  ])
+  ]);
+};
+
+export const Due = dueShape(false)
   .meta({ id: 'Due', description: 'A due date, or a wall-clock date-time in an IANA time zone' }) satisfies z.ZodType<DomainDue>;
+export const DueInput = dueShape(true)
+  .meta({ id: 'DueInput', description: `A due date, or a wall-clock date-time in an IANA time zone; it and its end lie within ${EARLIEST_INSTANT} to ${LATEST_INSTANT}` }) satisfies z.ZodType<DomainDue>;
 
 const channels = z.array(Channel).min(1).max(CHANNELS.length).default(['email']);
 
-export const Reminder = z
-  .union([
-    z.strictObject({
-      before_minutes: z.int().min(0).max(MAX_BEFORE_MINUTES).describe('Minutes before the due time'),
-      channels,
-    }),
-    z.strictObject({ at: z.iso.datetime({ offset: true }).describe('Absolute instant, ISO 8601 with offset'), channels }),
-  ])
-  .meta({ id: 'Reminder' }) satisfies z.ZodType<DomainReminder>;
+/** The shape of a reminder; as a command sends it, an `at` lies in the span of instants (see `dueShape`). */
+const reminderShape = (input: boolean) => z.union([
+  z.strictObject({
+    before_minutes: z.int().min(0).max(MAX_BEFORE_MINUTES).describe('Minutes before the due time'),
+    channels,
+  }),
+  z.strictObject({
+    at: (input ? z.iso.datetime({ offset: true }).refine(isInstantTextInRange, OUT_OF_RANGE) : z.iso.datetime({ offset: true }))
+      .describe(`Absolute instant, ISO 8601 with offset${input ? `, from ${EARLIEST_INSTANT} to ${LATEST_INSTANT}` : ''}`),
+    channels,
+  }),
+]);
+
+export const Reminder = reminderShape(false).meta({ id: 'Reminder' }) satisfies z.ZodType<DomainReminder>;
+export const ReminderInput = reminderShape(true)
+  .meta({ id: 'ReminderInput', description: 'A reminder: before the due, or at an instant; it fires within the span of instants' }) satisfies z.ZodType<DomainReminder>;
 
 export const Recurrence = z
   .strictObject({
@@ -51,7 +84,7 @@ export const Title = z.string().min(1).max(MAX_TITLE_LENGTH);
 export const Description = z.string().max(MAX_DESCRIPTION_LENGTH);
 // Raw tags may repeat before they are normalised; the domain enforces the limit after normalising.
 export const Tags = z.array(z.string().max(MAX_TAG_LENGTH)).max(MAX_TAGS * 5);
-export const Reminders = z.array(Reminder).max(MAX_REMINDERS);
+export const Reminders = z.array(ReminderInput).max(MAX_REMINDERS);
 
 /**
  * Each editable field on the wire, once: `input` is what a command may send (the value, never null: null
@@ -64,7 +97,7 @@ const FIELD_SCHEMAS = {
   description: { input: Description, stored: z.string().nullable() },
   priority: { input: Priority, stored: Priority },
   tags: { input: Tags, stored: z.array(z.string()) },
-  due: { input: Due, stored: Due.nullable() },
+  due: { input: DueInput, stored: Due.nullable() },
   reminders: { input: Reminders, stored: z.array(Reminder) },
   recurrence: { input: Recurrence, stored: Recurrence.nullable() },
   estimate_minutes: {

@@ -29,10 +29,10 @@ export function registerObservability(app: FastifyInstance, deps: { metrics: Met
 
   defineRoute(app, {
     method: 'GET', url: '/ready', operationId: 'ready', tags: ['service'],
-    summary: 'Readiness: the database answers, no read model is rebuilding itself, and (at start-up) projections have caught up',
+    summary: 'Readiness: the database answers, no projector has stopped at an event, no read model is rebuilding itself, and (at start-up) projections have caught up',
     responses: {
       200: { description: 'Ready to serve, with each projection\'s lag', schema: Readiness },
-      503: problemAnswer('Not ready: the database is not reachable, or `waiting_for` lists the rebuilds and lag it waits for'),
+      503: problemAnswer('Not ready: the database is not reachable, or `waiting_for` lists the stopped projectors, rebuilds and lag it waits for'),
     },
     handler: async (_input, request, reply) => {
       try {

@@ -15,7 +15,7 @@ import type { Metrics } from '../metrics.ts';
 import { OPENAPI_PATH, requireBearerToken } from './auth-hook.ts';
 import { requestTracing } from './request-trace.ts';
 import { registerObservability } from './observability.routes.ts';
-import { sendProblem } from '../../contracts/problem-reply.ts';
+import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import type { Readiness } from '../readiness.ts';
 import { routeCatalogue, type RegisteredRoute } from './route-catalogue.ts';
 
@@ -70,6 +70,15 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
     return503OnClosing: true,
     trustProxy: deps.trustProxy ?? false,
     forceCloseConnections: 'idle',
+    // A path whose percent-escapes spell no UTF-8 (a lone surrogate, a cut-off sequence) is the client's error.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL') {
+        void sendProblem(reply, invalidRequest([{ path: 'url', message: 'must percent-encode well-formed UTF-8' }]));
+        return;
+      }
+      request.log.error({ err: error }, 'request failed');
+      void sendProblem(reply, problem('internal', 500, 'Internal error', { detail: `request ${request.id} failed; see the server log` }));
+    },
   });
   // First, so that it sees every route after it.
   const catalogue = routeCatalogue(app, { bodyLimitBytes: BODY_LIMIT_BYTES });

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { CryptoKey, JWTPayload, JWTVerifyOptions, RemoteJWKSet } from 'jose';
 import { err } from '../../domain/shared/result.ts';
+import { unstorableText } from '../../domain/shared/storable-text.ts';
 import type { Result } from '../../domain/shared/result.ts';
 import { invalidToken, principalFromClaims } from './principal.ts';
 import type { AuthFailure, Principal } from './principal.ts';
@@ -57,9 +58,18 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       } catch (error) {
         return err(invalidToken(rejectionReason(error)));
       }
+      if (!storableClaims(claims)) return err(invalidToken('malformed token'));
       return principalFromClaims(claims);
     },
   };
+}
+
+/**
+ * The caller's id and email end up in events and read models: a token whose `sub` or `email` no store can
+ * hold (a NUL, a lone surrogate) names no user this service can have, so it is as invalid as a bad signature.
+ */
+function storableClaims({ sub, email }: JWTPayload): boolean {
+  return [sub, email].every((claim) => typeof claim !== 'string' || unstorableText(claim) === null);
 }
 
 function keySources(config: TokenVerifierConfig): KeySource[] {

@@ -45,3 +45,27 @@ export async function countDeadLetters(db: Queryable): Promise<Map<string, numbe
 export async function resolveDeadLetter(tx: Queryable, id: number): Promise<void> {
   await tx.query('UPDATE projection_dead_letters SET resolved_at = now() WHERE id = $1', [id]);
 }
+
+/** Where a projector stands stopped: the open dead letter its checkpoint has not passed. */
+export interface StoppedAt {
+  readonly projection: string;
+  readonly stream_id: string;
+  readonly event_id: string;
+  readonly position: number;
+  readonly error: string;
+}
+
+/**
+ * The projectors stopped at a poison event, read from the database so every instance sees the same: an open
+ * dead letter after the checkpoint (in log order) is one a `stop` projector halted before, where a `skip`
+ * projector moves its checkpoint past the letter. The earliest such letter per projection.
+ */
+export async function stoppedProjections(db: Queryable): Promise<StoppedAt[]> {
+  const result = await db.query<StoppedAt>(
+    `SELECT DISTINCT ON (d.projection) d.projection, d.stream_id, d.event_id, d.position::float8 AS position, d.error
+       FROM projection_dead_letters d JOIN projections p ON p.name = d.projection
+      WHERE d.resolved_at IS NULL AND (d.transaction_id, d.position) > (p.transaction_id, p.position)
+      ORDER BY d.projection, d.transaction_id, d.position`,
+  );
+  return result.rows;
+}

@@ -1,4 +1,7 @@
 import { isValidInstant } from '../../time/iso-strings.ts';
+import { reminderTimes } from '../reminder-times.ts';
+import { validateDue } from './due.ts';
+import { isInstantTextInRange, OUT_OF_RANGE } from './instant-range.ts';
 import { CHANNELS } from '../types.ts';
 import type { Channel, Due, FieldError, Reminder } from '../types.ts';
 import { MAX_BEFORE_MINUTES, MAX_REMINDERS } from '../limits.ts';
@@ -25,6 +28,7 @@ function validateReminder(reminder: Reminder, path: string, due: Due | null): Fi
   } else if (!isValidInstant(reminder.at)) {
     errors.push({ path: `${path}.at`, message: 'must be an RFC 3339 instant with Z or an offset, such as 2026-03-08T09:00:00Z' });
   }
+  if (errors.length === 0) errors.push(...fireTimeInRange(reminder, path, due));
   return [...errors, ...validateChannels(reminder.channels, `${path}.channels`)];
 }
 
@@ -36,4 +40,14 @@ function validateChannels(channels: readonly Channel[], path: string): FieldErro
     else if (channels.indexOf(channel) !== index) errors.push({ path: `${path}[${index}]`, message: `lists "${channel}" more than once` });
   });
   return errors;
+}
+
+/** Judged only on an otherwise valid reminder; a relative one against a due that is itself in range. */
+function fireTimeInRange(reminder: Reminder, path: string, due: Due | null): FieldError[] {
+  const field = 'at' in reminder ? `${path}.at` : `${path}.before_minutes`;
+  // A relative reminder against an invalid due has no fire time: the due's own error says why.
+  if (!('at' in reminder) && (due === null || validateDue(due).length > 0)) return [];
+  const [time] = reminderTimes([reminder], due);
+  if (time === undefined) return [];
+  return isInstantTextInRange(time.fire_at) ? [] : [{ path: field, message: `must fire at an instant that ${OUT_OF_RANGE.replace('must lie', 'lies')}` }];
 }

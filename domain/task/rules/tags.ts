@@ -1,5 +1,6 @@
 import type { FieldError } from '../types.ts';
 import { MAX_TAG_LENGTH, MAX_TAGS } from '../limits.ts';
+import { storableText } from './text.ts';
 import { textLength } from './text-length.ts';
 
 /** The stored spelling of one tag: trimmed, NFC (so "é" typed two ways is one tag), lower case. */
@@ -19,6 +20,11 @@ export function normaliseTags(tags: readonly string[]): string[] {
 export function validateTags(tags: readonly string[]): FieldError[] {
   const errors: FieldError[] = [];
   tags.forEach((tag, index) => {
+    const unstorable = storableText(tag, `tags[${index}]`);
+    if (unstorable.length > 0) {
+      errors.push(...unstorable);
+      return;
+    }
     const length = textLength(normaliseTag(tag));
     if (length === 0) errors.push({ path: `tags[${index}]`, message: 'must not be blank' });
     else if (length > MAX_TAG_LENGTH) errors.push({ path: `tags[${index}]`, message: `must be at most ${MAX_TAG_LENGTH} characters (got ${length})` });

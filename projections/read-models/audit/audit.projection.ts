@@ -44,8 +44,9 @@ const auditModel: SingleStreamModel<StoredEvent, AuditTaskState, AuditWrite> = {
 export const auditProjection: ReadModelProjection = {
   kind: 'read-model',
   name: PROJECTIONS.audit,
-  // One event that cannot be recorded must not hold back every later entry; the dead letter shows the gap.
-  onPoison: 'skip',
+  // An audit log with a gap files the entries after it with a stale "before": stop loudly instead
+  // (/ready, TodoProjectorStopped) until the dead letter is resolved.
+  onPoison: 'stop',
   table: { base: 'audit_log', schemaVersion: 1, view: AUDIT_LOG_VIEW, create: createAuditTables, drop: dropAuditTables, replay: 'by-stream' },
   apply: applySingleStream(auditModel),
   // A retry replays the task's whole stream, so the entries after a gap get their "before" right too.

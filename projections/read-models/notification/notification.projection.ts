@@ -89,8 +89,9 @@ export function createNotificationProjection(log: Pick<EventLog, 'readStream'>, 
   return {
     kind: 'read-model',
     name: PROJECTIONS.notification,
-    // A task whose reminders cannot be planned must not hold back everyone else's.
-    onPoison: 'skip',
+    // A schedule that skipped an event would fire reminders the task no longer has, or miss new ones,
+    // silently: stop loudly instead (/ready, TodoProjectorStopped) until the dead letter is resolved.
+    onPoison: 'stop',
     table: { base: 'notification_schedule', schemaVersion: 1, view: NOTIFICATION_SCHEDULE_VIEW, create: createScheduleTables, drop: dropScheduleTables },
     apply: applySingleStream(scheduleModel(log, logger)),
     // A retry replays the task's whole stream; delivery records stay, so nothing sent is sent again.

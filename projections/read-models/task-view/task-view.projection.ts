@@ -50,8 +50,9 @@ async function loadWholeTasks(tx: TransactionScope, events: readonly StreamEvent
 export const taskViewProjection: ReadModelProjection = {
   kind: 'read-model',
   name: PROJECTIONS.taskView,
-  // A task row that cannot be built is one stale task, not a reason to stop every query's freshness.
-  onPoison: 'skip',
+  // A row that cannot be built would be served stale at the versions after it, with nothing to tell a
+  // client: stop loudly instead (/ready, TodoProjectorStopped) until the dead letter is resolved.
+  onPoison: 'stop',
   table: { base: 'task_view', schemaVersion: 2, view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream', load: loadWholeTasks },
   apply: applySingleStream(taskViewModel),
   async forgetStream(tx, table, streamId) {

@@ -25,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers, no read model is rebuilding itself, and (at start-up) projections have caught up */
+        /** Readiness: the database answers, no projector has stopped at an event, no read model is rebuilding itself, and (at start-up) projections have caught up */
         get: operations["ready"];
         put?: never;
         post?: never;
@@ -529,8 +529,8 @@ export interface components {
             description?: string | null;
             priority?: components["schemas"]["Priority"] | null;
             tags?: string[] | null;
-            due?: components["schemas"]["Due"] | null;
-            reminders?: components["schemas"]["Reminder"][] | null;
+            due?: components["schemas"]["DueInput"] | null;
+            reminders?: components["schemas"]["ReminderInput"][] | null;
             recurrence?: components["schemas"]["Recurrence"] | null;
             estimate_minutes?: number | null;
         };
@@ -539,8 +539,8 @@ export interface components {
             description?: string | null;
             priority?: components["schemas"]["Priority"] | null;
             tags?: string[] | null;
-            due?: components["schemas"]["Due"] | null;
-            reminders?: components["schemas"]["Reminder"][] | null;
+            due?: components["schemas"]["DueInput"] | null;
+            reminders?: components["schemas"]["ReminderInput"][] | null;
             recurrence?: components["schemas"]["Recurrence"] | null;
             estimate_minutes?: number | null;
         };
@@ -596,6 +596,19 @@ export interface components {
             /** @description IANA time zone, e.g. Europe/Berlin */
             timezone: string;
         };
+        /** @description A due date, or a wall-clock date-time in an IANA time zone; it and its end lie within 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z */
+        DueInput: {
+            /**
+             * Format: date
+             * @description Calendar date, YYYY-MM-DD, 0001-01-01 to 9999-12-31 (its end too)
+             */
+            date: string;
+        } | {
+            /** @description Wall-clock date-time without offset, YYYY-MM-DDTHH:MM[:SS]; its instant in its zone within the span */
+            datetime: string;
+            /** @description IANA time zone, e.g. Europe/Berlin */
+            timezone: string;
+        };
         Reminder: {
             /** @description Minutes before the due time */
             before_minutes: number;
@@ -609,6 +622,29 @@ export interface components {
             /**
              * Format: date-time
              * @description Absolute instant, ISO 8601 with offset
+             */
+            at: string;
+            /**
+             * @default [
+             *       "email"
+             *     ]
+             */
+            channels: components["schemas"]["Channel"][];
+        };
+        /** @description A reminder: before the due, or at an instant; it fires within the span of instants */
+        ReminderInput: {
+            /** @description Minutes before the due time */
+            before_minutes: number;
+            /**
+             * @default [
+             *       "email"
+             *     ]
+             */
+            channels: components["schemas"]["Channel"][];
+        } | {
+            /**
+             * Format: date-time
+             * @description Absolute instant, ISO 8601 with offset, from 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z
              */
             at: string;
             /**
@@ -1014,7 +1050,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Not ready: the database is not reachable, or `waiting_for` lists the rebuilds and lag it waits for */
+            /** @description Not ready: the database is not reachable, or `waiting_for` lists the stopped projectors, rebuilds and lag it waits for */
             503: {
                 headers: {
                     [name: string]: unknown;

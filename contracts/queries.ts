@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_ESTIMATE_MINUTES } from '../domain/task/limits.ts';
+import { normaliseTag } from '../domain/task/rules/tags.ts';
 import { Priority, Task } from './task.ts';
 
 export const SORTS = ['due', 'priority', 'created', 'updated', 'title', 'estimate'] as const;
@@ -26,7 +27,7 @@ export const ListTasksQuery = z
   .strictObject({
     status: z.enum(['open', 'completed']).optional(),
     priority: repeatable(Priority).optional(),
-    tag: repeatable(z.string().trim().toLowerCase().min(1).max(50)).optional().describe('Repeatable; any of'),
+    tag: repeatable(z.string().overwrite(normaliseTag).min(1).max(50)).optional().describe('Repeatable; any of'),
     due_before: instantOrDate.optional().describe('due < this (a date means 00:00 UTC)'),
     due_after: instantOrDate.optional().describe('due ≥ this (a date means 00:00 UTC)'),
     overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),

@@ -21,7 +21,14 @@ const repeatable = <T extends z.ZodType>(item: T) =>
 const instantOrDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((value) =>
   value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString());
 
-export const MinPosition = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * A log position in a query parameter or header: decimal digits only, as the document's integer type says;
+ * `""`, `1e2` or `0x1` are refused, not read as numbers.
+ */
+export const MinPosition = z.preprocess(
+  (value) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value),
+  z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+);
 
 export const ListTasksQuery = z
   .strictObject({

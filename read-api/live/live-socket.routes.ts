@@ -103,7 +103,7 @@ export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): 
     let expiryTimer: NodeJS.Timeout | undefined;
     const watchExpiry = (): void => {
       clearTimeout(expiryTimer);
-      if (expiresAt === null) return;
+      if (closed || expiresAt === null) return;
       if (expired()) { closeWith(CLOSE_UNAUTHORIZED, 'token expired'); return; }
       expiryTimer = setTimeout(watchExpiry, Math.min(expiresAt.getTime() - Date.now(), MAX_TIMER_MS));
     };

@@ -22,6 +22,8 @@ export async function setUpAuth(config: Config): Promise<AuthSetup> {
   const options = {
     ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}),
     ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}),
+    requireExpiry: config.AUTH_REQUIRE_EXP,
+    maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME,
   };
   if (config.AUTH_JWT_SECRET || config.AUTH_JWKS_URL) {
     return {

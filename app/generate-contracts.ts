@@ -34,6 +34,7 @@ export async function publishedOpenApiDocument(): Promise<unknown> {
       live: {
         feed: { checkpoint: () => ({ transaction_id: '0', position: 0 }), subscribe: () => () => undefined, replay: unavailable, stop: () => Promise.resolve() },
         authenticate: () => Promise.resolve(null),
+        authenticateToken: () => Promise.resolve(null),
         observer: { opened: () => undefined, closed: () => undefined, frameSent: () => undefined, slowConsumerDropped: () => undefined },
         heartbeatMs: 30_000,
         maxBufferedBytes: 0,

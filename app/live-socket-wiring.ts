@@ -1,25 +1,32 @@
 import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Principal } from '../contracts/principal.ts';
 import { bearerToken, tokenFromSubprotocol } from '../gateways/auth/bearer.ts';
-import type { TokenVerifier } from '../gateways/auth/verify-token.ts';
-import { LiveSocketQuery, type LiveSocketObserver } from '../read-api/live/live-socket.routes.ts';
+import { tokenExpiry, type TokenVerifier } from '../gateways/auth/verify-token.ts';
+import { LiveSocketQuery, type LiveSocketDeps, type LiveSocketObserver, type SocketCaller } from '../read-api/live/live-socket.routes.ts';
 
-/** A WebSocket client passes its token in the Authorization header, `?access_token=`, or the subprotocol. */
-export function socketAuthenticator(verifier: TokenVerifier): (request: FastifyRequest) => Promise<Principal | null> {
-  return async (request) => {
-    const query = LiveSocketQuery.safeParse(request.query);
-    const fromQuery = query.success ? query.data.access_token ?? null : null;
-    const protocol = request.headers['sec-websocket-protocol'];
-    const token = bearerToken(request.headers.authorization) ?? fromQuery ?? tokenFromSubprotocol(typeof protocol === 'string' ? protocol : undefined);
-    if (!token) return null;
+/**
+ * A WebSocket client passes its token in the Authorization header, `?access_token=`, or the subprotocol
+ * when it connects, and may pass a fresh one on the open socket before the first expires.
+ */
+export function socketAuthenticator(verifier: TokenVerifier): Pick<LiveSocketDeps, 'authenticate' | 'authenticateToken'> {
+  const authenticateToken = async (token: string, request: FastifyRequest): Promise<SocketCaller | null> => {
     try {
       const verified = await verifier.verify(token);
-      return verified.ok ? verified.value : null;
+      return verified.ok ? { principal: verified.value, expiresAt: tokenExpiry(token) } : null;
     } catch (error) {
       request.log.error({ err: error }, 'token verification unavailable');
       return null;
     }
+  };
+  return {
+    authenticateToken,
+    async authenticate(request) {
+      const query = LiveSocketQuery.safeParse(request.query);
+      const fromQuery = query.success ? query.data.access_token ?? null : null;
+      const protocol = request.headers['sec-websocket-protocol'];
+      const token = bearerToken(request.headers.authorization) ?? fromQuery ?? tokenFromSubprotocol(typeof protocol === 'string' ? protocol : undefined);
+      return token ? authenticateToken(token, request) : null;
+    },
   };
 }
 

@@ -185,7 +185,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
         live: feed
           ? {
             feed,
-            authenticate: socketAuthenticator(verifier),
+            ...socketAuthenticator(verifier),
             observer: liveSocketMetrics(metrics.registry),
             heartbeatMs: config.WS_HEARTBEAT_SECONDS * 1000,
             maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MinPosition } from './queries.ts';
 import type { Task as DomainTask } from '../domain/task/types.ts';
 import { EDITABLE_FIELDS } from '../domain/task/fields.ts';
 import { InstantInRange as instant, STORED_FIELDS, Task, TaskId } from './task.ts';
@@ -24,7 +25,7 @@ export const AuditQuery = z
       .describe('Whose tasks: the caller\'s own by default; another user\'s only with the admin role'),
     limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE_SIZE).default(DEFAULT_AUDIT_PAGE_SIZE),
     cursor: z.string().min(1).max(200).optional().describe('Opaque: the `next_cursor` of the previous page'),
-    min_position: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()
+    min_position: MinPosition.optional()
       .describe('Wait until the audit log has this position (read your writes)'),
   })
   .superRefine((query, ctx) => {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const optionalText = z.string().trim().min(1).optional().catch(undefined);
 
+const LIFETIME_UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
+
 /** Environment configuration. Every variable the process reads is here, with its default. */
 export const Config = z
   .object({
@@ -28,6 +30,14 @@ export const Config = z
     // one's; `true`, any proxy's; otherwise the proxies' addresses or CIDRs, comma-separated.
     TRUST_PROXY: z.string().trim().min(1).optional()
       .transform((value) => (value === undefined || value === 'false' ? false : value === 'true' ? true : value)),
+    // A token without `exp` would be good forever; `false` accepts such tokens (e.g. from an identity provider that sets none).
+    AUTH_REQUIRE_EXP: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+    // The longest a token may still have to live, `<n>` seconds or `<n>s|m|h|d|w`; `npm run token` mints 30-day tokens.
+    AUTH_MAX_TOKEN_LIFETIME: z.string().trim().default('30d').transform((text) => {
+      const [, count, unit] = /^(\d+)([smhdw]?)$/.exec(text) ?? [];
+      return Number(count) * (LIFETIME_UNIT_SECONDS[unit ?? ''] ?? Number.NaN);
+    })
+      .pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)),
     TRANSPORT: z.enum(['log', 'dapr']).default('log'),
     DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500),
     PUBSUB_NAME: z.string().min(1).default('kafka-pubsub'),

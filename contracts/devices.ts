@@ -4,7 +4,11 @@ import { z } from 'zod';
 
 export const PLATFORMS = ['android', 'ios', 'web'] as const;
 
-export const DeviceToken = z.string().trim().min(1).max(4096).describe('FCM registration token of the device');
+/**
+ * The limits are checked on the token as sent, so the JSON Schema (which cannot trim) states them exactly;
+ * the surrounding whitespace is dropped after.
+ */
+export const DeviceToken = z.string().max(4096).regex(/\S/, 'must not be blank').trim().describe('FCM registration token of the device');
 
 export const RegisterDeviceBody = z
   .strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MinPosition } from './queries.ts';
 import {
   TaskCompletedPayload, TaskCreatedPayload, TaskDeletedPayload, TaskReopenedPayload, TaskUpdatedPayload,
 } from './events/task-events.ts';
@@ -11,7 +12,7 @@ export const DEFAULT_HISTORY_PAGE_SIZE = 50;
 
 // The event store is always up to date with every answered command, so a consistency token is satisfied
 // on arrival; it is accepted so a client can send it to every query alike.
-const minPosition = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()
+const minPosition = MinPosition.optional()
   .describe('Accepted for symmetry with the other queries; always satisfied (the event store is the source)');
 
 export const TaskHistoryQuery = z.strictObject({

@@ -28,10 +28,17 @@ export type ServerFrame = z.infer<typeof ServerFrame>;
 export const ResumeFrame = z
   .strictObject({ type: z.literal('resume'), after: z.int().min(0).describe('The last position the client has seen') })
   .meta({ id: 'ResumeFrame' });
-export const ClientFrame = z.discriminatedUnion('type', [ResumeFrame]);
+export const AuthenticateFrame = z
+  .strictObject({
+    type: z.literal('authenticate'),
+    token: z.string().min(1).describe('A fresh token for the same user: the connection lives on until this one expires'),
+  })
+  .meta({ id: 'AuthenticateFrame' });
+export const ClientFrame = z.discriminatedUnion('type', [ResumeFrame, AuthenticateFrame]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 /** Close codes: the 4000 range is the application's (RFC 6455 §7.4.2). */
+/** No valid token, a token for another user, or the token expired (reason `token expired`). */
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_SLOW_CONSUMER = 4008;
 export const CLOSE_BAD_FRAME = 4400;

@@ -8,7 +8,7 @@ import {
 import { TaskCloudEvent } from './events/cloudevent.ts';
 import { EventMetadataView, TaskAsOf, TaskHistoryEvent, TaskHistoryPage } from './history.ts';
 import type { ResponseDocumentation, RouteDocumentation } from './http-route.ts';
-import { ReadyFrame, ResetFrame, ResumeFrame, TaskChangedFrame } from './live.ts';
+import { AuthenticateFrame, ReadyFrame, ResetFrame, ResumeFrame, TaskChangedFrame } from './live.ts';
 import { Notification, NotificationDelivery, NotificationPage } from './notifications.ts';
 import { FieldError, Problem } from './problem.ts';
 import { Occurrence, TaskOccurrences } from './recurrence.ts';
@@ -40,7 +40,7 @@ const COMPONENTS = [
   TaskOccurrences, Occurrence,
   AuditPage, AuditEntry, AuditFields, AuditAction,
   NotificationPage, Notification, NotificationDelivery, RegisterDeviceBody, Device,
-  ReadyFrame, TaskChangedFrame, ResetFrame, ResumeFrame,
+  ReadyFrame, TaskChangedFrame, ResetFrame, ResumeFrame, AuthenticateFrame,
 ];
 
 const JSON_CONTENT_TYPE = 'application/json';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_ESTIMATE_MINUTES } from '../domain/task/limits.ts';
 import { isInstantTextInRange, OUT_OF_RANGE } from '../domain/task/rules/instant-range.ts';
+import { normaliseTag } from '../domain/task/rules/tags.ts';
 import { Priority, Task } from './task.ts';
 
 export const SORTS = ['due', 'priority', 'created', 'updated', 'title', 'estimate'] as const;
@@ -21,13 +22,20 @@ const repeatable = <T extends z.ZodType>(item: T) =>
 const instantOrDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((value) =>
   value.length === 10 ? `${value}T00:00:00.000Z` : new Date(value).toISOString()).refine(isInstantTextInRange, OUT_OF_RANGE);
 
-export const MinPosition = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * A log position in a query parameter or header: decimal digits only, as the document's integer type says;
+ * `""`, `1e2` or `0x1` are refused, not read as numbers.
+ */
+export const MinPosition = z.preprocess(
+  (value) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value),
+  z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+);
 
 export const ListTasksQuery = z
   .strictObject({
     status: z.enum(['open', 'completed']).optional(),
     priority: repeatable(Priority).optional(),
-    tag: repeatable(z.string().trim().toLowerCase().min(1).max(50)).optional().describe('Repeatable; any of'),
+    tag: repeatable(z.string().overwrite(normaliseTag).min(1).max(50)).optional().describe('Repeatable; any of'),
     due_before: instantOrDate.optional().describe('due < this (a date means 00:00 UTC)'),
     due_after: instantOrDate.optional().describe('due ≥ this (a date means 00:00 UTC)'),
     overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),

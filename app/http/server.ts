@@ -18,6 +18,8 @@ import { registerObservability } from './observability.routes.ts';
 import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import type { Readiness } from '../readiness.ts';
 import { routeCatalogue, type RegisteredRoute } from './route-catalogue.ts';
+import { clientErrorHandler } from './client-errors.ts';
+import { allowedMethods } from './method-not-allowed.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -57,6 +59,8 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
 export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const tracing = requestTracing();
+  // The catalogue is made just after the instance; the client error handler only runs once it listens.
+  let allowAt = (_path: string): string[] => [];
   const app = Fastify({
     loggerInstance,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -79,9 +83,11 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
       request.log.error({ err: error }, 'request failed');
       void sendProblem(reply, problem('internal', 500, 'Internal error', { detail: `request ${request.id} failed; see the server log` }));
     },
+    clientErrorHandler: clientErrorHandler((path) => allowAt(path)),
   });
   // First, so that it sees every route after it.
   const catalogue = routeCatalogue(app, { bodyLimitBytes: BODY_LIMIT_BYTES });
+  allowAt = (path) => allowedMethods(catalogue.routes(), path);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -99,8 +105,13 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
     return sendProblem(reply, problem(code, status, title, { detail: error.message }));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('not_found', 404, 'Not found', { detail: `${request.method} ${request.url.split('?')[0] ?? ''} is not a route` })));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allow = allowAt(path);
+    if (allow.length === 0) return sendProblem(reply, problem('not_found', 404, 'Not found', { detail: `${request.method} ${path} is not a route` }));
+    return sendProblem(reply.header('allow', allow.join(', ')),
+      problem('method_not_allowed', 405, 'Method not allowed', { detail: `${path} answers ${allow.join(', ')}, not ${request.method}` }));
+  });
 
   requireBearerToken(app, deps.verifier);
   registerObservability(app, { metrics: deps.metrics, db: deps.db, ...(deps.readiness ? { readiness: deps.readiness } : {}) });

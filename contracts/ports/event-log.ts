@@ -35,6 +35,16 @@ export interface EventLog {
   splitStreams(parts: number): Promise<string[]>;
   /** The log checkpoint of the event at `position`, or null when there is none (not yet, or never). */
   checkpointAt(position: number): Promise<LogCheckpoint | null>;
+  /**
+   * For a position with no event: what must end before it can be called a gap (a number a failed append
+   * consumed), or null while the position is not allocated yet.
+   */
+  gapHorizon(position: number): Promise<string | null>;
+  /**
+   * Once `horizon` has passed and the position still has no event: the last event before it in log order
+   * (the log's start when none), what a reader must have passed to have passed the gap; null until then.
+   */
+  checkpointBeforeGap(position: number, horizon: string): Promise<LogCheckpoint | null>;
   /** How many events lie after `after`, counting no further than `limit` (bounded work). */
   countAfter(after: LogCheckpoint, limit: number): Promise<number>;
 }

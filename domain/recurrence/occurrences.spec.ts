@@ -137,4 +137,12 @@ describe('nextOccurrences over long gaps', () => {
 
   it('finds an occurrence 400 years on', () =>
     expect(occurrences('FREQ=YEARLY;INTERVAL=100', '2000-02-29', { limit: 2 })).toEqual(['2000-02-29', '2400-02-29']));
+
+  it('recurs every 500 or 1000 years when the interval says so, within the supported years', () => {
+    expect(occurrences('FREQ=YEARLY;INTERVAL=500', '2026-06-01', { limit: 3 })).toEqual(['2026-06-01', '2526-06-01', '3026-06-01']);
+    expect(occurrences('FREQ=YEARLY;INTERVAL=1000', '2026-06-01', { limit: 2 })).toEqual(['2026-06-01', '3026-06-01']);
+  });
+
+  it('finds a leap day every 1000 years two intervals on, when the first interval lands on a non-leap century year', () =>
+    expect(occurrences('FREQ=YEARLY;INTERVAL=1000', '2000-02-29', { limit: 2 })).toEqual(['2000-02-29', '4000-02-29']));
 });

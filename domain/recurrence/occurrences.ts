@@ -25,7 +25,7 @@ export interface OccurrenceWindow {
 const LAST_YEAR = 9999;
 /**
  * The calendar (leap years and weekdays alike) repeats every 400 years, so a rule silent for longer than
- * that is, for any interval a task would use, silent for good; this bounds the work a hopeless rule costs.
+ * that many of its intervals is silent for good; this bounds the work a hopeless rule costs.
  */
 const MAX_SILENT_DAYS = 146_097 + 366;
 
@@ -39,7 +39,7 @@ interface Span { readonly firstDay: number; readonly length: number }
  * for an UNTIL given as a UTC instant (a date-only series reads that in UTC when `zone` is null).
  * Impossible dates are skipped, never moved: BYMONTHDAY=31 skips 30-day months and a series started on
  * the 31st skips them too; -1 is the last day of every month.
- * A series silent for more than 400 years is taken to have ended.
+ * A series silent for more than 400 years (times its INTERVAL) is taken to have ended.
  * Throws RangeError on a `start` or `after` that is not a date or local date-time.
  */
 export function nextOccurrences(rule: ParsedRRule, start: string, zone: string | null, window: OccurrenceWindow): string[] {
@@ -63,11 +63,13 @@ export function nextOccurrences(rule: ParsedRRule, start: string, zone: string |
 
   if (window.limit <= 0 || !offer(first.date)) return found;
   const startDay = epochDay(first.date);
+  // Every INTERVAL-th period is looked at, so the same number of periods covers INTERVAL times the days.
+  const maxSilentDays = MAX_SILENT_DAYS * rule.interval;
   for (let period = 0; ; period += 1) {
     const spans = spansOf(rule, first.date, period);
     if (spans === null) return found;
     for (const span of spans) {
-      if (span.firstDay - lastOffered > MAX_SILENT_DAYS || !isWithinUntil(civilFromEpochDay(span.firstDay))) return found;
+      if (span.firstDay - lastOffered > maxSilentDays || !isWithinUntil(civilFromEpochDay(span.firstDay))) return found;
       for (let index = 0; index < span.length; index += 1) {
         const dayNumber = span.firstDay + index;
         if (dayNumber <= startDay) continue;

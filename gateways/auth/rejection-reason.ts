@@ -23,6 +23,7 @@ function claimReason(error: errors.JWTClaimValidationFailed): string {
     case 'iss': return 'wrong issuer';
     case 'aud': return 'wrong audience';
     case 'sub': return 'missing sub claim';
+    case 'exp': return error.reason === 'missing' ? 'missing exp claim' : 'malformed token';
     // A non-numeric nbf is a malformed token, not one that becomes valid later.
     case 'nbf': return error.reason === 'check_failed' ? 'token not yet valid' : 'malformed token';
     default: return 'malformed token';

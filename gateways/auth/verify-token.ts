@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { CryptoKey, JWTPayload, JWTVerifyOptions, RemoteJWKSet } from 'jose';
 import { err } from '../../domain/shared/result.ts';
 import { unstorableText } from '../../domain/shared/storable-text.ts';
@@ -22,6 +22,10 @@ export interface TokenVerifierConfig {
   issuer?: string;
   audience?: string;
   clockToleranceSeconds?: number;
+  /** Refuse tokens without `exp`, which would be good forever. */
+  requireExpiry?: boolean;
+  /** Refuse tokens whose `exp` is further than this many seconds ahead. */
+  maxLifetimeSeconds?: number;
 }
 
 const SECRET_ALGORITHMS = ['HS256'];
@@ -40,7 +44,7 @@ interface KeySource {
 export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
   const sources = keySources(config);
   const options: JWTVerifyOptions = {
-    requiredClaims: ['sub'],
+    requiredClaims: config.requireExpiry === true ? ['sub', 'exp'] : ['sub'],
     ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
     ...(config.audience === undefined ? {} : { audience: config.audience }),
     ...(config.clockToleranceSeconds === undefined ? {} : { clockTolerance: config.clockToleranceSeconds }),
@@ -59,6 +63,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
         return err(invalidToken(rejectionReason(error)));
       }
       if (!storableClaims(claims)) return err(invalidToken('malformed token'));
+      if (livesTooLong(claims, config)) return err(invalidToken('token lifetime over the maximum'));
       return principalFromClaims(claims);
     },
   };
@@ -70,6 +75,22 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
  */
 function storableClaims({ sub, email }: JWTPayload): boolean {
   return [sub, email].every((claim) => typeof claim !== 'string' || unstorableText(claim) === null);
+}
+
+function livesTooLong(claims: JWTPayload, config: TokenVerifierConfig): boolean {
+  if (config.maxLifetimeSeconds === undefined || claims.exp === undefined) return false;
+  const now = Math.floor(Date.now() / 1000);
+  return claims.exp - now > config.maxLifetimeSeconds + (config.clockToleranceSeconds ?? 0);
+}
+
+/** When a token (already verified) stops being good, or null when it has no `exp`. */
+export function tokenExpiry(token: string): Date | null {
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? new Date(exp * 1000) : null;
+  } catch {
+    return null;
+  }
 }
 
 function keySources(config: TokenVerifierConfig): KeySource[] {

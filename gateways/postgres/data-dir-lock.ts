@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { processStartedAt } from './process-identity.ts';
 
 export class DataDirInUseError extends Error {
   readonly dataDir: string;
@@ -27,9 +28,26 @@ export function isAlive(pid: number): boolean {
 
 export interface DataDirLock { readonly path: string; release(): Promise<void> }
 
+/** Whole seconds of /proc's boot time, and file times, make start times this uncertain. */
+const START_TIME_SLACK_MS = 1500;
+
+/**
+ * The pid of the lock's holder if it still runs, else null. A live process under the pid that started after
+ * the lock was written only inherited the number (the lock's writer is gone): the lock is stale. Where /proc
+ * cannot tell, a live pid counts as the holder.
+ */
+async function runningHolder(path: string): Promise<number | null> {
+  const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isAlive(pid)) return null;
+  const [written, started] = await Promise.all([stat(path).then((file) => file.mtimeMs, () => null), processStartedAt(pid)]);
+  if (written === null || started === null) return pid;
+  return started.getTime() > written + START_TIME_SLACK_MS ? null : pid;
+}
+
 /**
  * One data folder belongs to one running instance. The lock is a pid file created exclusively; a lock left
- * by a process that no longer runs (killed, crashed) is taken over.
+ * by a process that no longer runs (killed, crashed), or whose pid now names a process started after the
+ * lock was written, is taken over.
  */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   await mkdir(dataDir, { recursive: true });
@@ -48,8 +66,8 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       };
     } catch (error) {
       if (!(typeof error === 'object' && error !== null && 'code' in error && error.code === 'EEXIST')) throw error;
-      const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DataDirInUseError(dataDir, pid);
+      const holder = await runningHolder(path);
+      if (holder !== null) throw new DataDirInUseError(dataDir, holder);
       await rm(path, { force: true });
     }
   }

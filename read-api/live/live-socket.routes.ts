@@ -9,6 +9,7 @@ import {
 import type { Principal } from '../../contracts/principal.ts';
 import type { LiveFeed, TaskChange } from '../../contracts/ports/live-feed.ts';
 import { toTaskView } from '../tasks/task-response.ts';
+import { ResumeWindow } from './resume-window.ts';
 
 export interface LiveSocketObserver {
   opened(): void;
@@ -17,16 +18,26 @@ export interface LiveSocketObserver {
   slowConsumerDropped(): void;
 }
 
+/** A verified caller and when its token stops being good (null: a token without `exp`, where allowed). */
+export interface SocketCaller {
+  readonly principal: Principal;
+  readonly expiresAt: Date | null;
+}
+
 export interface LiveSocketDeps {
   readonly feed: LiveFeed;
   /** The caller from the Authorization header, `?access_token=`, or the `bearer, <jwt>` subprotocol. */
-  readonly authenticate: (request: FastifyRequest) => Promise<Principal | null>;
+  readonly authenticate: (request: FastifyRequest) => Promise<SocketCaller | null>;
+  /** The caller of a token sent on the open socket in an `authenticate` frame. */
+  readonly authenticateToken: (token: string, request: FastifyRequest) => Promise<SocketCaller | null>;
   readonly observer: LiveSocketObserver;
   readonly heartbeatMs: number;
   readonly maxBufferedBytes: number;
 }
 
 const MAX_QUEUED_DURING_REPLAY = 10_000;
+/** setTimeout's longest delay; a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A browser cannot set headers on a WebSocket, so the token may come in the query instead. */
 export const LiveSocketQuery = z.object({
@@ -43,7 +54,9 @@ const liveSocketDocumentation: RouteDocumentation = {
   description: 'Upgrade to a WebSocket with a token in the Authorization header, `?access_token=`, or the subprotocol '
     + '`bearer, <jwt>`; without a valid one the socket closes with code 4401. The server sends a `ReadyFrame`, then a '
     + '`TaskChangedFrame` per change of the caller\'s tasks; a client may send a `ResumeFrame` to replay what it missed '
-    + '(a `ResetFrame` answers when that is too far back). A frame that is not a ResumeFrame closes with 4400; a client '
+    + '(a `ResetFrame` answers when that is too far back). The connection closes with 4401 (reason `token expired`) '
+    + 'when its token expires, unless the client sent a fresh token for the same user in an `AuthenticateFrame` before; '
+    + 'a token that is bad or names another user closes with 4401 too. Any other frame closes with 4400; a client '
     + 'that does not keep up is closed with 4008.',
   tags: ['live'],
   security: 'bearer',
@@ -68,25 +81,45 @@ const frameOf = (change: TaskChange): ServerFrame => ({
  */
 export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): void {
   app.get('/ws', { websocket: true, config: { openapi: liveSocketDocumentation } }, async (socket: WebSocket, request) => {
-    const principal = await deps.authenticate(request);
-    if (!principal) {
+    const caller = await deps.authenticate(request);
+    if (!caller) {
       socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
       return;
     }
+    const { principal } = caller;
+    let expiresAt = caller.expiresAt;
     deps.observer.opened();
     const log = request.log.child({ user_id: principal.user_id });
     let closed = false;
 
-    const dropSlowConsumer = (): void => {
+    const closeWith = (code: number, reason: string): void => {
+      if (closed) return;
       closed = true;
+      socket.close(code, reason);
+    };
+
+    // A connection is only as good as its token: nothing is sent after it expires.
+    const expired = (): boolean => expiresAt !== null && Date.now() >= expiresAt.getTime();
+    let expiryTimer: NodeJS.Timeout | undefined;
+    const watchExpiry = (): void => {
+      clearTimeout(expiryTimer);
+      if (closed || expiresAt === null) return;
+      if (expired()) { closeWith(CLOSE_UNAUTHORIZED, 'token expired'); return; }
+      expiryTimer = setTimeout(watchExpiry, Math.min(expiresAt.getTime() - Date.now(), MAX_TIMER_MS));
+    };
+
+    const dropSlowConsumer = (): void => {
+      if (closed) return;
       deps.observer.slowConsumerDropped();
       log.warn({ buffered: socket.bufferedAmount }, 'live feed client too slow; disconnecting');
-      socket.close(CLOSE_SLOW_CONSUMER, 'too slow');
-      setTimeout(() => socket.terminate(), 1000).unref();
+      // The close frame goes out behind what is buffered; ws destroys the socket if the close handshake
+      // does not finish within its close timeout, so a client that reads again still learns why (4008).
+      closeWith(CLOSE_SLOW_CONSUMER, 'too slow');
     };
 
     const send = (frame: ServerFrame): void => {
       if (closed) return;
+      if (expired()) { watchExpiry(); return; }
       if (socket.bufferedAmount > deps.maxBufferedBytes) { dropSlowConsumer(); return; }
       socket.send(JSON.stringify(frame));
       deps.observer.frameSent(frame.type);
@@ -94,16 +127,14 @@ export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): 
 
     // While a resume replays, live changes queue here, bounded like the socket buffer.
     let replaying: TaskChange[] | null = null;
-    const sentPositions = new Set<number>();
+    const resumeWindow = new ResumeWindow();
     const deliver = (change: TaskChange) => {
-      if (sentPositions.has(change.position)) return;
-      sentPositions.add(change.position);
-      send(frameOf(change));
+      if (resumeWindow.admit(change.position)) send(frameOf(change));
     };
     const unsubscribe = deps.feed.subscribe(principal.user_id, (change) => {
       if (replaying) {
         replaying.push(change);
-        if (replaying.length > MAX_QUEUED_DURING_REPLAY && !closed) dropSlowConsumer();
+        if (replaying.length > MAX_QUEUED_DURING_REPLAY) dropSlowConsumer();
       } else {
         deliver(change);
       }
@@ -120,6 +151,7 @@ export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): 
     socket.on('close', () => {
       closed = true;
       clearInterval(heartbeat);
+      clearTimeout(expiryTimer);
       unsubscribe();
       deps.observer.closed();
     });
@@ -129,25 +161,41 @@ export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): 
       try { parsed = JSON.parse(data.toString('utf8')); } catch { parsed = null; }
       const frame = ClientFrame.safeParse(parsed);
       if (!frame.success) {
-        socket.close(CLOSE_BAD_FRAME, 'expected {"type":"resume","after":<position>}');
+        closeWith(CLOSE_BAD_FRAME, 'expected {"type":"resume","after":<position>} or {"type":"authenticate","token":<jwt>}');
         return;
       }
-      const queue: TaskChange[] = [];
-      replaying = queue;
-      void deps.feed.replay(principal.user_id, frame.data.after, deliver).then(
-        (outcome) => {
-          if (outcome.kind === 'reset') send({ type: 'reset', position: outcome.upTo.position });
-          replaying = null;
-          for (const change of queue) deliver(change);
-          sentPositions.clear();
-        },
-        (error: unknown) => {
-          log.error({ err: error }, 'resume failed');
-          socket.close(1011, 'resume failed');
-        },
-      );
+      if (closed) return;
+      switch (frame.data.type) {
+        case 'authenticate':
+          void deps.authenticateToken(frame.data.token, request).then((fresh) => {
+            if (!fresh || fresh.principal.user_id !== principal.user_id) { closeWith(CLOSE_UNAUTHORIZED, 'unauthorized'); return; }
+            expiresAt = fresh.expiresAt;
+            watchExpiry();
+          });
+          return;
+        case 'resume': {
+          if (expired()) { watchExpiry(); return; }
+          const queue: TaskChange[] = [];
+          replaying = queue;
+          resumeWindow.open();
+          void deps.feed.replay(principal.user_id, frame.data.after, deliver).then(
+            (outcome) => {
+              if (outcome.kind === 'reset') send({ type: 'reset', position: outcome.upTo.position });
+              replaying = null;
+              for (const change of queue) deliver(change);
+              resumeWindow.close();
+            },
+            (error: unknown) => {
+              log.error({ err: error }, 'resume failed');
+              closeWith(1011, 'resume failed');
+            },
+          );
+          return;
+        }
+      }
     });
 
+    watchExpiry();
     send({ type: 'ready', position: deps.feed.checkpoint().position });
   });
 }

@@ -37,6 +37,16 @@ function fromRemembered(remembered: RememberedResult, requestHash: string): Comm
 }
 
 /**
+ * Re-creating a task under the client's own id answers the first result, whether the first create finished
+ * before this one loaded or won the race to the append: creation is idempotent.
+ */
+function firstCreation(loaded: LoadedStream, userId: string): CommandOutcome | null {
+  const first = loaded.events[0];
+  if (loaded.state.kind !== 'present' || loaded.state.task.user_id !== userId || !first) return null;
+  return answer(first.stream_id, first.version, first.position, true);
+}
+
+/**
  * load stream → decide → append at the loaded version. Commands never touch read models; a concurrent
  * writer between load and append surfaces as a version conflict, never as a lost update.
  */
@@ -62,11 +72,8 @@ export function createCommandHandler(deps: {
       const last = history.at(-1);
       const currentVersion = state.kind === 'present' ? state.task.version : 0;
 
-      // Re-creating a task under the client's own id answers the first result: creation is idempotent.
-      if (command.type === 'CreateTask' && state.kind === 'present' && state.task.user_id === userId) {
-        const first = history[0];
-        if (first) return answer(command.task_id, first.version, first.position, true);
-      }
+      const created = command.type === 'CreateTask' ? firstCreation({ state, events: history }, userId) : null;
+      if (created) return created;
       if (context.expected_version !== undefined && context.expected_version !== currentVersion) {
         // A version the client cannot have seen for a task it cannot see is still just "not found".
         if (state.kind === 'absent' || state.task.user_id !== userId) return err({ code: 'not_found', task_id: command.task_id });
@@ -113,7 +120,10 @@ export function createCommandHandler(deps: {
         if (!appended.ok) {
           // A parallel retry of the same key may be the writer that won: answer what it got.
           const remembered = idempotency && (await store.findRememberedResult(userId, idempotency.key));
-          return remembered ? fromRemembered(remembered, idempotency.request_hash) : err(appended.error);
+          if (remembered) return fromRemembered(remembered, idempotency.request_hash);
+          // So may a parallel create of the same client-chosen id.
+          const createdMeanwhile = command.type === 'CreateTask' ? firstCreation(await loadTask(store, command.task_id), userId) : null;
+          return createdMeanwhile ?? err(appended.error);
         }
         observer.eventsAppended(newEvents);
         return answer(command.task_id, appended.value.version, appended.value.position, false);

@@ -3,7 +3,7 @@ import type { Result } from '../../domain/shared/result.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { append } from './append.sql.ts';
 import { findRememberedResult, rememberResult, type RememberedResult } from './idempotency.sql.ts';
-import { checkpointAt, countAfter, readLogAfter, readLogHead } from './read-log.sql.ts';
+import { checkpointAt, checkpointBeforeGap, countAfter, gapHorizon, readLogAfter, readLogHead } from './read-log.sql.ts';
 import { readStream } from './read-stream.sql.ts';
 import { readEventsAt } from './read-events-at.sql.ts';
 import { readStreamPayloadsUpTo, readStreamsUpTo } from './read-by-stream.sql.ts';
@@ -38,6 +38,8 @@ export function postgresEventStore(db: Queryable, upcast: Upcaster): EventStore 
     readStreamPayloadsUpTo: (upTo, after, limit) => readStreamPayloadsUpTo(db, upTo, after, limit, upcast),
     splitStreams: (parts) => splitStreams(db, parts),
     checkpointAt: (position) => checkpointAt(db, position),
+    gapHorizon: (position) => gapHorizon(db, position),
+    checkpointBeforeGap: (position, horizon) => checkpointBeforeGap(db, position, horizon),
     countAfter: (after, limit) => countAfter(db, after, limit),
     findRememberedResult: (userId, key) => findRememberedResult(db, userId, key),
     rememberResult: (userId, key, result) => rememberResult(db, userId, key, result),

@@ -46,6 +46,46 @@ export async function checkpointAt(db: Queryable, position: number): Promise<Log
   return row ? { transaction_id: row.transaction_id, position } : null;
 }
 
+/**
+ * A position with no event is either still to come (not allocated yet, or held by a transaction still
+ * running) or a gap: a failed append consumed the number and no event will ever have it. Appends take their
+ * transaction id (the stream-head step) before their positions, so once every transaction that existed when
+ * the position was already allocated has ended, a position still without an event is a gap. This answers the
+ * point that must be passed instead, for the caller to wait for: `pg_snapshot_xmax` now, or null while the
+ * position is not allocated yet.
+ */
+export async function gapHorizon(db: Queryable, position: number): Promise<string | null> {
+  const result = await db.query<{ horizon: string | null }>(
+    `SELECT CASE WHEN pg_sequence_last_value(pg_get_serial_sequence('events', 'position')::regclass) >= $1
+                 THEN pg_snapshot_xmax(pg_current_snapshot())::text END AS horizon`,
+    [position],
+  );
+  return result.rows[0]?.horizon ?? null;
+}
+
+/**
+ * For a gap at `position` (see gapHorizon): once no transaction older than `horizon` runs and no event has
+ * the position, the last event before it in log order (or the log's start), which every event allocated
+ * before the gap lies at or before; null while it is not settled yet or an event has the position after all.
+ */
+export async function checkpointBeforeGap(db: Queryable, position: number, horizon: string): Promise<LogCheckpoint | null> {
+  const result = await db.query<{ settled: boolean; taken: boolean; transaction_id: string | null; position: number | null }>(
+    `WITH now AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+     SELECT (SELECT xmin FROM now) >= $2::xid8 AS settled,
+            EXISTS (SELECT 1 FROM events WHERE position = $1) AS taken,
+            last.transaction_id::text AS transaction_id, last.position::float8 AS position
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (
+         SELECT transaction_id, position FROM events
+          WHERE position < $1 AND transaction_id < (SELECT xmin FROM now)
+          ORDER BY transaction_id DESC, position DESC LIMIT 1) AS last ON true`,
+    [position, horizon],
+  );
+  const row = result.rows[0];
+  if (!row?.settled || row.taken) return null;
+  return row.transaction_id !== null && row.position !== null ? { transaction_id: row.transaction_id, position: row.position } : { transaction_id: '0', position: 0 };
+}
+
 export async function countAfter(db: Queryable, after: LogCheckpoint, limit: number): Promise<number> {
   const result = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM (

@@ -507,7 +507,7 @@ export interface paths {
         };
         /**
          * The live feed: the caller's task changes over a WebSocket
-         * @description Upgrade to a WebSocket with a token in the Authorization header, `?access_token=`, or the subprotocol `bearer, <jwt>`; without a valid one the socket closes with code 4401. The server sends a `ReadyFrame`, then a `TaskChangedFrame` per change of the caller's tasks; a client may send a `ResumeFrame` to replay what it missed (a `ResetFrame` answers when that is too far back). A frame that is not a ResumeFrame closes with 4400; a client that does not keep up is closed with 4008.
+         * @description Upgrade to a WebSocket with a token in the Authorization header, `?access_token=`, or the subprotocol `bearer, <jwt>`; without a valid one the socket closes with code 4401. The server sends a `ReadyFrame`, then a `TaskChangedFrame` per change of the caller's tasks; a client may send a `ResumeFrame` to replay what it missed (a `ResetFrame` answers when that is too far back). The connection closes with 4401 (reason `token expired`) when its token expires, unless the client sent a fresh token for the same user in an `AuthenticateFrame` before; a token that is bad or names another user closes with 4401 too. Any other frame closes with 4400; a client that does not keep up is closed with 4008.
          */
         get: operations["liveFeed"];
         put?: never;
@@ -982,6 +982,12 @@ export interface components {
             type: "resume";
             /** @description The last position the client has seen */
             after: number;
+        };
+        AuthenticateFrame: {
+            /** @constant */
+            type: "authenticate";
+            /** @description A fresh token for the same user: the connection lives on until this one expires */
+            token: string;
         };
         Liveness: {
             /** @constant */

@@ -1,0 +1,20 @@
+import type { RegisteredRoute } from './route-catalogue.ts';
+
+/** A route's URL as a pattern for concrete paths: `:name` is one segment, `*` the rest. */
+function pathPattern(url: string): RegExp {
+  const source = url.split('/').map((segment) =>
+    segment === '*' ? '.*' : segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('/');
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * The methods the routes answer at `path`, for the Allow header of a 405; empty when no route has the path
+ * (a 404). The catch-all `/*` does not count. fastify answers HEAD wherever it answers GET, and registers those HEAD routes itself.
+ */
+export function allowedMethods(routes: readonly RegisteredRoute[], path: string): string[] {
+  const methods = new Set<string>();
+  // A catch-all (the web app's `/*`) answers what no other route does; it makes no path exist for other methods.
+  for (const route of routes) if (route.url !== '/*' && pathPattern(route.url).test(path)) methods.add(route.method);
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}

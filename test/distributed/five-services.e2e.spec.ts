@@ -211,8 +211,10 @@ describe('five services over Dapr and Kafka', () => {
       expect(created.status).toBe(201);
       // No reload: the sync service pushed the change (the api serves no /ws in this mode).
       await page.getByRole('link', { name: title, exact: true }).waitFor();
-      const taskId = (created.body as { task_id: string }).task_id;
-      expect(appLines('sync').some((line) => JSON.stringify(line).includes(taskId))).toBe(true);
+      // The socket is the sync service's: it counts the browser's connection, and the api has no /ws at all.
+      const metrics = await (await fetch(`${cluster.url('sync')}/metrics`)).text();
+      expect(Number(/^websocket_connections_active\S* (\d+)/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(1);
+      expect((await fetch(`${cluster.url('api')}/ws`)).status).toBe(404);
       await context.close();
     } finally {
       await browser.close();

@@ -2784,6 +2784,16 @@ export interface operations {
                 count?: number;
                 /** @description Wait until the read model has this position (read your writes) */
                 min_position?: number;
+                /** @description Preview an edited schedule instead of the saved one: this rule, with `anchor` and the due given beside it (no due_* parameter: no due) */
+                rrule?: string;
+                /** @description With `rrule`: count from the due (the default) or from the completion */
+                anchor?: "due" | "completion";
+                /** @description With `rrule`: a date-only due, YYYY-MM-DD */
+                due_date?: string;
+                /** @description With `rrule` and `due_timezone`: a wall-clock due, YYYY-MM-DDTHH:MM[:SS] */
+                due_datetime?: string;
+                /** @description With `rrule` and `due_datetime`: the due's IANA time zone */
+                due_timezone?: string;
             };
             header?: {
                 /** @description Wait until the read model has this position (read your writes); ?min_position wins */

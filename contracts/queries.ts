@@ -53,6 +53,15 @@ export type ListTasksQuery = z.output<typeof ListTasksQuery>;
 /** The filters of a task list: every parameter that narrows which tasks, none that pages or orders them. */
 export type TaskFilters = Omit<ListTasksQuery, 'sort' | 'order' | 'limit' | 'cursor' | 'min_position'>;
 
+/** The filters of `GET /api/tasks` alone: what `GET /api/tasks/count` counts by. */
+export const CountTasksQuery = ListTasksQuery.omit({ sort: true, order: true, limit: true, cursor: true }).meta({ id: 'CountTasksQuery' });
+export type CountTasksQuery = z.output<typeof CountTasksQuery>;
+
+export const TaskCount = z
+  .strictObject({ count: z.int().min(0).describe('How many of the caller\'s tasks the filters find') })
+  .meta({ id: 'TaskCount' });
+export type TaskCount = z.infer<typeof TaskCount>;
+
 export const TaskPage = z
   .strictObject({ items: z.array(Task), next_cursor: z.string().nullable() })
   .meta({ id: 'TaskPage' });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_RRULE_LENGTH } from '../domain/task/limits.ts';
+import { ANCHORS } from '../domain/task/types.ts';
 import { MinPosition } from './queries.ts';
 import { Due, TaskId } from './task.ts';
 
@@ -10,6 +12,12 @@ export const DEFAULT_OCCURRENCE_PREVIEW = 10;
 export const OccurrencesQuery = z.strictObject({
   count: z.coerce.number().int().min(1).max(MAX_OCCURRENCE_PREVIEW).default(DEFAULT_OCCURRENCE_PREVIEW),
   min_position: MinPosition.optional().describe('Wait until the read model has this position (read your writes)'),
+  rrule: z.string().min(1).max(MAX_RRULE_LENGTH).optional()
+    .describe('Preview an edited schedule instead of the saved one: this rule, with `anchor` and the due given beside it (no due_* parameter: no due)'),
+  anchor: z.enum(ANCHORS).optional().describe('With `rrule`: count from the due (the default) or from the completion'),
+  due_date: z.string().max(32).optional().describe('With `rrule`: a date-only due, YYYY-MM-DD'),
+  due_datetime: z.string().max(32).optional().describe('With `rrule` and `due_timezone`: a wall-clock due, YYYY-MM-DDTHH:MM[:SS]'),
+  due_timezone: z.string().min(1).max(64).optional().describe('With `rrule` and `due_datetime`: the due\'s IANA time zone'),
 });
 export type OccurrencesQuery = z.output<typeof OccurrencesQuery>;
 

@@ -7,9 +7,11 @@ import { rowToTask } from '../../contracts/read-models/task-view-row.ts';
 import { OccurrencesQuery, TaskOccurrences } from '../../contracts/recurrence.ts';
 import { upcomingOccurrences } from '../../domain/recurrence/next-occurrence.ts';
 import { dueInstant } from '../../domain/task/due-instant.ts';
+import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import { notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { readOwnTask } from '../tasks/task-query.routes.ts';
+import { editedSchedule } from './edited-schedule.ts';
 
 export interface OccurrenceRoutesDeps {
   readonly db: Queryable;
@@ -19,7 +21,8 @@ export interface OccurrenceRoutesDeps {
 
 /**
  * `GET /api/tasks/{id}/occurrences?count=N`: the dues the next N tasks of a recurring task's series would
- * get, computed by the same domain function the recurring projector creates them with.
+ * get, computed by the same domain function the recurring projector creates them with. Given `rrule`
+ * (and the due beside it), it previews that unsaved schedule of the task instead.
  */
 export function registerOccurrenceRoutes(app: FastifyInstance, deps: OccurrenceRoutesDeps): void {
   defineRoute(app, {
@@ -32,9 +35,12 @@ export function registerOccurrenceRoutes(app: FastifyInstance, deps: OccurrenceR
       503: notCaughtUpAnswer,
     },
     handler: async ({ params, query, headers }, request, reply) => {
+      const edited = editedSchedule(query);
+      if (!edited.ok) return sendProblem(reply, invalidRequest(edited.error));
       const row = await readOwnTask(deps, reply, request.principal.user_id, params.id, { query: query.min_position, header: headers['x-min-position'] });
       if (!row) return reply;
-      const task = rowToTask(row);
+      const saved = rowToTask(row);
+      const task = edited.value === null ? saved : { ...saved, ...edited.value };
       if (task.recurrence === null) return { task_id: task.id, series_id: null, occurrences: [] } satisfies TaskOccurrences;
       // A completed task's next task was made from its completion; an open one's would be made now.
       const completedAt = task.completed_at ?? deps.clock().toISOString();

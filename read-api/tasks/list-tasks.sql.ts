@@ -24,23 +24,7 @@ export interface TaskPageRequest {
 
 /** One page of tasks by keyset: stable while tasks are written, one index range scan per page. */
 export async function listTasks(db: Queryable, request: TaskPageRequest): Promise<TaskRow[]> {
-  const { filter } = request;
-  const params: unknown[] = [filter.user_id];
-  const where = ['user_id = $1', 'deleted_at IS NULL'];
-  const param = (value: unknown) => { params.push(value); return `$${params.length}`; };
-
-  if (filter.status) where.push(`status = ${param(filter.status)}`);
-  if (filter.priority) where.push(`priority = ANY(${param(filter.priority)}::text[])`);
-  if (filter.tag) where.push(`tags && ${param(filter.tag)}::text[]`);
-  if (filter.due_before) where.push(`due_at < ${param(filter.due_before)}::timestamptz`);
-  if (filter.due_after) where.push(`due_at >= ${param(filter.due_after)}::timestamptz`);
-  if (filter.overdue !== undefined) {
-    const overdue = `(status = 'open' AND overdue_at <= ${param(filter.now)}::timestamptz)`;
-    where.push(filter.overdue ? overdue : `NOT coalesce(${overdue}, false)`);
-  }
-  if (filter.estimate_max !== undefined) where.push(`estimate_minutes <= ${param(filter.estimate_max)}::integer`);
-  if (filter.q) where.push(`search @@ websearch_to_tsquery('english', ${param(filter.q)})`);
-
+  const { where, param, params } = filterClauses(request.filter);
   const { column, type, keySql } = TASK_VIEW_SORTS[request.sort];
   const direction = request.order === 'asc' ? 'ASC' : 'DESC';
   if (request.after) {
@@ -56,6 +40,33 @@ export async function listTasks(db: Queryable, request: TaskPageRequest): Promis
     params,
   );
   return result.rows;
+}
+
+/** How many of the user's tasks the filter finds. */
+export async function countTasks(db: Queryable, filter: TaskFilter): Promise<number> {
+  const { where, params } = filterClauses(filter);
+  const result = await db.query<{ count: string }>(`SELECT count(*) AS count FROM ${TASK_VIEW} WHERE ${where.join(' AND ')}`, params);
+  return Number(result.rows[0]?.count ?? 0);
+}
+
+/** The WHERE of a filter, said once for the list and the count; `param` adds a further parameter. */
+function filterClauses(filter: TaskFilter) {
+  const params: unknown[] = [filter.user_id];
+  const where = ['user_id = $1', 'deleted_at IS NULL'];
+  const param = (value: unknown) => { params.push(value); return `$${params.length}`; };
+
+  if (filter.status) where.push(`status = ${param(filter.status)}`);
+  if (filter.priority) where.push(`priority = ANY(${param(filter.priority)}::text[])`);
+  if (filter.tag) where.push(`tags && ${param(filter.tag)}::text[]`);
+  if (filter.due_before) where.push(`due_at < ${param(filter.due_before)}::timestamptz`);
+  if (filter.due_after) where.push(`due_at >= ${param(filter.due_after)}::timestamptz`);
+  if (filter.overdue !== undefined) {
+    const overdue = `(status = 'open' AND overdue_at <= ${param(filter.now)}::timestamptz)`;
+    where.push(filter.overdue ? overdue : `NOT coalesce(${overdue}, false)`);
+  }
+  if (filter.estimate_max !== undefined) where.push(`estimate_minutes <= ${param(filter.estimate_max)}::integer`);
+  if (filter.q) where.push(`search @@ websearch_to_tsquery('english', ${param(filter.q)})`);
+  return { where, param, params };
 }
 
 /** One of the user's tasks; a deleted one only when asked for (a page may have ended on it). */

@@ -176,6 +176,32 @@ describe('GET /api/tasks', () => {
   });
 });
 
+describe('GET /api/tasks/count', () => {
+  async function count(query: string, user = 'alice') {
+    return t.call('GET', `/api/tasks/count?min_position=${lastPosition}${query ? `&${query}` : ''}`, { user });
+  }
+
+  it('counts what the same filters list, the caller\'s tasks only and none deleted', async () => {
+    for (const query of ['', 'status=completed', 'priority=high&priority=urgent', 'tag=FINANCE&tag=health', `due_before=${day(0)}`, 'overdue=false', 'q=reports']) {
+      const response = await count(query);
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ count: (await list(query)).length });
+    }
+    expect((await count('')).body).toEqual({ count: 4 });
+    expect((await count('', 'bob')).body).toEqual({ count: 1 });
+    expect((await count('overdue=true')).body).toEqual({ count: 1 });
+  });
+
+  it('refuses paging parameters and bad filters with 400 problem+json', async () => {
+    for (const query of ['limit=10', 'sort=title', 'priority=extreme']) {
+      const response = await count(query);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect((response.body as { errors: unknown[] }).errors.length).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe('GET /api/tasks/{id}', () => {
   it('answers the task with its version as ETag, 304 when unchanged, 404 for another user\'s or a deleted one', async () => {
     const id = ids['report'] ?? '';

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { TaskIdParams } from '../../contracts/commands.ts';
 import { ConditionalReadHeaders, ReadYourWritesHeaders } from '../../contracts/http-headers.ts';
 import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
-import { DEFAULT_ORDER, GetTaskQuery, ListTasksQuery, TaskPage } from '../../contracts/queries.ts';
+import { CountTasksQuery, DEFAULT_ORDER, GetTaskQuery, ListTasksQuery, TaskCount, TaskPage } from '../../contracts/queries.ts';
 import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import { problem } from '../../contracts/problem.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
@@ -13,7 +13,7 @@ import { Task } from '../../contracts/task.ts';
 import { awaitPosition, notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { decodeCursor, encodeCursor } from './task-cursor.ts';
-import { findTask, listTasks } from './list-tasks.sql.ts';
+import { countTasks, findTask, listTasks } from './list-tasks.sql.ts';
 import { pageAnchor } from './page-anchor.ts';
 import { toTaskView } from './task-response.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
@@ -80,6 +80,22 @@ export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDep
         next_cursor: rows.length > limit && last ? encodeCursor({ sort, order, task_id: last.task_id, version: last.version }) : null,
       };
       return body;
+    },
+  });
+
+  defineRoute(app, {
+    method: 'GET', url: '/api/tasks/count', operationId: 'countTasks', tags: ['tasks'],
+    summary: 'How many of the caller\'s tasks the filters of `GET /api/tasks` find',
+    query: CountTasksQuery, headers: ReadYourWritesHeaders,
+    responses: {
+      200: { description: 'The number of tasks', schema: TaskCount },
+      503: notCaughtUpAnswer,
+    },
+    handler: async ({ query, headers }, request, reply) => {
+      const { min_position, ...filters } = query;
+      if (!(await readYourWrites(reply, { query: min_position, header: headers['x-min-position'] }, deps.waiter))) return reply;
+      const count = await countTasks(deps.db, { ...filters, user_id: request.principal.user_id, now: deps.clock().toISOString() });
+      return { count } satisfies TaskCount;
     },
   });
 

@@ -34,13 +34,18 @@ describe('a person with the web app', () => {
     await task.setZonedDue('2030-01-07T09:00', 'Europe/Berlin'); // a Monday
     await task.addReminderBefore(30);
     await task.repeatWeekly(['Monday', 'Wednesday']);
+    // Before saving, the preview answers for the form as it is: a Monday 09:00 due in Berlin, Mondays and Wednesdays.
+    const nextDates = ['Jan 9, 2030, 9:00 AM', 'Jan 14, 2030, 9:00 AM', 'Jan 16, 2030, 9:00 AM', 'Jan 21, 2030, 9:00 AM', 'Jan 23, 2030, 9:00 AM'];
+    await expect.poll(() => task.occurrences.allTextContents(), SETTLE).toEqual(nextDates);
+    expect(await page.getByRole('button', { name: 'Save' }).isEnabled(), 'the preview came before the save').toBe(true);
+    expect(await task.version.textContent()).toBe('1');
     await task.save();
     await task.version.filter({ hasText: /^2$/ }).waitFor();
     expect(await page.getByRole('button', { name: 'Save' }).isDisabled(), 'the form shows what the server has: nothing left to save').toBe(true);
 
     // Completed now, a series due on Monday 7 Jan 2030 continues on the Wednesday after, then Mondays and Wednesdays.
     await task.occurrences.first().waitFor();
-    expect(await task.occurrences.allTextContents()).toEqual(['Jan 9, 2030, 9:00 AM', 'Jan 14, 2030, 9:00 AM', 'Jan 16, 2030, 9:00 AM', 'Jan 21, 2030, 9:00 AM', 'Jan 23, 2030, 9:00 AM']);
+    expect(await task.occurrences.allTextContents()).toEqual(nextDates);
     // The page shows a command's answer at once; the task list (a read model) follows within milliseconds.
     await expect.poll(async () => (await tasksOf('ada'))[0]?.version, SETTLE).toBe(2);
     const [saved] = await tasksOf('ada');

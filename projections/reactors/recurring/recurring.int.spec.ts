@@ -218,6 +218,52 @@ describe('GET /api/tasks/{id}/occurrences', () => {
     expect(body.occurrences).toEqual([{ occurrence: 1, due: { datetime: '2026-03-06T09:00', timezone: 'Europe/Berlin' }, due_at: '2026-03-06T08:00:00.000Z' }]);
   });
 
+  it('previews an unsaved schedule given beside the task: a rule, its anchor and a due, zoned, dated or none', async () => {
+    const once = await create({ title: 'Once', due: { date: '2026-03-05' } });
+    const weekly = new URLSearchParams({ count: '3', rrule: 'FREQ=WEEKLY;BYDAY=MO,FR', anchor: 'due', due_datetime: '2026-03-06T09:00', due_timezone: 'Europe/Berlin' });
+    const zoned = await preview(once.task_id, `&${weekly.toString()}`, once.position);
+    expect(zoned.status, zoned.text).toBe(200);
+    expect(zoned.body).toEqual({
+      task_id: once.task_id,
+      series_id: once.task_id,
+      occurrences: [
+        { occurrence: 1, due: { datetime: '2026-03-09T09:00', timezone: 'Europe/Berlin' }, due_at: '2026-03-09T08:00:00.000Z' },
+        { occurrence: 2, due: { datetime: '2026-03-13T09:00', timezone: 'Europe/Berlin' }, due_at: '2026-03-13T08:00:00.000Z' },
+        { occurrence: 3, due: { datetime: '2026-03-16T09:00', timezone: 'Europe/Berlin' }, due_at: '2026-03-16T08:00:00.000Z' },
+      ],
+    });
+
+    const recurring = await create(dailyAtNine);
+    const everyOther = new URLSearchParams({ count: '2', rrule: 'FREQ=DAILY;INTERVAL=2', due_date: '2026-03-05' });
+    const dated = (await preview(recurring.task_id, `&${everyOther.toString()}`, recurring.position)).body as { occurrences: Array<{ due: unknown }> };
+    expect(dated.occurrences.map((o) => o.due)).toEqual([{ date: '2026-03-07' }, { date: '2026-03-09' }]);
+
+    const fromCompletion = new URLSearchParams({ count: '2', rrule: 'FREQ=DAILY', anchor: 'completion' });
+    const undated = (await preview(recurring.task_id, `&${fromCompletion.toString()}`, recurring.position)).body as { occurrences: Array<{ due: unknown }> };
+    expect(undated.occurrences.map((o) => o.due)).toEqual([{ date: '2026-03-06' }, { date: '2026-03-07' }]);
+  });
+
+  it('refuses an unsaved schedule that saving would refuse, with 400 problem+json naming each parameter', async () => {
+    const task = await create(dailyAtNine);
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ rrule: 'FREQ=SOMETIMES' }, 'query.rrule'],
+      [{ rrule: 'FREQ=DAILY', anchor: 'due' }, 'query.anchor'],
+      [{ rrule: 'FREQ=DAILY', due_date: '2026-02-30' }, 'query.due_date'],
+      [{ rrule: 'FREQ=DAILY', due_date: '2026-03-05', due_timezone: 'Europe/Berlin' }, 'query.due_date'],
+      [{ rrule: 'FREQ=DAILY', due_datetime: '2026-03-05T09:00' }, 'query.due_timezone'],
+      [{ rrule: 'FREQ=DAILY', due_datetime: '2026-03-05T09:00', due_timezone: 'Mars/Olympus' }, 'query.due_timezone'],
+      [{ rrule: 'FREQ=DAILY', due_datetime: '2026-03-05 9am', due_timezone: 'Europe/Berlin' }, 'query.due_datetime'],
+      [{ anchor: 'completion' }, 'query.anchor'],
+      [{ rrule: 'FREQ=DAILY', anchor: 'whenever' }, 'query.anchor'],
+    ];
+    for (const [parameters, path] of cases) {
+      const response = await preview(task.task_id, `&${new URLSearchParams(parameters).toString()}`, task.position);
+      expect(response.status, JSON.stringify(parameters)).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect((response.body as { errors: Array<{ path: string }> }).errors.map((e) => e.path), JSON.stringify(parameters)).toContain(path);
+    }
+  });
+
   it('answers an empty list for a task that does not recur', async () => {
     const task = await create({ title: 'Once', due: { date: '2026-03-05' } });
     const response = await preview(task.task_id, '', task.position);

@@ -15,7 +15,7 @@ let seenPosition = 0;
 export const notePosition = (position: number): void => { seenPosition = Math.max(seenPosition, position); };
 
 /** The reads that take X-Min-Position (the others read the event store itself). */
-const READS_WITH_POSITION = new Set(['/api/tasks', '/api/tasks/{id}', '/api/tasks/{id}/occurrences', '/api/audit', '/api/notifications']);
+const READS_WITH_POSITION = new Set(['/api/tasks', '/api/tasks/count', '/api/tasks/{id}', '/api/tasks/{id}/occurrences', '/api/audit', '/api/notifications']);
 
 export function apiClient(auth: Auth): Api {
   const client = createClient<paths>({ baseUrl: location.origin });

@@ -376,6 +376,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller's tasks the filters of `GET /api/tasks` find */
+        get: operations["countTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/occurrences": {
         parameters: {
             query?: never;
@@ -1001,6 +1018,10 @@ export interface components {
         TaskPage: {
             items: components["schemas"]["Task"][];
             next_cursor: string | null;
+        };
+        TaskCount: {
+            /** @description How many of the caller's tasks the filters find */
+            count: number;
         };
         ProjectionLag: {
             projection: string;
@@ -2687,12 +2708,92 @@ export interface operations {
             };
         };
     };
+    countTasks: {
+        parameters: {
+            query?: {
+                status?: "open" | "completed";
+                priority?: components["schemas"]["Priority"][];
+                /** @description Repeatable; any of */
+                tag?: string[];
+                /** @description due < this (a date means 00:00 UTC) */
+                due_before?: string;
+                /** @description due ≥ this (a date means 00:00 UTC) */
+                due_after?: string;
+                overdue?: "true" | "false";
+                /** @description Full-text search over title and description */
+                q?: string;
+                /** @description Only tasks estimated at most this many minutes (tasks without an estimate are left out) */
+                estimate_max?: number;
+                /** @description Wait until the read model has this position (read your writes) */
+                min_position?: number;
+            };
+            header?: {
+                /** @description Wait until the read model has this position (read your writes); ?min_position wins */
+                "X-Min-Position"?: number;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The number of tasks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskCount"];
+                };
+            };
+            /** @description Invalid parameters, headers or body; `errors` lists each one with its path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed or expired token */
+            401: {
+                headers: {
+                    /** @description Bearer, with the reason */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: Token verification is unavailable (the key set cannot be fetched) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getTaskOccurrences: {
         parameters: {
             query?: {
                 count?: number;
                 /** @description Wait until the read model has this position (read your writes) */
                 min_position?: number;
+                /** @description Preview an edited schedule instead of the saved one: this rule, with `anchor` and the due given beside it (no due_* parameter: no due) */
+                rrule?: string;
+                /** @description With `rrule`: count from the due (the default) or from the completion */
+                anchor?: "due" | "completion";
+                /** @description With `rrule`: a date-only due, YYYY-MM-DD */
+                due_date?: string;
+                /** @description With `rrule` and `due_timezone`: a wall-clock due, YYYY-MM-DDTHH:MM[:SS] */
+                due_datetime?: string;
+                /** @description With `rrule` and `due_datetime`: the due's IANA time zone */
+                due_timezone?: string;
             };
             header?: {
                 /** @description Wait until the read model has this position (read your writes); ?min_position wins */

@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useApp } from '../app-context.tsx';
 import { PRIORITIES, type Task } from '../api/types.ts';
 import { taskOfCreation, withPending, type ShownTask } from '../offline/commands.ts';
 import { uuid } from '../offline/uuid.ts';
 import { follow, navigate } from '../router.ts';
 import { formatDue, formatInstant } from '../tasks/format.ts';
-import { changes, formOf, NEW_REMINDER, type ReminderForm, type TaskForm } from '../tasks/task-form.ts';
+import { changes, formOf, NEW_REMINDER, scheduleOf, type ReminderForm, type ScheduleQuery, type TaskForm } from '../tasks/task-form.ts';
 import { WEEKDAYS, weekdayName, type RepeatForm } from '../tasks/recurrence.ts';
 import { ApiError, useOwnTags } from '../tasks/task-queries.ts';
 import { TaskCard } from '../ui/task-card.tsx';
@@ -32,6 +32,8 @@ export function TaskPage({ id }: { id: string }) {
     return base ? withPending(base, queued.commands) : null;
   }, [served.data, queued.commands, id]);
 
+  // The schedule being edited, for the live preview of the next occurrences.
+  const [schedule, setSchedule] = useState<ScheduleQuery | null>(null);
   useShortcut('x', () => { if (task) toggle(task); });
   const toggle = (current: ShownTask) => {
     const completing = current.status === 'open';
@@ -67,9 +69,9 @@ export function TaskPage({ id }: { id: string }) {
         }}>Delete</button>
       </div>
       <div className="columns">
-        <EditForm task={task} />
+        <EditForm task={task} onSchedule={setSchedule} />
         <aside>
-          <Occurrences task={task} />
+          <Occurrences task={task} schedule={schedule} />
           <History task={task} />
         </aside>
       </div>
@@ -77,7 +79,7 @@ export function TaskPage({ id }: { id: string }) {
   );
 }
 
-function EditForm({ task }: { task: ShownTask }) {
+function EditForm({ task, onSchedule }: { task: ShownTask; onSchedule: (schedule: ScheduleQuery | null) => void }) {
   const { api, send } = useApp();
   const tags = useOwnTags(api);
   const [form, setForm] = useState<TaskForm>(() => formOf(task));
@@ -92,6 +94,9 @@ function EditForm({ task }: { task: ShownTask }) {
       setBase(task);
     }
   }, [task.version, task.pending]);
+  const schedule = scheduleOf(form);
+  const scheduleKey = JSON.stringify(schedule);
+  useEffect(() => { onSchedule(schedule); }, [scheduleKey]);
   const body = changes(base ?? task, form);
   const dirty = Object.keys(body).length > 0;
   const set = (patch: Partial<TaskForm>) => setForm({ ...form, ...patch });
@@ -248,22 +253,45 @@ function RepeatFields({ repeat, setRepeat }: { repeat: RepeatForm; setRepeat: (p
   );
 }
 
-/** The next dues from GET /occurrences: refetched with each new version of the task. */
-function Occurrences({ task }: { task: ShownTask }) {
+/** How long the person pauses their edit before the preview asks the server. */
+const PREVIEW_DELAY_MS = 300;
+
+function useDebounced<T>(value: T, delayMs: number): T {
+  const [settled, setSettled] = useState(value);
+  const key = JSON.stringify(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [key, delayMs]);
+  return settled;
+}
+
+/**
+ * The next dues from GET /occurrences for the schedule in the form, saved or not: asked again as the
+ * person edits the recurrence or the due (once they pause), and with each new version of the task.
+ */
+function Occurrences({ task, schedule }: { task: ShownTask; schedule: ScheduleQuery | null }) {
   const { api } = useApp();
+  const edited = useDebounced(schedule, PREVIEW_DELAY_MS);
   const occurrences = useQuery({
-    queryKey: ['occurrences', task.id, task.version],
-    enabled: task.recurrence !== null && task.version > 0,
-    queryFn: async () => (await api.GET('/api/tasks/{id}/occurrences', { params: { path: { id: task.id }, query: { count: 5 } } })).data ?? null,
+    queryKey: ['occurrences', task.id, task.version, edited],
+    enabled: edited !== null && task.version > 0,
+    placeholderData: keepPreviousData,
+    queryFn: async () => {
+      const { data, error } = await api.GET('/api/tasks/{id}/occurrences', { params: { path: { id: task.id }, query: { count: 5, ...edited } } });
+      return data ? { found: data.occurrences, problem: null } : { found: [], problem: error?.detail ?? 'The schedule cannot be previewed' };
+    },
   });
-  if (!task.recurrence) return null;
+  if (!schedule) return null;
+  const answer = occurrences.data;
   return (
     <section aria-labelledby="next-title">
       <h2 id="next-title">Next occurrences</h2>
-      {task.pending && <p className="hint">Shown once your changes are saved on the server.</p>}
-      {occurrences.data && occurrences.data.occurrences.length === 0 && <p>The series has ended.</p>}
-      <ol className="occurrences" data-testid="occurrences">
-        {(occurrences.data?.occurrences ?? []).map((o) => <li key={o.occurrence}>{formatDue(o.due)}</li>)}
+      {task.version === 0 && <p className="hint">Shown once the task is saved on the server.</p>}
+      {answer?.problem && <p className="hint" role="status">{answer.problem}</p>}
+      {answer && !answer.problem && answer.found.length === 0 && <p>The series has ended.</p>}
+      <ol className="occurrences" data-testid="occurrences" aria-busy={occurrences.isFetching}>
+        {(answer?.found ?? []).map((o) => <li key={o.occurrence}>{formatDue(o.due)}</li>)}
       </ol>
     </section>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../api/types.ts';
-import { changes, formOf } from './task-form.ts';
+import { changes, formOf, scheduleOf } from './task-form.ts';
 
 const TASK: Task = {
   id: '0b8f6a51-8e7c-4c5e-9a43-0d1f4b3f1e11', title: 'Plan the week', description: null, priority: 'high', tags: ['work'],
@@ -31,5 +31,16 @@ describe('the estimate in the edit form', () => {
     expect(changes(TASK, { ...form, estimate: '90' })).toEqual({ estimate_minutes: 90 });
     expect(changes(TASK, { ...form, estimate: '' })).toEqual({ estimate_minutes: null });
     expect(changes(TASK, form)).toEqual({});
+  });
+});
+
+describe('the schedule the edit form previews', () => {
+  it('is the rule, anchor and due the form would save, unsaved edits included; none when it does not repeat', () => {
+    const form = formOf(TASK);
+    expect(scheduleOf(form)).toEqual({ rrule: 'FREQ=WEEKLY;BYDAY=MO', anchor: 'due', due_datetime: '2030-01-07T09:00', due_timezone: 'Europe/Berlin' });
+    expect(scheduleOf({ ...form, dueKind: 'date', dueDate: '2030-02-01', repeat: { ...form.repeat, anchor: 'completion' } }))
+      .toEqual({ rrule: 'FREQ=WEEKLY;BYDAY=MO', anchor: 'completion', due_date: '2030-02-01' });
+    expect(scheduleOf({ ...form, dueKind: 'none' })).toEqual({ rrule: 'FREQ=WEEKLY;BYDAY=MO', anchor: 'due' });
+    expect(scheduleOf({ ...form, repeat: { ...form.repeat, freq: 'none' } })).toBeNull();
   });
 });

@@ -53,6 +53,23 @@ export function formOf(task: Task): TaskForm {
   };
 }
 
+/** The schedule the form describes, as GET /occurrences previews it before saving; null when it does not repeat. */
+export interface ScheduleQuery {
+  readonly rrule: string;
+  readonly anchor: 'due' | 'completion';
+  readonly due_date?: string;
+  readonly due_datetime?: string;
+  readonly due_timezone?: string;
+}
+
+export function scheduleOf(form: TaskForm): ScheduleQuery | null {
+  const recurrence = toRecurrence(form.repeat);
+  if (!recurrence) return null;
+  const due = dueOf(form);
+  const dueQuery = due === null ? {} : 'date' in due ? { due_date: due.date } : { due_datetime: due.datetime, due_timezone: due.timezone };
+  return { rrule: recurrence.rrule, anchor: recurrence.anchor ?? 'due', ...dueQuery };
+}
+
 function dueOf(form: TaskForm): Due | null {
   if (form.dueKind === 'date' && form.dueDate) return { date: form.dueDate };
   if (form.dueKind === 'datetime' && form.dueDateTime) return { datetime: form.dueDateTime, timezone: form.timezone };

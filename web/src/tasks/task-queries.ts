@@ -22,7 +22,8 @@ const PAGE = 50;
 /** Thrown for an answer that is not a success: the message carries the status, for the retry policy. */
 export class ApiError extends Error {}
 
-function query(filters: ListFilters) {
+/** The parameters that narrow which tasks: shared by the list and its count. */
+function filterQuery(filters: ListFilters) {
   return {
     ...(filters.status !== 'all' ? { status: filters.status } : {}),
     ...(filters.priority.length > 0 ? { priority: [...filters.priority] } : {}),
@@ -32,6 +33,12 @@ function query(filters: ListFilters) {
     ...(filters.overdue ? { overdue: 'true' as const } : {}),
     ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
     ...(filters.estimateMax ? { estimate_max: Number(filters.estimateMax) } : {}),
+  };
+}
+
+function query(filters: ListFilters) {
+  return {
+    ...filterQuery(filters),
     sort: filters.sort,
     ...(filters.order !== 'default' ? { order: filters.order } : {}),
   };
@@ -53,19 +60,20 @@ export function useTaskList(api: Api, filters: ListFilters) {
   });
 }
 
-const COUNT_LIMIT = 200;
-
-/** How many tasks a filter finds, up to 200 ("200+" beyond: the API lists, it does not count). */
+/** How many tasks a filter finds, from GET /api/tasks/count. */
 export function useTaskCount(api: Api, filters: ListFilters, enabled = true) {
   return useQuery({
     queryKey: ['tasks', 'count', filters],
     enabled,
     queryFn: async () => {
-      const found = await page(api, filters, COUNT_LIMIT);
-      return found.next_cursor ? `${COUNT_LIMIT}+` : String(found.items.length);
+      const { data, response } = await api.GET('/api/tasks/count', { params: { query: filterQuery(filters) } });
+      if (!data) throw new ApiError(`GET /api/tasks/count answered ${response.status}`);
+      return String(data.count);
     },
   });
 }
+
+const TAG_SAMPLE = 200;
 
 /** The person's own tags, from their most recently changed tasks, for suggestions. */
 export function useOwnTags(api: Api, enabled = true) {
@@ -73,7 +81,7 @@ export function useOwnTags(api: Api, enabled = true) {
     queryKey: ['tasks', 'tags'],
     enabled,
     queryFn: async () => {
-      const found = await page(api, { ...DEFAULT_FILTERS, status: 'all', sort: 'updated' }, COUNT_LIMIT);
+      const found = await page(api, { ...DEFAULT_FILTERS, status: 'all', sort: 'updated' }, TAG_SAMPLE);
       return [...new Set(found.items.flatMap((task: Task) => task.tags))].sort();
     },
     staleTime: 60_000,

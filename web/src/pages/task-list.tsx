@@ -136,7 +136,7 @@ function Filters({ filters, setFilters, search, setSearch, searchRef, listed }: 
         </select>
       </div>
       <div className="field">
-        <label htmlFor="estimate-max">At most (minutes)</label>
+        <label htmlFor="estimate-max">Estimate at most (min)</label>
         <input id="estimate-max" type="number" min={1} max={100000} value={filters.estimateMax} onChange={(e) => set({ estimateMax: e.target.value })} />
       </div>
       <div className="field">
@@ -212,6 +212,7 @@ function TaskRows({ tasks }: { tasks: readonly ShownTask[] }) {
               {task.priority !== 'none' && <span className={`priority ${task.priority}`}>{task.priority}</span>}
               {task.due && <span className={isOverdue(task.due) && task.status === 'open' ? 'due overdue' : 'due'}>Due {formatDue(task.due)}</span>}
               {task.recurrence && <span title={task.recurrence.rrule}>Repeats</span>}
+              {task.estimate_minutes !== null && <span>~{task.estimate_minutes} min</span>}
               {task.tags.map((tag) => <span key={tag} className="tag">#{tag}</span>)}
               {task.pending && <span className="badge" data-testid="pending">Pending</span>}
             </div>

@@ -12,6 +12,7 @@ export function TaskCard({ task, label }: { task: Task; label?: string }) {
       {task.tags.length > 0 && (<><dt>Tags</dt><dd>{task.tags.join(', ')}</dd></>)}
       {task.due && (<><dt>Due</dt><dd>{formatDue(task.due)}</dd></>)}
       {task.reminders.length > 0 && (<><dt>Reminders</dt><dd>{task.reminders.map(formatReminder).join('; ')}</dd></>)}
+      {task.estimate_minutes !== null && (<><dt>Estimate</dt><dd>{task.estimate_minutes} min</dd></>)}
       {task.recurrence && (<><dt>Repeats</dt><dd><code>{task.recurrence.rrule}</code> from {task.recurrence.anchor ?? 'due'}</dd></>)}
       <dt>Version</dt><dd data-field="version">{task.version}</dd>
     </dl>

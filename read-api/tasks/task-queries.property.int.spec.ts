@@ -5,24 +5,15 @@ import { dueInstant, overdueFrom } from '../../domain/task/due-instant.ts';
 import { priorityRank } from '../../domain/task/rules/priority.ts';
 import { PRIORITIES, type Task } from '../../domain/task/types.ts';
 import { startTestSystem, type TestSystem } from '../../test/support/test-system.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 /*
  * Query results equal a reference filter and sort over the domain states, folded from the event streams
  * with the one fold of a task stream, for randomly generated tasks and queries (seeded, so a failure repeats).
  */
 
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = 20261127;
-const random = prng(SEED);
+const random = seededRandom(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const chance = (p: number) => random() < p;
 const WORDS = ['Alpha', 'beta', 'Gamma', 'delta', 'echo', 'Fox', 'golf', 'Hotel', 'india', 'Juliet'];

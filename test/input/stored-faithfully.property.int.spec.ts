@@ -14,6 +14,7 @@ import { ANCHORS, CHANNELS, PRIORITIES, type Channel, type Due, type Reminder, t
 import { civilFromEpochDay, epochDay } from '../../domain/time/calendar.ts';
 import { formatDate, formatInstant, formatLocalDateTime, parseInstant } from '../../domain/time/iso-strings.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 /*
  * Every value the write side accepts, every projector stores faithfully: tasks with values drawn across
@@ -23,18 +24,8 @@ import { startTestSystem, type TestSystem } from '../support/test-system.ts';
  * domain folds from the stream — with no dead letter. Seeded, so a failure repeats.
  */
 
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = 20261203;
-const random = prng(SEED);
+const random = seededRandom(SEED);
 const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
 const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T;
 const chance = (p: number): boolean => random() < p;

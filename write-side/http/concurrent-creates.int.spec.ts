@@ -1,35 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore } from '../event-store/event-store.ts';
+import { loadBarrier } from '../../test/support/load-barrier.ts';
 import { startTestSystem, type TestSystem } from '../../test/support/test-system.ts';
 
 const PARALLEL = 50;
 
-/** Holds the first `parties` loads of the watched stream until all have loaded, so all decide on "no task". */
-function firstLoadsTogether(parties: number) {
-  let watched: string | null = null;
-  let waiting: Array<() => void> = [];
-  return {
-    watch(streamId: string) { watched = streamId; },
-    decorate(store: EventStore): EventStore {
-      return {
-        ...store,
-        async readStream(streamId, options) {
-          const events = await store.readStream(streamId, options);
-          if (streamId === watched) {
-            await new Promise<void>((resolve) => {
-              waiting.push(resolve);
-              if (waiting.length === parties) { watched = null; for (const release of waiting) release(); waiting = []; }
-            });
-          }
-          return events;
-        },
-      };
-    },
-  };
-}
-
-const barrier = firstLoadsTogether(PARALLEL);
+const barrier = loadBarrier(PARALLEL);
 let t: TestSystem;
 beforeAll(async () => { t = await startTestSystem({ decorateStore: (store) => barrier.decorate(store) }); });
 

@@ -1,33 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore } from '../event-store/event-store.ts';
+import { loadBarrier } from '../../test/support/load-barrier.ts';
 import { startTestSystem, type TestSystem } from '../../test/support/test-system.ts';
-
-/**
- * Lines up concurrent commands deterministically: loads of the watched stream wait until `parties` of them
- * have loaded, so every command decides on the same version and they race at the append.
- */
-function loadBarrier(parties: number) {
-  let watched: string | null = null;
-  let waiting: Array<() => void> = [];
-  return {
-    watch(streamId: string) { watched = streamId; },
-    decorate(store: EventStore): EventStore {
-      return {
-        ...store,
-        async readStream(streamId, options) {
-          const events = await store.readStream(streamId, options);
-          if (streamId === watched) {
-            await new Promise<void>((resolve) => {
-              waiting.push(resolve);
-              if (waiting.length === parties) { for (const release of waiting) release(); waiting = []; }
-            });
-          }
-          return events;
-        },
-      };
-    },
-  };
-}
 
 const barrier = loadBarrier(2);
 let t: TestSystem;

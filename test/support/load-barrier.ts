@@ -1,0 +1,29 @@
+import type { EventStore } from '../../write-side/event-store/event-store.ts';
+
+/**
+ * Lines up concurrent commands deterministically: the first `parties` loads of the watched stream wait
+ * until all of them have loaded, so every command decides on the same version and they race at the append.
+ * The barrier opens once; later loads pass.
+ */
+export function loadBarrier(parties: number) {
+  let watched: string | null = null;
+  let waiting: Array<() => void> = [];
+  return {
+    watch(streamId: string) { watched = streamId; },
+    decorate(store: EventStore): EventStore {
+      return {
+        ...store,
+        async readStream(streamId, options) {
+          const events = await store.readStream(streamId, options);
+          if (streamId === watched) {
+            await new Promise<void>((resolve) => {
+              waiting.push(resolve);
+              if (waiting.length === parties) { watched = null; for (const release of waiting) release(); waiting = []; }
+            });
+          }
+          return events;
+        },
+      };
+    },
+  };
+}

@@ -10,7 +10,9 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false },
   server: {
     proxy: {
-      '/api': API,
+      // The accounts accept a cookie-carrying request only from their own origin (BETTER_AUTH_URL): the
+      // proxy presents the API's, as the page would when served by the API itself.
+      '/api': { target: API, headers: { origin: new URL(API).origin } },
       '/ws': { target: API, ws: true },
       '/health': API,
       '/ready': API,

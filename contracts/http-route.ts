@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { ok, type Result } from '../domain/shared/result.ts';
+import { ok, type Result } from '../domain/common/result.ts';
 import type { FieldError } from '../domain/task/types.ts';
 import { invalidRequest, sendProblem } from './problem-reply.ts';
 import { PROBLEM_CONTENT_TYPE, Problem } from './problem.ts';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Result } from '../domain/shared/result.ts';
-import { err, ok } from '../domain/shared/result.ts';
-import { unstorableText } from '../domain/shared/storable-text.ts';
+import type { Result } from '../domain/common/result.ts';
+import { err, ok } from '../domain/common/result.ts';
+import { unstorableText } from '../domain/common/storable-text.ts';
 import type { FieldError } from '../domain/task/types.ts';
 
 function pathOf(path: readonly PropertyKey[]): string {

@@ -16,7 +16,9 @@ const THIS_FILE = relative(ROOT, fileURLToPath(import.meta.url));
 const OUTSIDE_REFERENCES: ReadonlyArray<{ readonly pattern: RegExp; readonly what: string }> = [
   { pattern: /\bDESIGN\b/, what: 'the design notes (cite docs/architecture.md and its section)' },
   { pattern: /\b(?:NOTES|STYLE)\.md\b/, what: 'notes kept outside the repository' },
-  { pattern: /\bshared\/(?:reference|hooks|DESIGN|STYLE)\b/, what: 'the shared folder next to the checkout' },
+  // No folder of ours is called shared/ (the domain's common pieces are domain/common/), so any path through
+  // one points at the folder next to the checkout.
+  { pattern: /(?:^|[\s'"`(/.])shared\//, what: 'the shared folder next to the checkout' },
   { pattern: /\/work\/(?:shared|notes|main|wt-)/, what: 'a path on the machine it was written on' },
 ];
 

@@ -1,4 +1,4 @@
-import type { Result } from '../../domain/shared/result.ts';
+import type { Result } from '../../domain/common/result.ts';
 import type { DomainError, TaskCommand } from '../../domain/task/types.ts';
 
 /*

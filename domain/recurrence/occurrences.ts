@@ -8,7 +8,7 @@ import { MILLIS_PER_DAY, civilFromEpochDay, daysInMonth, daysInYear, epochDay, i
 import type { CivilDate, CivilDateTime } from '../time/calendar.ts';
 import { formatDate, formatLocalDateTime, parseDate, parseInstant, parseLocalDateTime } from '../time/iso-strings.ts';
 import { epochMillisToZoned, zonedToEpochMillis } from '../time/time-zone.ts';
-import { assertNever } from '../shared/result.ts';
+import { assertNever } from '../common/result.ts';
 import { WEEKDAY_CODES } from './rrule.ts';
 import type { ParsedRRule, WeekdayRule } from './rrule.ts';
 

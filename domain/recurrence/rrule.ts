@@ -3,8 +3,8 @@
  * BYMONTHDAY (with negatives from the month's end), BYMONTH, COUNT and UNTIL. Anything else is refused
  * rather than ignored, so a rule never means less than its author wrote.
  */
-import { err, ok } from '../shared/result.ts';
-import type { Result } from '../shared/result.ts';
+import { err, ok } from '../common/result.ts';
+import type { Result } from '../common/result.ts';
 import { daysInMonth } from '../time/calendar.ts';
 import { formatDate, parseDate } from '../time/iso-strings.ts';
 import type { FieldError } from '../task/types.ts';

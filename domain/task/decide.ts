@@ -2,9 +2,9 @@
  * The task decider: given a command and the task's current state, which events happen. Pure: the time,
  * the ids and the acting user all arrive inside the command.
  */
-import { jsonEqual } from '../shared/json-equal.ts';
-import { assertNever, err, ok } from '../shared/result.ts';
-import type { Result } from '../shared/result.ts';
+import { jsonEqual } from '../common/json-equal.ts';
+import { assertNever, err, ok } from '../common/result.ts';
+import type { Result } from '../common/result.ts';
 import { applyChanges, EDITABLE_FIELDS, normaliseFields, someFields, validateFields, withEmptyFields, type EditableField } from './fields.ts';
 import type {
   CompleteTask, CreateTask, DeleteTask, DomainError, FieldError, ReopenTask, Task, TaskCommand, TaskEvent, TaskFields, TaskState,

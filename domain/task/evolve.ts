@@ -2,7 +2,7 @@
  * How each event changes a task: the one fold used by the write side, time travel and tests. Total over
  * well-typed events, so replaying any stored stream can never throw.
  */
-import { assertNever } from '../shared/result.ts';
+import { assertNever } from '../common/result.ts';
 import { applyChanges, fieldsOf } from './fields.ts';
 import type { Task, TaskEvent, TaskState } from './types.ts';
 

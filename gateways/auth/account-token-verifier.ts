@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
-import { err } from '../../domain/shared/result.ts';
+import { err } from '../../domain/common/result.ts';
 import { invalidToken, principalFromClaims } from './principal.ts';
 import { rejectionReason } from './rejection-reason.ts';
 import type { TokenVerifier } from './verify-token.ts';

@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
-import { err, ok } from '../../domain/shared/result.ts';
-import type { Result } from '../../domain/shared/result.ts';
+import { err, ok } from '../../domain/common/result.ts';
+import type { Result } from '../../domain/common/result.ts';
 
 import type { Principal } from '../../contracts/principal.ts';
 

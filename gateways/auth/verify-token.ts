@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { CryptoKey, JWTPayload, JWTVerifyOptions, RemoteJWKSet } from 'jose';
-import { err } from '../../domain/shared/result.ts';
-import { unstorableText } from '../../domain/shared/storable-text.ts';
-import type { Result } from '../../domain/shared/result.ts';
+import { err } from '../../domain/common/result.ts';
+import { unstorableText } from '../../domain/common/storable-text.ts';
+import type { Result } from '../../domain/common/result.ts';
 import { invalidToken, principalFromClaims } from './principal.ts';
 import type { AuthFailure, Principal } from './principal.ts';
 import { rejectionReason } from './rejection-reason.ts';

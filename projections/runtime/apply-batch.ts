@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import { assertNever } from '../../domain/shared/result.ts';
+import { assertNever } from '../../domain/common/result.ts';
 import type { Projector } from './projector.ts';
 import { wakeLogReadersAtCommit } from './wake-log-readers.sql.ts';
 

@@ -1,5 +1,5 @@
 import type { OccurrencesQuery } from '../../contracts/recurrence.ts';
-import { err, ok, type Result } from '../../domain/shared/result.ts';
+import { err, ok, type Result } from '../../domain/common/result.ts';
 import { validateDue } from '../../domain/task/rules/due.ts';
 import { validateRecurrence } from '../../domain/task/rules/recurrence.ts';
 import type { Due, FieldError, Recurrence } from '../../domain/task/types.ts';

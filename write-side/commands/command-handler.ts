@@ -4,7 +4,7 @@ import { CURRENT_SCHEMA_VERSION } from '../../contracts/events/upcast.ts';
 import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../contracts/ports/sql.ts';
 import { decide } from '../../domain/task/decide.ts';
-import { err, ok } from '../../domain/shared/result.ts';
+import { err, ok } from '../../domain/common/result.ts';
 import type { TaskEvent, TaskState } from '../../domain/task/types.ts';
 import type {
   CommandAccepted, CommandContext, CommandError, CommandInput, CommandOutcome, TaskCommands,

@@ -1,5 +1,5 @@
-import type { Result } from '../../domain/shared/result.ts';
-import { err, ok } from '../../domain/shared/result.ts';
+import type { Result } from '../../domain/common/result.ts';
+import { err, ok } from '../../domain/common/result.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import type { Appended, ExpectedVersion, IdempotencyRecord, NewEvent, VersionConflict } from './types.ts';
 

@@ -1,5 +1,5 @@
 import type { EventLog } from '../../contracts/ports/event-log.ts';
-import type { Result } from '../../domain/shared/result.ts';
+import type { Result } from '../../domain/common/result.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { append } from './append.sql.ts';
 import { findRememberedResult, rememberResult, type RememberedResult } from './idempotency.sql.ts';

@@ -1,6 +1,6 @@
 import type { Problem } from '../../contracts/problem.ts';
 import { problem } from '../../contracts/problem.ts';
-import { assertNever } from '../../domain/shared/result.ts';
+import { assertNever } from '../../domain/common/result.ts';
 import type { CommandError } from '../commands/command-handler.ts';
 
 /** Every way a command can fail, as the problem+json the client gets. */

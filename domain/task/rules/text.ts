@@ -1,4 +1,4 @@
-import { unstorableText } from '../../shared/storable-text.ts';
+import { unstorableText } from '../../common/storable-text.ts';
 import type { FieldError } from '../types.ts';
 
 /** A field's text must be storable (see `unstorableText`); judged before its length. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unstorableText } from '../../shared/storable-text.ts';
+import { unstorableText } from '../../common/storable-text.ts';
 import { validateDescription } from './description.ts';
 import { validateDue } from './due.ts';
 import { validateReminders } from './reminders.ts';

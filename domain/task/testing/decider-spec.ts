@@ -3,7 +3,7 @@
  * pin down. `given` events are folded with `evolve`, exactly as the write side rebuilds a task.
  */
 import { expect } from 'vitest';
-import type { Result } from '../../shared/result.ts';
+import type { Result } from '../../common/result.ts';
 
 export interface Decider<Command, Event, State, Failure> {
   readonly decide: (command: Command, state: State) => Result<Event[], Failure>;

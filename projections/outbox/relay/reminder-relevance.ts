@@ -1,5 +1,5 @@
 import type { TaskEvent, TaskState } from '../../../domain/task/types.ts';
-import { assertNever } from '../../../domain/shared/result.ts';
+import { assertNever } from '../../../domain/common/result.ts';
 
 /**
  * Whether an event can change a reminder schedule, and so belongs on the `reminders` topic: a creation with

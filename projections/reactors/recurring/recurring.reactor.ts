@@ -4,7 +4,7 @@ import type { StoredEvent } from '../../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../../contracts/ports/event-log.ts';
 import type { CommandError, TaskCommands } from '../../../contracts/ports/task-commands.ts';
 import { nextOccurrence } from '../../../domain/recurrence/next-occurrence.ts';
-import { assertNever } from '../../../domain/shared/result.ts';
+import { assertNever } from '../../../domain/common/result.ts';
 import { foldWholeStream } from '../../../contracts/events/fold-task-stream.ts';
 import type { TaskState } from '../../../domain/task/types.ts';
 import { continueTrace, formatTraceparent, traceLogFields } from '../../../contracts/trace-context.ts';

@@ -1,8 +1,8 @@
 import { AUDITED_FIELDS, type AuditAction, type AuditedField, type AuditFieldValues } from '../../../contracts/audit.ts';
 import type { StoredEvent } from '../../../contracts/events/stored-event.ts';
 import type { AuditRecord } from '../../../contracts/read-models/audit-log-row.ts';
-import { assertNever } from '../../../domain/shared/result.ts';
-import { jsonEqual } from '../../../domain/shared/json-equal.ts';
+import { assertNever } from '../../../domain/common/result.ts';
+import { jsonEqual } from '../../../domain/common/json-equal.ts';
 import type { Task, TaskEventType } from '../../../domain/task/types.ts';
 
 export function auditAction(type: TaskEventType): AuditAction {

@@ -4,7 +4,7 @@ import type { Delivery, EmailSender, PushSender } from '../../../contracts/ports
 import type { Transactional } from '../../../contracts/ports/sql.ts';
 import type { DeliveredVia } from '../../../contracts/read-models/notification-schedule.ts';
 import type { Channel } from '../../../domain/task/types.ts';
-import { assertNever } from '../../../domain/shared/result.ts';
+import { assertNever } from '../../../domain/common/result.ts';
 import { childSpan, parseTraceparent, traceLogFields } from '../../../contracts/trace-context.ts';
 import { claimDueDeliveries, type ClaimedDelivery } from './claim-due.sql.ts';
 import { DEFAULT_POLICY, settle, timeliness, type DeliveryPolicy, type Outcome } from './delivery-policy.ts';

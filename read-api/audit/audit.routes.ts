@@ -3,7 +3,7 @@ import { AUDITED_FIELDS, AuditPage, AuditQuery, type AuditEntry } from '../../co
 import { ReadYourWritesHeaders } from '../../contracts/http-headers.ts';
 import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
+import { sendProblem } from '../../contracts/problem-reply.ts';
 import { problem } from '../../contracts/problem.ts';
 import type { AuditRow } from '../../contracts/read-models/audit-log-row.ts';
 import { awaitPosition, notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
@@ -11,6 +11,7 @@ import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor.ts';
 import { listAuditEntries } from './list-audit-entries.sql.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
+import { refuseCursor } from '../paging/refuse-cursor.ts';
 
 
 export interface AuditQueryDeps {
@@ -55,7 +56,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditQueryDeps):
     handler: async ({ query: q, headers }, request, reply) => {
       const before = q.cursor === undefined ? undefined : decodeAuditCursor(q.cursor);
       if (before === null) {
-        return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor this server issued; start again without it' }]));
+        return refuseCursor(reply, 'this server issued');
       }
       const caller = request.principal;
       const owner = q.user_id ?? caller.user_id;

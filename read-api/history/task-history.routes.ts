@@ -4,13 +4,14 @@ import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import { TaskAsOf, TaskHistoryPage, TaskHistoryQuery, TaskStateQuery, type AsOf } from '../../contracts/history.ts';
 import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
-import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
+import { sendProblem } from '../../contracts/problem-reply.ts';
 import { problem, type Problem } from '../../contracts/problem.ts';
 import { toTaskView } from '../tasks/task-response.ts';
 import { eventsAsOf } from './fold-as-of.ts';
 import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.ts';
 import { taskOwner } from './task-owner.ts';
+import { refuseCursor } from '../paging/refuse-cursor.ts';
 
 // The same answer as for a task that never existed, so another user's ids cannot be probed.
 const noSuchTask = (id: string): Problem => problem('not_found', 404, 'No such task', { detail: `task ${id} does not exist` });
@@ -52,7 +53,7 @@ export function registerTaskHistoryRoutes(app: FastifyInstance, deps: { log: Pic
       const { limit, cursor } = query;
       const after = cursor === undefined ? 0 : decodeHistoryCursor(cursor);
       if (after === null) {
-        return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor this server issued; start again without it' }]));
+        return refuseCursor(reply, 'this server issued');
       }
 
       const id = params.id;

@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { ReadYourWritesHeaders } from '../../contracts/http-headers.ts';
 import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import { ListNotificationsQuery, NotificationPage } from '../../contracts/notifications.ts';
-import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import { awaitPosition, notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { listNotifications } from './list-notifications.sql.ts';
 import { decodeNotificationCursor, encodeNotificationCursor } from './notification-cursor.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
+import { refuseCursor } from '../paging/refuse-cursor.ts';
 
 /** The projection that keeps the schedule (projections/notification), for read-your-writes. */
 
@@ -25,7 +25,7 @@ export function registerNotificationQueryRoutes(app: FastifyInstance, deps: { db
     },
     handler: async ({ query: q, headers }, request, reply) => {
       const cursor = q.cursor === undefined ? undefined : decodeNotificationCursor(q.cursor);
-      if (cursor === null) return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor of this list; start again without it' }]));
+      if (cursor === null) return refuseCursor(reply, 'of this list');
       const target = { waiter: deps.waiter, projection: PROJECTIONS.notification, readModel: 'reminder schedule' };
       if (!(await awaitPosition(reply, { query: q.min_position, header: headers['x-min-position'] }, target))) return reply;
 

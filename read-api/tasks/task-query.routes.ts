@@ -4,7 +4,7 @@ import { TaskIdParams } from '../../contracts/commands.ts';
 import { ConditionalReadHeaders, ReadYourWritesHeaders } from '../../contracts/http-headers.ts';
 import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import { CountTasksQuery, DEFAULT_ORDER, GetTaskQuery, ListTasksQuery, TaskCount, TaskPage } from '../../contracts/queries.ts';
-import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
+import { sendProblem } from '../../contracts/problem-reply.ts';
 import { problem } from '../../contracts/problem.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
@@ -17,6 +17,7 @@ import { countTasks, findTask, listTasks } from './list-tasks.sql.ts';
 import { pageAnchor } from './page-anchor.ts';
 import { toTaskView } from './task-response.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
+import { refuseCursor } from '../paging/refuse-cursor.ts';
 
 
 export interface TaskQueryDeps {
@@ -62,7 +63,7 @@ export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDep
       const cursor = givenCursor === undefined ? undefined : decodeCursor(givenCursor);
       const anchor = cursor ? await pageAnchor(deps, userId, cursor) : undefined;
       if (cursor === null || anchor === null || (cursor && (cursor.sort !== sort || cursor.order !== order))) {
-        return sendProblem(reply, invalidRequest([{ path: 'query.cursor', message: 'not a cursor of this sort and order; start again without it' }]));
+        return refuseCursor(reply, 'of this sort and order');
       }
       if (!(await readYourWrites(reply, { query: min_position, header: headers['x-min-position'] }, deps.waiter))) return reply;
 

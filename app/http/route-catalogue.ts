@@ -12,8 +12,9 @@ export interface RegisteredRoute {
 }
 
 /**
- * What the edge answers on a route before its handler: the bearer check (401, and 503 when the key set
- * cannot be fetched) and the body parser (400 for a body that does not parse, 413, 415).
+ * What the edge answers on a route besides its handler's answers: the bearer check (401, and 503 when the key
+ * set cannot be fetched), 503 while the database is away, and the body parser (400 for a body that does not
+ * parse, 413, 415).
  */
 /** The methods whose requests fastify reads a body of, declared or not (DELETE when it comes with a content type). */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -27,7 +28,7 @@ function edgeAnswers(method: string, url: string, bodyLimitBytes: number): Recor
   }
   if (needsBearerToken(url)) {
     answers[401] = problemAnswer('Missing, malformed or expired token', { 'www-authenticate': { description: 'Bearer, with the reason', schema: z.string() } });
-    answers[503] = problemAnswer('Token verification is unavailable (the key set cannot be fetched)', { 'retry-after': { description: 'Seconds to wait before retrying', schema: z.string() } });
+    answers[503] = problemAnswer('The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After', { 'retry-after': { description: 'Seconds to wait before retrying', schema: z.string() } });
   }
   return answers;
 }

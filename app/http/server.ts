@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
@@ -20,6 +20,7 @@ import type { Readiness } from '../readiness.ts';
 import { routeCatalogue, type RegisteredRoute } from './route-catalogue.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import { allowedMethods } from './method-not-allowed.ts';
+import { registerErrorAnswers } from './error-answers.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -41,11 +42,6 @@ export interface HttpServer {
   readonly app: FastifyInstance;
   /** Every route registered, documented or not, in registration order. */
   readonly routes: () => readonly RegisteredRoute[];
-}
-
-function statusOf(error: FastifyError): number {
-  const status = error.statusCode ?? 500;
-  return status >= 400 && status < 600 ? status : 500;
 }
 
 /**
@@ -94,16 +90,7 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
   });
   tracing.register(app);
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = statusOf(error);
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      return sendProblem(reply, problem('internal', 500, 'Internal error', { detail: `request ${request.id} failed; see the server log` }));
-    }
-    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation';
-    const title = status === 413 ? `Request body over ${BODY_LIMIT_BYTES} bytes` : status === 415 ? 'Unsupported media type' : 'Malformed request';
-    return sendProblem(reply, problem(code, status, title, { detail: error.message }));
-  });
+  registerErrorAnswers(app, BODY_LIMIT_BYTES);
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';

@@ -79,6 +79,9 @@ export function createDb(url: string, options: { max?: number; observe?: QueryOb
   });
   // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one (a transaction, a migration): pg emits 'error' on it as well as failing the
+  // query in flight or the next one, and an 'error' event without a listener ends the process.
+  pool.on('connect', (client) => { client.on('error', () => undefined); });
   const direct = timed(pool, observe);
   return {
     url,

@@ -2036,7 +2036,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: Token verification is unavailable (the key set cannot be fetched) */
+            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2147,7 +2147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token verification is unavailable (the key set cannot be fetched) */
+            /** @description The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2227,7 +2227,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: Token verification is unavailable (the key set cannot be fetched) */
+            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2343,7 +2343,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token verification is unavailable (the key set cannot be fetched) */
+            /** @description The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2463,7 +2463,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token verification is unavailable (the key set cannot be fetched) */
+            /** @description The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2579,7 +2579,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token verification is unavailable (the key set cannot be fetched) */
+            /** @description The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2695,7 +2695,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token verification is unavailable (the key set cannot be fetched) */
+            /** @description The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2765,7 +2765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: Token verification is unavailable (the key set cannot be fetched) */
+            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2844,7 +2844,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: Token verification is unavailable (the key set cannot be fetched) */
+            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2912,7 +2912,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token verification is unavailable (the key set cannot be fetched) */
+            /** @description The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2979,7 +2979,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token verification is unavailable (the key set cannot be fetched) */
+            /** @description The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3057,7 +3057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: Token verification is unavailable (the key set cannot be fetched) */
+            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3130,7 +3130,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token verification is unavailable (the key set cannot be fetched) */
+            /** @description The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3209,7 +3209,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Token verification is unavailable (the key set cannot be fetched) */
+            /** @description The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3269,7 +3269,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: Token verification is unavailable (the key set cannot be fetched) */
+            /** @description min_position (or X-Min-Position) not reached within the bound; retry after Retry-After; or: The database is unavailable, or token verification is (the key set cannot be fetched); retry after Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */

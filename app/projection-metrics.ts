@@ -76,9 +76,13 @@ export function projectionMetrics(
       stopped.set({ projection: name }, 1);
       logger.error({ projection: name, reason }, 'projector stopped');
     },
+    resumed(name) {
+      stopped.set({ projection: name }, 0);
+      logger.info({ projection: name }, 'projector resumed: the dead letter it stopped at is resolved');
+    },
     leadership(name, isLeader) {
       leader.set({ projection: name }, isLeader ? 1 : 0);
-      // A leader runs (it stops for good only through `stopped`), so its series exists at 0 for alerts to compare.
+      // A leader runs (it stops only through `stopped`, until `resumed`), so its series exists at 0 for alerts to compare.
       if (isLeader) stopped.set({ projection: name }, 0);
       logger.info({ projection: name, leader: isLeader }, isLeader ? 'projector active' : 'projector standing by');
     },

@@ -121,4 +121,25 @@ describe('the projector runtime', () => {
     expect(checkpoint.position).toBeLessThan(stored?.position ?? 0);
     await runtime.stop();
   });
+
+  it('goes on by itself, without a restart, once the dead letter it stopped at is resolved', async () => {
+    const failOn = new Set(['stuck here']);
+    const stuck = await create('stuck here');
+    const later = await create('after it');
+    const { projector } = recorder('resume-test', { onPoison: 'stop', failOn });
+    const observer = recordingObserver();
+    const runtime = await h.run(projector, { observer, maxAttempts: 2 });
+    for (let i = 0; i < 500 && !observer.events.some((e) => e.kind === 'stopped'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(observer.events.some((e) => e.kind === 'stopped')).toBe(true);
+
+    failOn.clear(); // the cause is fixed (a row, a permission, a constraint), and the operator retries
+    expect((await retryDeadLetters(t.db, h.store, projector)).map((o) => o.ok)).toEqual([true]);
+    // No restart: the same runtime applies the event it stopped at, and what came after it.
+    for (let i = 0; i < 500 && !observer.events.some((e) => e.kind === 'resumed'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(observer.events.some((e) => e.kind === 'resumed')).toBe(true);
+    await runtime.caughtUp();
+    const projected = new Set((await t.db.query<{ stream_id: string }>('SELECT stream_id FROM resume_test')).rows.map((row) => row.stream_id));
+    expect([stuck, later].map((r) => projected.has(r.ok ? r.value.task_id : ''))).toEqual([true, true]);
+    await runtime.stop();
+  });
 });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { checkpointOf, isBefore, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
-import { recordDeadLetter } from './dead-letters.sql.ts';
+import { recordDeadLetter, stoppedProjections } from './dead-letters.sql.ts';
 import { commitAsynchronously } from './async-commit.sql.ts';
 import { announceProgress, lockProjection, readCheckpoint, registerProjection, saveCheckpoint } from './projection-state.sql.ts';
 import { schemaVersionOf, type Projector } from './projector.ts';
@@ -17,6 +17,8 @@ export interface ProjectionObserver {
   retrying(name: string, error: unknown, attempt: number): void;
   deadLettered(name: string, event: StoredEvent, error: unknown): void;
   stopped(name: string, reason: string): void;
+  /** A stopped projector goes on: the dead letter it stopped at was resolved (`todo projections retry`). */
+  resumed(name: string): void;
   leadership(name: string, leader: boolean): void;
 }
 
@@ -179,9 +181,31 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
     });
   }
 
+  /**
+   * Whether the dead letter it stopped at is still open. Read from the database, as `/ready` reads it: an
+   * operator resolves it from another process (`todo projections retry`), and this one then goes on by
+   * itself, without a restart. While the database cannot tell, it stays stopped.
+   */
+  async function stillStopped(): Promise<boolean> {
+    try {
+      return (await stoppedProjections(db)).some((at) => at.projection === name);
+    } catch {
+      return true;
+    }
+  }
+
   const loop = (async () => {
     let attempt = 0;
+    let halted = false;
     while (!stopped) {
+      if (halted) {
+        halted = await stillStopped();
+        if (halted) {
+          await wakeups.idle(standbyPollMs);
+          continue;
+        }
+        observer.resumed(name);
+      }
       if (!leading && !((await ownSchemaActive()) && (await tryLead()))) {
         await wakeups.idle(standbyPollMs);
         continue;
@@ -206,7 +230,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
           const outcome = await isolatePoison(attempt);
           attempt = 0;
           if (outcome === 'stopped') {
-            stopped = true;
+            halted = true;
             observer.stopped(name, 'an event kept failing and the policy is to stop; see `todo projections dead-letters`');
           }
         } catch (isolationError) {

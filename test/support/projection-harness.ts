@@ -19,6 +19,7 @@ export function recordingObserver(): ObservedProjection {
     retrying: (_name, error, attempt) => events.push({ kind: 'retry', detail: { attempt, error: String(error) } }),
     deadLettered: (_name, event) => events.push({ kind: 'dead-letter', detail: event.event_id }),
     stopped: (_name, reason) => events.push({ kind: 'stopped', detail: reason }),
+    resumed: () => events.push({ kind: 'resumed', detail: null }),
     leadership: (_name, leader) => events.push({ kind: leader ? 'lead' : 'lost', detail: null }),
   };
 }

@@ -13,6 +13,10 @@ export function isTransient(error: unknown): boolean {
   const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
   if (code.length === 5 && TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2))) return true;
   if (TRANSIENT_NODE_CODES.has(code)) return true;
+  // Node reports a refused connection to a name with several addresses as one error per address.
+  if (error instanceof AggregateError && error.errors.some(isTransient)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connection.*(closed|lost)|Client has encountered a connection error/i.test(message);
+  // node-postgres's own words for a lost or unobtainable connection, which carry no code.
+  return /Connection terminated|connection.*(closed|lost)|Client has encountered a connection error|not queryable|timeout exceeded when trying to connect/i
+    .test(message);
 }

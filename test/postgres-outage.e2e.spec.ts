@@ -175,6 +175,8 @@ describe('PostgreSQL going away for ten seconds under load', () => {
       if (answer.status === 200 && projections.length > 0 && projections.every((p) => p.lag_events === null || p.lag_events === 0)) break;
       await sleep(100);
     }
+    const caughtUp = ((await ready()).body['projections'] as Array<{ projection: string; lag_events: number | null }>);
+    expect(caughtUp.filter((p) => p.lag_events === 0).map((p) => p.projection).sort()).toEqual(['audit', 'notification', 'recurring', 'task-view']);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).not.toMatch(/^projection_dead_letters\{[^}]*\} [1-9]/m);
 
@@ -222,7 +224,7 @@ describe('PostgreSQL going away for ten seconds under load', () => {
 
     console.log(JSON.stringify({
       requests_tried: load.tried, answered_2xx: load.ok, answered_503: load.unavailable,
-      acknowledged_writes_checked: acknowledged.length, tasks_checked: byTask.size,
+      acknowledged_writes_checked: acknowledged.length, tasks_checked: byTask.size, ready_checks_while_down: readyWhileDown.length,
       outage_seconds: Number(outageSeconds.toFixed(1)), ready_after_restart_seconds: Number(readyAfterSeconds.toFixed(1)),
       writing_again_after_seconds: Number(writingAfterSeconds.toFixed(1)),
     }));

@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../gateways/postgres/db.ts';
 import { freePort } from '../../gateways/postgres/embedded.ts';
@@ -6,7 +6,7 @@ import { testDatabase } from '../../test/support/test-database.ts';
 import { registerErrorAnswers } from './error-answers.ts';
 
 /** A fastify app with the edge's error answers and routes that fail as the database makes them fail. */
-async function appFailingLike(): Promise<ReturnType<typeof Fastify>> {
+async function appFailingLike(): Promise<FastifyInstance> {
   const { db } = await testDatabase();
   const nowhere = createDb(`postgres://todo@127.0.0.1:${await freePort()}/todo`); // nothing listens there
   const app = Fastify();

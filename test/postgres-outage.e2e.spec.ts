@@ -149,12 +149,12 @@ describe('PostgreSQL going away for ten seconds under load', () => {
       await sleep(100);
       readyAgain = await ready();
     }
-    const readyAfterSeconds = (performance.now() - restartedAt) / 1000;
+    const readyAfterMs = performance.now() - restartedAt;
     while (acknowledged.length < acknowledgedBeforeRestart + LOAD_BEFORE_AND_AFTER) await sleep(50);
     loading = false;
     await Promise.all(workers);
     const firstWriteAfterRestart = acknowledged.find((ack) => ack.at > restartedAt)?.at ?? restartedAt;
-    const writingAfterSeconds = (firstWriteAfterRestart - restartedAt) / 1000;
+    const writingAfterMs = firstWriteAfterRestart - restartedAt;
     const load = { ...tally };
 
     // The process rode it out.
@@ -177,7 +177,7 @@ describe('PostgreSQL going away for ten seconds under load', () => {
       if (answer.status === 200 && projections.length > 0 && projections.every((p) => p.lag_events === null || p.lag_events === 0)) break;
       await sleep(100);
     }
-    const caughtUpAfterSeconds = (performance.now() - restartedAt) / 1000;
+    const caughtUpAfterMs = performance.now() - restartedAt;
     const caughtUp = ((await ready()).body['projections'] as Array<{ projection: string; lag_events: number | null }>);
     expect(caughtUp.filter((p) => p.lag_events === 0).map((p) => p.projection).sort()).toEqual(['audit', 'notification', 'recurring', 'task-view']);
     const metrics = await (await fetch(`${base}/metrics`)).text();
@@ -209,12 +209,11 @@ describe('PostgreSQL going away for ten seconds under load', () => {
     // The recurring projector made the next occurrence of every acknowledged completion.
     const completed = acknowledged.filter((ack) => ack.command === 'complete');
     for (const user of USERS) {
-      const tasks = await every<{ id: string; series_id: string | null; status: string }>(`/api/tasks?status=open&min_position=${head}`, user);
+      const tasks = await every<{ series_id: string | null }>(`/api/tasks?status=open&min_position=${head}`, user);
       const series = new Set(tasks.map((task) => task.series_id));
-      for (const ack of completed.filter((c) => c.user === user)) {
-        const task = await call(user, 'GET', `/api/tasks/${ack.task_id}`);
-        expect(series.has(task.body['series_id'] as string)).toBe(true);
-      }
+      // Each completed task is the first of its series, whose id is its own: the next one names it.
+      const missing = completed.filter((ack) => ack.user === user && !series.has(ack.task_id));
+      expect(missing).toEqual([]);
     }
 
     // The live feed resumed: a write after the outage reaches the sockets opened before it and a new one.
@@ -229,8 +228,8 @@ describe('PostgreSQL going away for ten seconds under load', () => {
       requests_tried: load.tried, answered_2xx: load.ok, answered_503: load.unavailable,
       acknowledged_writes_checked: acknowledged.length, tasks_checked: byTask.size, ready_checks_while_down: readyWhileDown.length,
       postgres_stopped_seconds: seconds(startingAt - crashedAt), postgres_starting_seconds: seconds(restartedAt - startingAt),
-      ready_after_restart_seconds: seconds(readyAfterSeconds * 1000), writing_again_after_seconds: seconds(writingAfterSeconds * 1000),
-      lag_zero_after_restart_seconds: seconds(caughtUpAfterSeconds * 1000),
+      ready_after_restart_seconds: seconds(readyAfterMs), writing_again_after_seconds: seconds(writingAfterMs),
+      lag_zero_after_restart_seconds: seconds(caughtUpAfterMs),
     }));
 
     todo.child.kill('SIGTERM');

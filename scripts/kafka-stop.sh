@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # Stops the broker started by scripts/kafka-start.sh (SIGTERM, then SIGKILL
 # after KAFKA_STOP_TIMEOUT seconds). KAFKA_WIPE=1 also deletes its data dir.
-# KAFKA_STOP_SIGNAL=KILL kills it at once, as a crash would (the fault tests);
-# its data dir stays, and kafka-start.sh starts it again on it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,15 +8,14 @@ KAFKA_HOME="${KAFKA_HOME:-$ROOT/.cache/kafka}"
 KAFKA_DATA="${KAFKA_DATA:-$KAFKA_HOME/data}"
 KAFKA_PID_FILE="$KAFKA_HOME/kafka.pid"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
-KAFKA_STOP_SIGNAL="${KAFKA_STOP_SIGNAL:-TERM}"
 
 if [[ -f "$KAFKA_PID_FILE" ]]; then
   pid="$(cat "$KAFKA_PID_FILE")"
   # Only ever signal the broker itself, never a process that reused the pid.
   cmd="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" || cmd=""
   if [[ "$cmd" == *" kafka.Kafka "* ]]; then
-    echo "kafka-stop: stopping pid $pid (SIG$KAFKA_STOP_SIGNAL)"
-    kill -s "$KAFKA_STOP_SIGNAL" "$pid"
+    echo "kafka-stop: stopping pid $pid"
+    kill "$pid"
     deadline=$((SECONDS + KAFKA_STOP_TIMEOUT))
     while kill -0 "$pid" 2>/dev/null; do
       if ((SECONDS >= deadline)); then

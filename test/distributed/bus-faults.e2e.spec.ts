@@ -9,9 +9,10 @@ import { startCluster, type Cluster, type ServiceName } from './support/cluster.
 
 /*
  * The bus rides out its own faults: while a command loop runs against the api, the Kafka broker is stopped
- * and started again on its data dir (once cleanly, once killed), and sidecars are killed and started again
- * (the api's, which the relay publishes through; two consumers'). No Todo process is restarted. Afterwards
- * every service has resumed by itself and every acknowledged command is in every consumer exactly once.
+ * and started again on its data dir, and sidecars are killed and started again (the api's, which the relay
+ * publishes through; two consumers'). No Todo process is restarted. Afterwards every service has resumed by
+ * itself and every acknowledged command is in every consumer exactly once. Then a consumer's process is
+ * down for longer than any bounded redelivery would wait: nothing is skipped.
  */
 
 const SECRET = 'distributed-test-secret-long-enough-0123456789';
@@ -21,7 +22,7 @@ const SERVICES: readonly ServiceName[] = ['api', 'recurring', 'notification', 'a
 const BROKER_DOWN_MS = 6_000;
 const SIDECAR_DOWN_MS = 4_000;
 /** The pause between two tasks of the command loop. */
-const PACE_MS = 100;
+const PACE_MS = 250;
 /** Longer than the sidecar's whole redelivery budget was when it was bounded ((1 + 3) × (1 + 2) attempts, 1 s apart). */
 const CONSUMER_DOWN_MS = 20_000;
 
@@ -199,11 +200,6 @@ describe('the bus riding out broker and sidecar restarts under a command loop', 
       await Promise.all([cluster.killSidecar('audit'), cluster.killSidecar('notification')]);
       await sleep(SIDECAR_DOWN_MS);
       await Promise.all([cluster.restartSidecar('audit'), cluster.restartSidecar('notification')]);
-    });
-    await inject('broker killed and started', async () => {
-      await broker.stop({ hard: true });
-      await sleep(BROKER_DOWN_MS);
-      await broker.start();
     });
     faultsOver = true;
     const faultsEnded = performance.now();

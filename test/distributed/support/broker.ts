@@ -11,9 +11,9 @@ const run = promisify(execFile);
  * its topics, messages and the consumer groups' offsets — as a broker restarted in place does.
  */
 export const broker = {
-  /** SIGTERM (a controlled shutdown), or SIGKILL with `hard`: a crash, its last writes unflushed. */
-  async stop(options: { hard?: boolean } = {}): Promise<void> {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...(options.hard ? { KAFKA_STOP_SIGNAL: 'KILL' } : {}) };
+  /** A controlled shutdown (SIGTERM; SIGKILL only if it hangs), its data dir kept. */
+  async stop(): Promise<void> {
+    const env: NodeJS.ProcessEnv = { ...process.env };
     delete env['KAFKA_WIPE'];
     await run(`${ROOT}scripts/kafka-stop.sh`, [], { cwd: ROOT, env });
   },

@@ -25,6 +25,10 @@ export interface Cluster {
   kill(service: ServiceName, options?: { withSidecar?: boolean }): Promise<void>;
   /** Starts again what `kill` ended, on the same ports, and waits until it is ready. */
   restart(service: ServiceName): Promise<void>;
+  /** SIGKILL the service's sidecar alone: the service keeps running, its publishes and deliveries fail. */
+  killSidecar(service: ServiceName): Promise<void>;
+  /** Starts the sidecar `killSidecar` ended, on the same ports (the service still points at them), until it is ready. */
+  restartSidecar(service: ServiceName): Promise<void>;
   logs(service: ServiceName): string;
   stop(): Promise<void>;
 }
@@ -99,6 +103,19 @@ export async function startCluster(env: Record<string, string>): Promise<Cluster
       m.todo = await startApp(m, env);
       if (how.withSidecar) m.sidecar = await startMemberSidecar(m);
       killed.delete(name);
+    },
+    async killSidecar(name) {
+      const m = member(name);
+      m.sidecar.child.kill('SIGKILL');
+      await m.sidecar.exited;
+    },
+    async restartSidecar(name) {
+      const m = member(name);
+      if (m.sidecar.child.exitCode === null && m.sidecar.child.signalCode === null) throw new Error(`${name}'s sidecar is running`);
+      // Its output so far stays readable after the restart.
+      const before = m.sidecar.output();
+      const sidecar = await startMemberSidecar(m);
+      m.sidecar = { ...sidecar, output: () => `${before}\n--- daprd restarted ---\n${sidecar.output()}` };
     },
     logs: (name) => `${member(name).todo.output()}\n--- daprd ---\n${member(name).sidecar.output()}`,
     async stop() {

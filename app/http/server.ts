@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
@@ -94,7 +94,19 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
   });
   tracing.register(app);
 
+  // No route has this method at this path: 405 with the methods that path answers, or 404 when none.
+  const noRoute = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allow = allowAt(path);
+    if (allow.length === 0) return sendProblem(reply, problem('not_found', 404, 'Not found', { detail: `${request.method} ${path} is not a route` }));
+    return sendProblem(reply.header('allow', allow.join(', ')),
+      problem('method_not_allowed', 405, 'Method not allowed', { detail: `${path} answers ${allow.join(', ')}, not ${request.method}` }));
+  };
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // fastify parses the body of a request no route answers too (a QUERY without a content type fails
+    // there): that the route is missing is the answer, not what the body lacked.
+    if (request.is404) return noRoute(request, reply);
     const status = statusOf(error);
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
@@ -105,13 +117,7 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
     return sendProblem(reply, problem(code, status, title, { detail: error.message }));
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    const allow = allowAt(path);
-    if (allow.length === 0) return sendProblem(reply, problem('not_found', 404, 'Not found', { detail: `${request.method} ${path} is not a route` }));
-    return sendProblem(reply.header('allow', allow.join(', ')),
-      problem('method_not_allowed', 405, 'Method not allowed', { detail: `${path} answers ${allow.join(', ')}, not ${request.method}` }));
-  });
+  app.setNotFoundHandler(noRoute);
 
   requireBearerToken(app, deps.verifier);
   registerObservability(app, { metrics: deps.metrics, db: deps.db, ...(deps.readiness ? { readiness: deps.readiness } : {}) });

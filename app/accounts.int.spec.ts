@@ -182,6 +182,16 @@ describe('the password reset', () => {
     expect(again.status).toBe(400);
   });
 
+  it('refuses an email with more than 64 characters before the @ (the document\'s format: email), and documents the password bounds it checks', async () => {
+    const long = await new AccountClient(t).call('POST', '/api/auth/request-password-reset', { email: `${'a'.repeat(65)}@example.com` });
+    expect(long.status).toBe(400);
+    expect(long.body).toMatchObject({ errors: [{ path: 'body.email' }] });
+    const document = (await t.call('GET', '/api/openapi.json', { user: null })).body as { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } } }> };
+    const field = (path: string, name: string) => document.paths[path]?.post.requestBody.content['application/json']?.schema.properties[name];
+    expect(field('/api/auth/sign-up/email', 'password')).toMatchObject({ minLength: 8, maxLength: 128 });
+    expect(field('/api/auth/reset-password', 'newPassword')).toMatchObject({ minLength: 8, maxLength: 128 });
+  });
+
   it('answers a request for an unknown email as for a known one, and mails nothing', async () => {
     const before = resetMails().length;
     const answer = await new AccountClient(t).call('POST', '/api/auth/request-password-reset', { email: 'nobody@example.com', redirectTo: '/reset' });

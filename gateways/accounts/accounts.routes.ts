@@ -19,8 +19,17 @@ export interface AccountRouteDeps {
  * as a Web Request and its Response back; its errors become problem+json like every other error here.
  */
 
-const Email = z.email().describe('Compared case-insensitively');
-const Password = z.string().min(1).describe('8 to 128 characters');
+// An address as the document's `format: email` means it (RFC 5321): at most 64 characters before the @.
+const Email = z.email().max(254)
+  .refine((email) => email.lastIndexOf('@') <= 64, 'at most 64 characters before the @')
+  .describe('Compared case-insensitively');
+/** A password to check: any, a wrong one is a 401. */
+const Password = z.string().min(1);
+/**
+ * A password to set. Better Auth checks its length and answers PASSWORD_TOO_SHORT or PASSWORD_TOO_LONG, so
+ * the bounds are only documented here, for clients to know them.
+ */
+const NewPassword = z.string().min(1).meta({ minLength: 8, maxLength: 128 }).describe('8 to 128 characters');
 
 const User = z.looseObject({
   id: z.string().describe('The user id: the `sub` of the account\'s tokens, the owner of its tasks'),
@@ -166,7 +175,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     method: 'POST', url: url('/sign-up/email'), operationId: 'signUpEmail', tags,
     summary: 'Create an account with email and password, and sign in (sets the session cookie)',
     description: 'Answers 403 while sign-up is closed (AUTH_SIGNUP=closed). Counted against the IP\'s attempts.',
-    body: z.looseObject({ name: z.string().min(1), email: Email, password: Password }),
+    body: z.looseObject({ name: z.string().min(1), email: Email, password: NewPassword }),
     responses: {
       200: { description: 'The account, signed in', schema: SignedIn, headers: setsCookie },
       403: problemAnswer('Sign-up is closed on this server; or the request brings a session cookie without a trusted Origin'),
@@ -251,7 +260,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
   defineRoute(app, {
     method: 'POST', url: url('/reset-password'), operationId: 'resetPassword', tags,
     summary: 'Set a new password with the token of a reset mail; every session of the account ends',
-    body: z.looseObject({ newPassword: Password, token: z.string().min(1) }),
+    body: z.looseObject({ newPassword: NewPassword, token: z.string().min(1) }),
     responses: { 200: { description: 'The password is changed', schema: Status }, 403: untrustedOrigin },
     handler: pass,
   });

@@ -1254,7 +1254,6 @@ export interface operations {
                      * @description Compared case-insensitively
                      */
                     email: string;
-                    /** @description 8 to 128 characters */
                     password: string;
                 } & {
                     [key: string]: unknown;
@@ -3303,6 +3302,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid query or headers; `errors` lists each one with its path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A plain HTTP request: the feed only answers a WebSocket upgrade */
+            426: {
+                headers: {
+                    /** @description `websocket` */
+                    Upgrade?: "websocket";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };

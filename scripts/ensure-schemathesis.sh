@@ -4,8 +4,8 @@
 #
 #  - SCHEMATHESIS set: used as is (a path to a `schemathesis` executable).
 #  - Otherwise: a Python virtual environment in .cache/schemathesis (git-ignored) with the version pinned in
-#    scripts/schemathesis-requirements.txt, made with python3 -m venv and pip from PyPI on first use, and
-#    made again when the requirements file changes. When it is present and current, nothing is installed.
+#    scripts/schemathesis-requirements.txt, made with the newest python3 (3.10 or later) -m venv and pip from
+#    PyPI on first use, and made again when the requirements file changes. When it is present and current, nothing is installed.
 #    Parallel runs wait for each other on a lock instead of racing for the folder.
 #
 # Progress goes to stderr; on success the last stdout line is the executable's path.
@@ -45,8 +45,11 @@ exec 9>".cache/ensure-schemathesis.lock"
 flock 9
 if current; then report; exit 0; fi
 
+# The newest Python 3.10+ with venv (SCHEMATHESIS_PYTHON first when set): Hypothesis, under Schemathesis,
+# reads source with `ast` when it reports a flaky case, which some 3.11 releases fail at ("AST constructor
+# recursion depth mismatch"); 3.12 and later do not.
 python=""
-for candidate in python3 python; do
+for candidate in ${SCHEMATHESIS_PYTHON:-} python3.13 python3.12 python3 python; do
   if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
     python="$candidate"
     break

@@ -70,7 +70,7 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
   const app = Fastify({
     loggerInstance,
     bodyLimit: BODY_LIMIT_BYTES,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A caller's X-Request-Id is kept so one id follows the request through proxies and logs.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

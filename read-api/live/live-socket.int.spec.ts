@@ -32,7 +32,8 @@ describe('GET /ws, the live feed', () => {
     }
   });
 
-  it('answers a plain HTTP GET (no upgrade) with a problem+json 426 naming the upgrade, after checking its documented parts', async () => {
+  it('answers a plain HTTP GET (no upgrade) with a problem+json 426 naming the upgrade, after checking its documented parts and its token', async () => {
+    expect((await t.call('GET', '/ws', { user: null })).status).toBe(401);
     const plain = await t.call('GET', '/ws');
     expect(plain.status).toBe(426);
     expect(plain.headers.get('content-type')).toContain('application/problem+json');

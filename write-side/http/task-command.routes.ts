@@ -58,7 +58,7 @@ export function registerTaskCommandRoutes(app: FastifyInstance, deps: { commands
   defineRoute(app, {
     method: 'POST', url: '/api/tasks', operationId: 'createTask', summary: 'Create a task', tags: ['commands'],
     headers: CommandHeaders, body: CreateTaskBody,
-    responses: { ...accepted(201), ...commandAnswers },
+    responses: { ...accepted(201), ...commandAnswers, 404: problemAnswer('If-Match names a version of a task that does not exist (or is another user\'s)') },
     handler: ({ headers, body: { id, title, ...fields } }, request, reply) => run(request, reply, headers, {
       type: 'CreateTask', task_id: id ?? newTimeOrderedId(), user_id: request.principal.user_id, fields: { title, ...changesFromPatch(fields) },
     }, 201),

@@ -2101,6 +2101,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description If-Match names a version of a task that does not exist (or is another user's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A concurrent write won (`current_version` tells the version now), or the id belongs to another task */
             409: {
                 headers: {
@@ -3306,6 +3315,17 @@ export interface operations {
             /** @description Invalid query or headers; `errors` lists each one with its path */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A plain HTTP request without a valid token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

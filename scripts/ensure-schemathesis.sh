@@ -49,7 +49,8 @@ if current; then report; exit 0; fi
 # reads source with `ast` when it reports a flaky case, which some 3.11 releases fail at ("AST constructor
 # recursion depth mismatch"); 3.12 and later do not.
 python=""
-candidates=(${SCHEMATHESIS_PYTHON:-} python3.13 python3.12)
+candidates=(python3.13 python3.12)
+if [[ -n "${SCHEMATHESIS_PYTHON:-}" ]]; then candidates=("$SCHEMATHESIS_PYTHON" "${candidates[@]}"); fi
 # pyenv's shims only run the versions it has selected; its other installs are used directly.
 if command -v pyenv >/dev/null; then
   for installed in "$(pyenv root)"/versions/3.1[2-9]*/bin/python3; do [[ -x "$installed" ]] && candidates+=("$installed"); done

@@ -27,6 +27,7 @@ mkdir -p "$report_dir"
 data_dir="$(mktemp -d "${TMPDIR:-/tmp}/todo-fuzz-XXXXXX")"
 chmod 755 "$data_dir" # as root the embedded PostgreSQL runs as the postgres user, which must reach the folder
 server_pid=""
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true

@@ -192,6 +192,14 @@ describe('the password reset', () => {
     expect(field('/api/auth/reset-password', 'newPassword')).toMatchObject({ minLength: 8, maxLength: 128 });
   });
 
+  it('counts a new password\'s characters as the document does (code points), astral ones included', async () => {
+    const seven = await new AccountClient(t).signUp('astral7@example.com', '😀'.repeat(7));
+    expect(seven.status).toBe(400);
+    expect(seven.body).toMatchObject({ errors: [{ path: 'body.password' }] });
+    expect((await new AccountClient(t).signUp('astral100@example.com', '😀'.repeat(100))).status).toBe(200);
+    expect((await new AccountClient(t).signUp('astral129@example.com', '😀'.repeat(129))).status).toBe(400);
+  });
+
   it('answers a request for an unknown email as for a known one, and mails nothing', async () => {
     const before = resetMails().length;
     const answer = await new AccountClient(t).call('POST', '/api/auth/request-password-reset', { email: 'nobody@example.com', redirectTo: '/reset' });

@@ -105,6 +105,19 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
   });
   tracing.register(app);
 
+  // A path that is a route of its own (`/api/tasks/count`) is not a value of a neighbour's parameter
+  // (`PATCH /api/tasks/:id` with id "count"): another method on it is a 405, as on any route.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.routeOptions.url?.includes(':')) return;
+    const path = request.url.split('?')[0] ?? '';
+    const own = new Set(catalogue.routes().filter((route) => route.url === path).map((route) => route.method));
+    if (own.size === 0) return;
+    if (own.has('GET')) own.add('HEAD');
+    const allow = [...own].sort().join(', ');
+    return sendProblem(reply.header('allow', allow),
+      problem('method_not_allowed', 405, 'Method not allowed', { detail: `${path} answers ${allow}, not ${request.method}` }));
+  });
+
   // No route has this method at this path: 405 with the methods that path answers, or 404 when none.
   const noRoute = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';

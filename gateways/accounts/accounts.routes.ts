@@ -1,6 +1,7 @@
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { NEW_PASSWORD_MAX, NEW_PASSWORD_MIN } from './better-auth.ts';
 import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
 import { problem, type Problem, type ProblemCode } from '../../contracts/problem.ts';
@@ -26,10 +27,16 @@ const Email = z.email().max(254)
 /** A password to check: any, a wrong one is a 401. */
 const Password = z.string().min(1);
 /**
- * A password to set. Better Auth checks its length and answers PASSWORD_TOO_SHORT or PASSWORD_TOO_LONG, so
- * the bounds are only documented here, for clients to know them.
+ * A password to set: 8 to 128 characters, counted as JSON Schema counts them (code points). Better Auth
+ * counts UTF-16 units and answers PASSWORD_TOO_SHORT below 8 of them; what only code points tell apart
+ * (astral characters) is refused here, and Better Auth's upper bound is set to what 128 of them can take.
  */
-const NewPassword = z.string().min(1).meta({ minLength: 8, maxLength: 128 }).describe('8 to 128 characters');
+const codePoints = (text: string) => [...text].length;
+const NewPassword = z.string().min(1)
+  .refine((password) => password.length < NEW_PASSWORD_MIN || codePoints(password) >= NEW_PASSWORD_MIN, `at least ${NEW_PASSWORD_MIN} characters`)
+  .refine((password) => codePoints(password) <= NEW_PASSWORD_MAX, `at most ${NEW_PASSWORD_MAX} characters`)
+  .meta({ minLength: NEW_PASSWORD_MIN, maxLength: NEW_PASSWORD_MAX })
+  .describe('8 to 128 characters');
 
 const User = z.looseObject({
   id: z.string().describe('The user id: the `sub` of the account\'s tokens, the owner of its tasks'),

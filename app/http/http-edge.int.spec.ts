@@ -67,6 +67,7 @@ describe('the HTTP edge', () => {
     const answer = await t.call('PATCH', '/api/tasks/count', { body: { title: 'x' } });
     expect(answer.status).toBe(405);
     expect(answer.headers.get('allow')).toBe('GET, HEAD');
+    expect((await t.call('OPTIONS', '/api/tasks/count')).headers.get('allow')).toBe('GET, HEAD');
     expect((await t.call('PATCH', '/api/tasks/00000000-0000-4000-8000-000000000000', { body: { title: 'x' } })).status).toBe(404);
   });
 

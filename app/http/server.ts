@@ -110,10 +110,8 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
   app.addHook('onRequest', async (request, reply) => {
     if (!request.routeOptions.url?.includes(':')) return;
     const path = request.url.split('?')[0] ?? '';
-    const own = new Set(catalogue.routes().filter((route) => route.url === path).map((route) => route.method));
-    if (own.size === 0) return;
-    if (own.has('GET')) own.add('HEAD');
-    const allow = [...own].sort().join(', ');
+    if (!catalogue.routes().some((route) => route.url === path)) return;
+    const allow = allowAt(path).join(', ');
     return sendProblem(reply.header('allow', allow),
       problem('method_not_allowed', 405, 'Method not allowed', { detail: `${path} answers ${allow}, not ${request.method}` }));
   });

@@ -182,6 +182,24 @@ describe('the password reset', () => {
     expect(again.status).toBe(400);
   });
 
+  it('refuses an email with more than 64 characters before the @ (the document\'s format: email), and documents the password bounds it checks', async () => {
+    const long = await new AccountClient(t).call('POST', '/api/auth/request-password-reset', { email: `${'a'.repeat(65)}@example.com` });
+    expect(long.status).toBe(400);
+    expect(long.body).toMatchObject({ errors: [{ path: 'body.email' }] });
+    const document = (await t.call('GET', '/api/openapi.json', { user: null })).body as { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } } }> };
+    const field = (path: string, name: string) => document.paths[path]?.post.requestBody.content['application/json']?.schema.properties[name];
+    expect(field('/api/auth/sign-up/email', 'password')).toMatchObject({ minLength: 8, maxLength: 128 });
+    expect(field('/api/auth/reset-password', 'newPassword')).toMatchObject({ minLength: 8, maxLength: 128 });
+  });
+
+  it('counts a new password\'s characters as the document does (code points), astral ones included', async () => {
+    const seven = await new AccountClient(t).signUp('astral7@example.com', '😀'.repeat(7));
+    expect(seven.status).toBe(400);
+    expect(seven.body).toMatchObject({ errors: [{ path: 'body.password' }] });
+    expect((await new AccountClient(t).signUp('astral100@example.com', '😀'.repeat(100))).status).toBe(200);
+    expect((await new AccountClient(t).signUp('astral129@example.com', '😀'.repeat(129))).status).toBe(400);
+  });
+
   it('answers a request for an unknown email as for a known one, and mails nothing', async () => {
     const before = resetMails().length;
     const answer = await new AccountClient(t).call('POST', '/api/auth/request-password-reset', { email: 'nobody@example.com', redirectTo: '/reset' });

@@ -44,6 +44,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
       connections: job.connections,
       duration: job.seconds,
       maxOverallRequests: job.maxRequests,
+      ...(job.ratePerSecond === undefined ? {} : { overallRate: job.ratePerSecond }),
       requests,
       timeout: 10,
     }, (error: unknown, finished) => (error ? reject(error instanceof Error ? error : new Error('autocannon failed', { cause: error })) : resolve(finished)));

@@ -23,6 +23,8 @@ export const LoadJob = z.strictObject({
   seconds: z.number().positive().max(60),
   /** Upper bound on requests, whatever the time. */
   maxRequests: z.int().positive(),
+  /** A fixed request rate over all connections (a steady load); as fast as the server answers when absent. */
+  ratePerSecond: z.int().positive().optional(),
   /** Bearer token per user id named in the variants. */
   tokens: z.record(z.string(), z.string()),
   /** Each connection cycles through the kinds in order. */

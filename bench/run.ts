@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '../gateways/postgres/db.ts';
@@ -14,6 +14,8 @@ import { measureRebuild } from './rebuild.ts';
 import { renderMarkdown, renderTable, type BenchResults, type PhaseLoad } from './report.ts';
 import { BENCH_POOL_MAX, startBenchSystem, waitForProjectors } from './system.ts';
 import { cpuShare, sampleCpu } from './cpu-share.ts';
+import { markedSection, withMarkedSection } from './doc-section.ts';
+import { SOAK_SECTION } from './soak-report.ts';
 
 /*
  * `npm run bench`: every figure in one run against a fresh embedded PostgreSQL, ~4–5 minutes on 2 cores.
@@ -104,7 +106,9 @@ async function main(): Promise<void> {
       };
       process.stdout.write(`${renderTable(results)}\n`);
       await mkdir(fileURLToPath(new URL('../docs/', import.meta.url)), { recursive: true });
-      await writeFile(DOC, renderMarkdown(results));
+      // The soak's section (npm run bench:soak) is measured apart and kept as it was.
+      const soak = markedSection(await readFile(DOC, 'utf8').catch(() => ''), SOAK_SECTION);
+      await writeFile(DOC, soak === null ? renderMarkdown(results) : withMarkedSection(renderMarkdown(results), SOAK_SECTION, soak));
       process.stderr.write(`wrote ${DOC}\n`);
     } finally {
       await db.close();

@@ -17,6 +17,17 @@ export interface HeaderDocumentation {
   readonly schema: z.ZodType;
 }
 
+/**
+ * An OpenAPI link: where a client can go next with a value of this answer. Clients and fuzzers (stateful
+ * tests) follow it, e.g. from the created task's id to its reads and commands.
+ */
+export interface LinkDocumentation {
+  readonly operationId: string;
+  readonly description: string;
+  /** The target's parameter → a runtime expression over this answer, e.g. `$response.body#/task_id`. */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
 export interface ResponseDocumentation {
   readonly description: string;
   /** The body; absent for an answer without one (204, 304, the 101 of a WebSocket upgrade). */
@@ -24,6 +35,8 @@ export interface ResponseDocumentation {
   /** `application/json` unless said otherwise. */
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, HeaderDocumentation>>;
+  /** Named links to the operations this answer leads to. */
+  readonly links?: Readonly<Record<string, LinkDocumentation>>;
 }
 
 export interface RouteDocumentation {

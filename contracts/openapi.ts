@@ -179,6 +179,7 @@ function responseOf(catalogue: SchemaCatalogue, response: ResponseDocumentation)
     description: response.description,
     ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
     ...(response.schema ? { content: { [response.contentType ?? JSON_CONTENT_TYPE]: { schema: catalogue.use(response.schema, true) } } } : {}),
+    ...(response.links ? { links: { ...response.links } } : {}),
   };
 }
 
@@ -219,6 +220,15 @@ export function buildOpenApiDocument(operations: readonly DocumentedOperation[])
     for (const response of Object.values(doc.responses)) {
       if (response.schema) catalogue.add(response.schema, true);
       for (const header of Object.values(response.headers ?? {})) catalogue.add(header.schema, false);
+    }
+  }
+  // A link to an operation the document does not have would send a client (or a fuzzer) nowhere.
+  const operationIds = new Set(operations.map((operation) => operation.documentation.operationId));
+  for (const { documentation: doc } of operations) {
+    for (const response of Object.values(doc.responses)) {
+      for (const [name, link] of Object.entries(response.links ?? {})) {
+        if (!operationIds.has(link.operationId)) throw new Error(`link ${name} of ${doc.operationId} names no operation: ${link.operationId}`);
+      }
     }
   }
   const paths: Record<string, Record<string, JsonSchema>> = {};

@@ -23,7 +23,8 @@ const TYPE_BASE = 'urn:todo:problem:';
 export type ProblemCode =
   | 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'already_exists' | 'version_conflict'
   | 'precondition_failed' | 'idempotency_key_reused' | 'payload_too_large' | 'unsupported_media_type'
-  | 'too_many_requests' | 'not_ready' | 'unavailable' | 'internal' | 'method_not_allowed' | 'headers_too_large' | 'request_timeout';
+  | 'too_many_requests' | 'not_ready' | 'unavailable' | 'internal' | 'method_not_allowed' | 'headers_too_large' | 'request_timeout'
+  | 'upgrade_required';
 
 export function problem(
   code: ProblemCode,

@@ -39,7 +39,8 @@ export const ListTasksQuery = z
     due_before: instantOrDate.optional().describe('due < this (a date means 00:00 UTC)'),
     due_after: instantOrDate.optional().describe('due ≥ this (a date means 00:00 UTC)'),
     overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    q: z.string().trim().min(1).max(200).optional().describe('Full-text search over title and description'),
+    // Checked as sent (a JSON Schema cannot trim), then trimmed.
+    q: z.string().max(200).regex(/\S/, 'must not be blank').trim().optional().describe('Full-text search over title and description'),
     estimate_max: z.coerce.number().int().min(1).max(MAX_ESTIMATE_MINUTES).optional()
       .describe('Only tasks estimated at most this many minutes (tasks without an estimate are left out)'),
     sort: z.enum(SORTS).default('created'),

@@ -35,3 +35,13 @@ describe('the OpenAPI document and the server agree on a parameter\'s limits', (
     expect(await send()).toBe(400);
   });
 });
+
+describe('a text the server trims is documented as sent', () => {
+  it('q: blank is refused by both, a 200-character one with spaces around is accepted by both', async () => {
+    expect(documentedAccepts(documented('/api/tasks', 'get', 'q'), ' \r')).toBe(false);
+    expect((await t.call('GET', '/api/tasks/count?q=%20%0D')).status).toBe(400);
+    const padded = ` ${'w'.repeat(198)} `;
+    expect(documentedAccepts(documented('/api/tasks', 'get', 'q'), padded)).toBe(true);
+    expect((await t.call('GET', `/api/tasks/count?q=${encodeURIComponent(padded)}`)).status).toBe(200);
+  });
+});

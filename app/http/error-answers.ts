@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { problem } from '../../contracts/problem.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
 import { isTransient } from '../../projections/runtime/transient-error.ts';
@@ -17,8 +17,15 @@ function statusOf(error: FastifyError): number {
  * load balancer's error budget sees an outage, not a bug; any other server-side error is a 500 to be
  * fixed; and a client error keeps its status.
  */
-export function registerErrorAnswers(app: FastifyInstance, bodyLimitBytes: number): void {
+export function registerErrorAnswers(
+  app: FastifyInstance,
+  bodyLimitBytes: number,
+  noRoute: (request: FastifyRequest, reply: FastifyReply) => unknown,
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // fastify parses the body of a request no route answers too (a QUERY without a content type fails
+    // there): that the route is missing is the answer, not what the body lacked.
+    if (request.is404) return noRoute(request, reply);
     const status = statusOf(error);
     if (status >= 500 && isTransient(error)) {
       request.log.warn({ err: error }, 'database unavailable; answered 503');

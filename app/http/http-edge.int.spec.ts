@@ -55,6 +55,22 @@ describe('the HTTP edge', () => {
     expect(answer.headers['allow']).toBe('GET, HEAD');
   });
 
+  it('answers QUERY (a method fastify reads a body of) without a body with 405, not a complaint about its content type', async () => {
+    const answer = await rawRequest('QUERY /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(answer.status).toBe(405);
+    expect(answer.headers['content-type']).toContain('application/problem+json');
+    expect(answer.headers['allow']).toBe('GET, HEAD');
+    expect((await rawRequest('QUERY /nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status).toBe(404);
+  });
+
+  it('answers PATCH on /api/tasks/count with 405, though the path has the shape of /api/tasks/{id}', async () => {
+    const answer = await t.call('PATCH', '/api/tasks/count', { body: { title: 'x' } });
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('allow')).toBe('GET, HEAD');
+    expect((await t.call('OPTIONS', '/api/tasks/count')).headers.get('allow')).toBe('GET, HEAD');
+    expect((await t.call('PATCH', '/api/tasks/00000000-0000-4000-8000-000000000000', { body: { title: 'x' } })).status).toBe(404);
+  });
+
   it('still answers a path no route has with 404', async () => {
     expect((await t.call('DELETE', '/api/nothing-here')).status).toBe(404);
   });

@@ -14,7 +14,10 @@ function pathPattern(url: string): RegExp {
 export function allowedMethods(routes: readonly RegisteredRoute[], path: string): string[] {
   const methods = new Set<string>();
   // A catch-all (the web app's `/*`) answers what no other route does; it makes no path exist for other methods.
-  for (const route of routes) if (route.url !== '/*' && pathPattern(route.url).test(path)) methods.add(route.method);
+  const candidates = routes.filter((route) => route.url !== '/*');
+  // A path that is a route of its own (`/api/tasks/count`) is not a value of a neighbour's parameter (`/api/tasks/:id`).
+  const exact = candidates.filter((route) => route.url === path);
+  for (const route of exact.length > 0 ? exact : candidates) if (pathPattern(route.url).test(path)) methods.add(route.method);
   if (methods.has('GET')) methods.add('HEAD');
   return [...methods].sort();
 }

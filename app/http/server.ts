@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
@@ -23,6 +23,12 @@ import { allowedMethods } from './method-not-allowed.ts';
 import { registerErrorAnswers } from './error-answers.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/**
+ * The router's bound on one path parameter. Its default (100) is below what routes document (a device
+ * token is up to 4096 characters) and failed as a 500; at the size of Node's header limit, where the whole
+ * request line must fit, the routes' own schemas decide.
+ */
+const MAX_PARAM_LENGTH = 16 * 1024;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -60,6 +66,7 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
   const app = Fastify({
     loggerInstance,
     bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A caller's X-Request-Id is kept so one id follows the request through proxies and logs.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -76,6 +83,10 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
         void sendProblem(reply, invalidRequest([{ path: 'url', message: 'must percent-encode well-formed UTF-8' }]));
         return;
       }
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        void sendProblem(reply, invalidRequest([{ path: 'url', message: `a path segment is over ${MAX_PARAM_LENGTH} characters` }]));
+        return;
+      }
       request.log.error({ err: error }, 'request failed');
       void sendProblem(reply, problem('internal', 500, 'Internal error', { detail: `request ${request.id} failed; see the server log` }));
     },
@@ -90,15 +101,29 @@ export async function buildCataloguedHttpServer(deps: HttpServerDeps): Promise<H
   });
   tracing.register(app);
 
-  registerErrorAnswers(app, BODY_LIMIT_BYTES);
+  // A path that is a route of its own (`/api/tasks/count`) is not a value of a neighbour's parameter
+  // (`PATCH /api/tasks/:id` with id "count"): another method on it is a 405, as on any route.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.routeOptions.url?.includes(':')) return;
+    const path = request.url.split('?')[0] ?? '';
+    if (!catalogue.routes().some((route) => route.url === path)) return;
+    const allow = allowAt(path).join(', ');
+    return sendProblem(reply.header('allow', allow),
+      problem('method_not_allowed', 405, 'Method not allowed', { detail: `${path} answers ${allow}, not ${request.method}` }));
+  });
 
-  app.setNotFoundHandler((request, reply) => {
+  // No route has this method at this path: 405 with the methods that path answers, or 404 when none.
+  const noRoute = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
     const allow = allowAt(path);
     if (allow.length === 0) return sendProblem(reply, problem('not_found', 404, 'Not found', { detail: `${request.method} ${path} is not a route` }));
     return sendProblem(reply.header('allow', allow.join(', ')),
       problem('method_not_allowed', 405, 'Method not allowed', { detail: `${path} answers ${allow.join(', ')}, not ${request.method}` }));
-  });
+  };
+
+  registerErrorAnswers(app, BODY_LIMIT_BYTES, noRoute);
+
+  app.setNotFoundHandler(noRoute);
 
   requireBearerToken(app, deps.verifier);
   registerObservability(app, { metrics: deps.metrics, db: deps.db, ...(deps.readiness ? { readiness: deps.readiness } : {}) });

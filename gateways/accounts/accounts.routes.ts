@@ -1,6 +1,7 @@
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { NEW_PASSWORD_MAX, NEW_PASSWORD_MIN } from './better-auth.ts';
 import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
 import { problem, type Problem, type ProblemCode } from '../../contracts/problem.ts';
@@ -19,8 +20,23 @@ export interface AccountRouteDeps {
  * as a Web Request and its Response back; its errors become problem+json like every other error here.
  */
 
-const Email = z.email().describe('Compared case-insensitively');
-const Password = z.string().min(1).describe('8 to 128 characters');
+// An address as the document's `format: email` means it (RFC 5321): at most 64 characters before the @.
+const Email = z.email().max(254)
+  .refine((email) => email.lastIndexOf('@') <= 64, 'at most 64 characters before the @')
+  .describe('Compared case-insensitively');
+/** A password to check: any, a wrong one is a 401. */
+const Password = z.string().min(1);
+/**
+ * A password to set: 8 to 128 characters, counted as JSON Schema counts them (code points). Better Auth
+ * counts UTF-16 units and answers PASSWORD_TOO_SHORT below 8 of them; what only code points tell apart
+ * (astral characters) is refused here, and Better Auth's upper bound is set to what 128 of them can take.
+ */
+const codePoints = (text: string) => [...text].length;
+const NewPassword = z.string().min(1)
+  .refine((password) => password.length < NEW_PASSWORD_MIN || codePoints(password) >= NEW_PASSWORD_MIN, `at least ${NEW_PASSWORD_MIN} characters`)
+  .refine((password) => codePoints(password) <= NEW_PASSWORD_MAX, `at most ${NEW_PASSWORD_MAX} characters`)
+  .meta({ minLength: NEW_PASSWORD_MIN, maxLength: NEW_PASSWORD_MAX })
+  .describe('8 to 128 characters');
 
 const User = z.looseObject({
   id: z.string().describe('The user id: the `sub` of the account\'s tokens, the owner of its tasks'),
@@ -166,7 +182,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     method: 'POST', url: url('/sign-up/email'), operationId: 'signUpEmail', tags,
     summary: 'Create an account with email and password, and sign in (sets the session cookie)',
     description: 'Answers 403 while sign-up is closed (AUTH_SIGNUP=closed). Counted against the IP\'s attempts.',
-    body: z.looseObject({ name: z.string().min(1), email: Email, password: Password }),
+    body: z.looseObject({ name: z.string().min(1), email: Email, password: NewPassword }),
     responses: {
       200: { description: 'The account, signed in', schema: SignedIn, headers: setsCookie },
       403: problemAnswer('Sign-up is closed on this server; or the request brings a session cookie without a trusted Origin'),
@@ -251,7 +267,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
   defineRoute(app, {
     method: 'POST', url: url('/reset-password'), operationId: 'resetPassword', tags,
     summary: 'Set a new password with the token of a reset mail; every session of the account ends',
-    body: z.looseObject({ newPassword: Password, token: z.string().min(1) }),
+    body: z.looseObject({ newPassword: NewPassword, token: z.string().min(1) }),
     responses: { 200: { description: 'The password is changed', schema: Status }, 403: untrustedOrigin },
     handler: pass,
   });

@@ -5,6 +5,10 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { EmailSender } from '../../contracts/ports/reminder-senders.ts';
 
+/** The bounds of a new password, in characters (code points), as the OpenAPI document states them. */
+export const NEW_PASSWORD_MIN = 8;
+export const NEW_PASSWORD_MAX = 128;
+
 /** Where Better Auth answers: its standard endpoints below this path. */
 export const ACCOUNTS_BASE_PATH = '/api/auth';
 
@@ -68,6 +72,9 @@ export function accountsOptions(options: AccountsOptions, database: pg.Pool) {
     verification: { modelName: ACCOUNT_TABLES.verification },
     emailAndPassword: {
       enabled: true,
+      minPasswordLength: NEW_PASSWORD_MIN,
+      // Better Auth counts UTF-16 units; 128 characters (code points, as documented) take up to twice as many.
+      maxPasswordLength: NEW_PASSWORD_MAX * 2,
       disableSignUp: options.signUp === 'closed',
       // A reset ends every session of the account: whoever knew the old password is signed out.
       revokeSessionsOnPasswordReset: true,

@@ -32,6 +32,18 @@ describe('GET /ws, the live feed', () => {
     }
   });
 
+  it('answers a plain HTTP GET (no upgrade) with a problem+json 426 naming the upgrade, after checking its documented parts and its token', async () => {
+    expect((await t.call('GET', '/ws', { user: null })).status).toBe(401);
+    const plain = await t.call('GET', '/ws');
+    expect(plain.status).toBe(426);
+    expect(plain.headers.get('content-type')).toContain('application/problem+json');
+    expect(plain.headers.get('upgrade')).toBe('websocket');
+    expect(plain.body).toMatchObject({ status: 426, type: 'urn:todo:problem:upgrade_required' });
+    const empty = await t.call('GET', '/ws?access_token=');
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ errors: [{ path: 'query.access_token' }] });
+  });
+
   it('closes with 4401 for a missing or bad token', async () => {
     for (const client of [new FeedClient(wsUrl), new FeedClient(`${wsUrl}?access_token=not.a.jwt`)]) {
       expect((await client.closed).code).toBe(4401);

@@ -1,8 +1,11 @@
 import type {} from '@fastify/websocket';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import type { RouteDocumentation } from '../../contracts/http-route.ts';
+import { problemAnswer, type RouteDocumentation } from '../../contracts/http-route.ts';
+import { invalidRequest, sendProblem } from '../../contracts/problem-reply.ts';
+import { problem } from '../../contracts/problem.ts';
+import { parseInput } from '../../contracts/validation.ts';
 import {
   ClientFrame, CLOSE_BAD_FRAME, CLOSE_SLOW_CONSUMER, CLOSE_UNAUTHORIZED, type ServerFrame,
 } from '../../contracts/live.ts';
@@ -62,7 +65,30 @@ const liveSocketDocumentation: RouteDocumentation = {
   security: 'bearer',
   query: LiveSocketQuery,
   headers: LiveSocketHeaders,
-  responses: { 101: { description: 'Switching Protocols: the WebSocket is open' } },
+  responses: {
+    101: { description: 'Switching Protocols: the WebSocket is open' },
+    400: problemAnswer('Invalid query or headers; `errors` lists each one with its path'),
+    401: problemAnswer('A plain HTTP request without a valid token', { 'www-authenticate': { description: 'Bearer', schema: z.string() } }),
+    426: problemAnswer('A plain HTTP request: the feed only answers a WebSocket upgrade', {
+      upgrade: { description: '`websocket`', schema: z.literal('websocket') },
+    }),
+  },
+};
+
+/**
+ * A GET /ws that does not ask for an upgrade: its parts are checked as documented, then its token as for
+ * any bearer route (401), then 426.
+ */
+const answerPlainRequest = (authenticate: LiveSocketDeps['authenticate']) => async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  const headers = parseInput(LiveSocketHeaders, request.headers, 'headers');
+  if (!headers.ok) return sendProblem(reply, invalidRequest(headers.error));
+  const query = parseInput(LiveSocketQuery, request.query, 'query');
+  if (!query.ok) return sendProblem(reply, invalidRequest(query.error));
+  if (!(await authenticate(request))) {
+    return sendProblem(reply.header('www-authenticate', 'Bearer'), problem('unauthorized', 401, 'Authentication required', { detail: 'send Authorization: Bearer <token>' }));
+  }
+  return sendProblem(reply.header('upgrade', 'websocket'),
+    problem('upgrade_required', 426, 'Upgrade required', { detail: 'GET /ws is a WebSocket: send Connection: Upgrade and Upgrade: websocket' }));
 };
 
 const frameOf = (change: TaskChange): ServerFrame => ({
@@ -80,7 +106,7 @@ const frameOf = (change: TaskChange): ServerFrame => ({
  * client that cannot keep up (send buffer over the bound) is disconnected rather than allowed to grow memory.
  */
 export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): void {
-  app.get('/ws', { websocket: true, config: { openapi: liveSocketDocumentation } }, async (socket: WebSocket, request) => {
+  app.route({ method: 'GET', url: '/ws', config: { openapi: liveSocketDocumentation }, handler: answerPlainRequest(deps.authenticate), wsHandler: async (socket: WebSocket, request) => {
     const caller = await deps.authenticate(request);
     if (!caller) {
       socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
@@ -197,5 +223,5 @@ export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): 
 
     watchExpiry();
     send({ type: 'ready', position: deps.feed.checkpoint().position });
-  });
+  } });
 }

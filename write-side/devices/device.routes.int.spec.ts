@@ -36,6 +36,16 @@ describe('the devices endpoints', () => {
     expect(await owners('fcm-token-2')).toEqual([]);
   });
 
+  it('remove a device by a token as long as documented (4096 characters), and refuse a longer one with 400', async () => {
+    const long = `fcm-${'x'.repeat(4092)}`;
+    expect((await t.call('POST', '/api/devices', { body: { token: long } })).status).toBe(201);
+    expect((await t.call('DELETE', `/api/devices/${long}`)).status).toBe(204);
+    expect((await t.call('DELETE', `/api/devices/${'y'.repeat(150)}`)).status).toBe(404);
+    const over = await t.call('DELETE', `/api/devices/${'z'.repeat(4097)}`);
+    expect(over.status).toBe(400);
+    expect(over.body).toMatchObject({ errors: [{ path: 'params.token' }] });
+  });
+
   it('reject a bad body with 400 and each field\'s path, and a missing token with 401', async () => {
     const cases: Array<[unknown, string]> = [
       [{}, 'body.token'],

@@ -3,7 +3,7 @@ import { newTimeOrderedId } from '../time-ordered-id.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CommandAccepted, CreateTaskBody, TaskIdParams, UpdateTaskBody } from '../../contracts/commands.ts';
 import { CommandHeaders } from '../../contracts/http-headers.ts';
-import { defineRoute, problemAnswer, type HeaderDocumentation, type ResponseDocumentation } from '../../contracts/http-route.ts';
+import { defineRoute, problemAnswer, type HeaderDocumentation, type LinkDocumentation, type ResponseDocumentation } from '../../contracts/http-route.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
 import { changesFromPatch } from '../../domain/task/fields.ts';
 import type { CommandHandler, CommandInput, CommandOutcome } from '../commands/command-handler.ts';
@@ -18,11 +18,24 @@ function sendOutcome(reply: FastifyReply, outcome: CommandOutcome, status: numbe
 
 const etag: Record<string, HeaderDocumentation> = { etag: { description: 'The task\'s new version, quoted: send it back as If-Match', schema: z.string() } };
 
+/** Where the id of a created task leads: every operation on one task. */
+const CREATED_TASK_LINKS: Record<string, LinkDocumentation> = Object.fromEntries(([
+  ['GetTask', 'getTask', 'Read the created task'],
+  ['UpdateTask', 'updateTask', 'Change the created task'],
+  ['DeleteTask', 'deleteTask', 'Delete the created task'],
+  ['CompleteTask', 'completeTask', 'Complete the created task'],
+  ['ReopenTask', 'reopenTask', 'Reopen the created task'],
+  ['GetTaskHistory', 'getTaskHistory', 'The created task\'s events'],
+  ['GetTaskState', 'getTaskState', 'The created task as it was at a version or an instant'],
+  ['GetTaskOccurrences', 'getTaskOccurrences', 'The next dues of the created task'],
+] as const).map(([name, operationId, description]) => [name, { operationId, description, parameters: { id: '$response.body#/task_id' } }]));
+
 const accepted = (status: 200 | 201): Record<number, ResponseDocumentation> => ({
   [status]: {
     description: 'Accepted: the events are in the store (a command that changes nothing answers the current version)',
     schema: CommandAccepted,
     headers: status === 201 ? { ...etag, location: { description: 'The new task', schema: z.string() } } : etag,
+    ...(status === 201 ? { links: CREATED_TASK_LINKS } : {}),
   },
 });
 
@@ -45,7 +58,7 @@ export function registerTaskCommandRoutes(app: FastifyInstance, deps: { commands
   defineRoute(app, {
     method: 'POST', url: '/api/tasks', operationId: 'createTask', summary: 'Create a task', tags: ['commands'],
     headers: CommandHeaders, body: CreateTaskBody,
-    responses: { ...accepted(201), ...commandAnswers },
+    responses: { ...accepted(201), ...commandAnswers, 404: problemAnswer('If-Match names a version of a task that does not exist (or is another user\'s)') },
     handler: ({ headers, body: { id, title, ...fields } }, request, reply) => run(request, reply, headers, {
       type: 'CreateTask', task_id: id ?? newTimeOrderedId(), user_id: request.principal.user_id, fields: { title, ...changesFromPatch(fields) },
     }, 201),

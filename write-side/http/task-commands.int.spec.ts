@@ -66,6 +66,13 @@ describe('the command endpoints', () => {
 });
 
 describe('optimistic concurrency', () => {
+  it('answers a create with an If-Match version of no task 404, as its document says', async () => {
+    const created = await t.call('POST', '/api/tasks', { body: { id: randomUUID(), title: 'Not there yet' }, headers: { 'if-match': '"3"' } });
+    expect(created.status).toBe(404);
+    const document = (await t.call('GET', '/api/openapi.json', { user: null })).body as { paths: Record<string, { post: { responses: Record<string, unknown> } }> };
+    expect(Object.keys(document.paths['/api/tasks']?.post.responses ?? {})).toContain('404');
+  });
+
   it('answers 412 with the current version when If-Match is stale, and applies the command when it matches', async () => {
     const id = await createTask();
     await t.call('PATCH', `/api/tasks/${id}`, { body: { title: 'v2' } });

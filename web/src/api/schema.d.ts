@@ -1254,7 +1254,6 @@ export interface operations {
                      * @description Compared case-insensitively
                      */
                     email: string;
-                    /** @description 8 to 128 characters */
                     password: string;
                 } & {
                     [key: string]: unknown;
@@ -2096,6 +2095,15 @@ export interface operations {
                 headers: {
                     /** @description Bearer, with the reason */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version of a task that does not exist (or is another user's) */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3303,6 +3311,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid query or headers; `errors` lists each one with its path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A plain HTTP request without a valid token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A plain HTTP request: the feed only answers a WebSocket upgrade */
+            426: {
+                headers: {
+                    /** @description `websocket` */
+                    Upgrade?: "websocket";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };

@@ -76,11 +76,11 @@ export async function skipEvents(tx: Queryable, projection: string, events: read
   }
 }
 
-/** The places (stream, version) of the events an operator chose to pass over for this projection. */
-export async function skippedPlaces(db: Queryable, projection: string): Promise<Array<{ stream_id: string; version: number }>> {
+/** The places (stream, version) of this projection's dead letters resolved so. */
+export async function resolvedPlaces(db: Queryable, projection: string, resolution: Resolution): Promise<Array<{ stream_id: string; version: number }>> {
   const result = await db.query<{ stream_id: string; version: number }>(
-    `SELECT stream_id, version::float8 AS version FROM projection_dead_letters WHERE projection = $1 AND resolution = 'skipped'`,
-    [projection],
+    'SELECT stream_id, version::float8 AS version FROM projection_dead_letters WHERE projection = $1 AND resolution = $2',
+    [projection, resolution],
   );
   return result.rows;
 }

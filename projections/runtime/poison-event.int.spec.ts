@@ -130,6 +130,15 @@ describe('a poison event', () => {
     for (const runtime of runtimes) await runtime.caughtUp();
     expect(await listDeadLetters(t.db)).toEqual([]);
     expect(await taskRow(taskId)).toMatchObject({ version: 3 });
+
+    // A rebuild whose batch ends at the replayed event applies it as the retry did, with the rest of its stream.
+    const [, poison] = await h.store.readStream(taskId);
+    const upToPoison = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE (transaction_id, position) <= ($1::xid8, $2)',
+      [poison?.transaction_id, poison?.position]);
+    const schedule = await armedReminders(taskId);
+    await rebuildProjection(t.db, h.store, notification, { batchSize: upToPoison.rows[0]?.n ?? 1 });
+    expect(await armedReminders(taskId)).toEqual(schedule);
+    expect(await listDeadLetters(t.db)).toEqual([]);
     for (const runtime of runtimes) await runtime.stop();
   });
 

@@ -6,7 +6,7 @@ import { announceProgress, lockProjection, pointView, readProjections, saveCheck
 import { dropTable, tableVersion, versionedTable, type Projector } from './projector.ts';
 import { replayBatches } from './replay-batches.ts';
 import { applyOneByOne, errorMessage, meetPoison } from './poison.ts';
-import { passOverSkipped, readSkippedEvents } from './skipped-events.ts';
+import { passOverSkipped, readReplayedEvents, readSkippedEvents } from './skipped-events.ts';
 import { isTransient } from './transient-error.ts';
 
 /** Stream-ordered loads run side by side: two PostgreSQL backends busy while Node folds (two cores here). */
@@ -89,6 +89,16 @@ export async function rebuildProjection(
   let checkpoint: LogCheckpoint = LOG_START;
   let events = 0;
   const skipped = await readSkippedEvents(db, projector.name);
+  const replayed = await readReplayedEvents(db, projector.name);
+  /**
+   * One event applied alone; one a retry resolved is applied as the retry did, with the rest of its
+   * stream (version-guarded, so those events are no-ops when their turn comes): alone, it may not be
+   * storable (an owner's later fix is what made it so), and the rebuild would stop where the live run went on.
+   */
+  const applyOne = async (tx: TransactionScope, event: StoredEvent): Promise<void> => {
+    const events = replayed.has(event) ? passOverSkipped(await log.readStream(event.stream_id, { fromVersion: event.version }), skipped) : [event];
+    await projector.apply(tx, events, next);
+  };
 
   /** A batch that fails is applied again one event at a time, as whole events read again by their place. */
   const poisonSafe = async <E extends StreamEvent>(tx: TransactionScope, batch: readonly E[], write: () => Promise<void>): Promise<void> => {
@@ -103,7 +113,7 @@ export async function rebuildProjection(
     }
     let cause: unknown;
     const whole = await log.readEventsAt(batch.map(({ stream_id, version }) => ({ stream_id, version })));
-    const { stoppedAt } = await applyOneByOne(tx, projector, whole, (event) => projector.apply(tx, [event], next), 1, (event, error) => {
+    const { stoppedAt } = await applyOneByOne(tx, projector, whole, (event) => applyOne(tx, event), 1, (event, error) => {
       cause = error;
       options.onDeadLettered?.(event, error);
     });

@@ -45,7 +45,7 @@ export async function countDeadLetters(db: Queryable): Promise<Map<string, numbe
 
 /**
  * `replayed`: a retry applied the event. `skipped`: an operator chose to pass over it, and every run of the
- * projector passes over it from now on (see skipped-events.ts).
+ * projector passes over it from now on (see resolved-events.ts).
  */
 export type Resolution = 'replayed' | 'skipped';
 

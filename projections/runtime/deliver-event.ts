@@ -7,7 +7,7 @@ import { schemaVersionOf, type Projector } from './projector.ts';
 import { applyBatch } from './apply-batch.ts';
 import { isTransient } from './transient-error.ts';
 import { meetPoison } from './poison.ts';
-import { readSkippedEvents } from './skipped-events.ts';
+import { readSkippedEvents } from './resolved-events.ts';
 
 /** The answers Dapr understands from a subscriber: done, deliver again later, or give up on it. */
 export type DeliveryOutcome = 'SUCCESS' | 'RETRY' | 'DROP';

@@ -6,7 +6,7 @@ import { announceProgress, lockProjection, pointView, readProjections, saveCheck
 import { dropTable, tableVersion, versionedTable, type Projector } from './projector.ts';
 import { replayBatches } from './replay-batches.ts';
 import { applyOneByOne, errorMessage, meetPoison } from './poison.ts';
-import { passOverSkipped, readReplayedEvents, readSkippedEvents } from './skipped-events.ts';
+import { passOverSkipped, readReplayedEvents, readSkippedEvents } from './resolved-events.ts';
 import { isTransient } from './transient-error.ts';
 
 /** Stream-ordered loads run side by side: two PostgreSQL backends busy while Node folds (two cores here). */

@@ -8,7 +8,7 @@ import { lockProjection } from './projection-state.sql.ts';
 import type { Projector } from './projector.ts';
 import { applyBatch } from './apply-batch.ts';
 import { errorMessage } from './poison.ts';
-import { passOverSkipped, readSkippedEvents } from './skipped-events.ts';
+import { passOverSkipped, readSkippedEvents } from './resolved-events.ts';
 
 export interface RetryOutcome {
   readonly dead_letter: DeadLetter;

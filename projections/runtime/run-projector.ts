@@ -12,7 +12,7 @@ import { isTransient } from './transient-error.ts';
 import { logAppliedBatch } from './batch-log.ts';
 import { logWakeups } from './log-wakeups.ts';
 import { applyOneByOne } from './poison.ts';
-import { passOverSkipped, readSkippedEvents } from './skipped-events.ts';
+import { passOverSkipped, readSkippedEvents } from './resolved-events.ts';
 
 export interface ProjectionObserver {
   batchApplied(name: string, events: number, seconds: number, checkpoint: LogCheckpoint): void;

@@ -12,6 +12,7 @@ import { startReminderTick, type ReminderTick } from '../projections/read-models
 import { createReminderScheduler, type ReminderScheduler } from '../projections/read-models/notification/run-due-reminders.ts';
 import type { ProjectionWaiter } from '../read-api/consistency/wait-for-projection.ts';
 import { postgresDeviceRegistry } from '../write-side/devices/device-registry.ts';
+import { postgresDeliveryLog } from '../write-side/deliveries/delivery-log.ts';
 import { reminderMetrics } from './reminder-metrics.ts';
 import { PROJECTIONS } from '../contracts/projection-names.ts';
 import type { EventLog } from '../contracts/ports/event-log.ts';
@@ -81,6 +82,8 @@ export function startReminders(deps: {
   clock: () => Date;
   /** Overrides the wait for the schedule to catch up with the log (the bus-fed schedule has no log checkpoint). */
   scheduleCaughtUp?: () => Promise<boolean>;
+  /** Wakes the log readers after the scheduler appended delivery settlements. */
+  announceAppends?: () => void;
 }): Reminders {
   const { config, logger } = deps;
   const channels = chooseReminderChannels(config, logger);
@@ -91,6 +94,7 @@ export function startReminders(deps: {
     push: channels.push,
     devices: postgresDeviceRegistry(deps.db),
     log: deps.log,
+    deliveries: postgresDeliveryLog(deps.announceAppends ? { announce: deps.announceAppends } : {}),
     observer: reminderMetrics(deps.registry, logger),
     scheduleCaughtUp: deps.scheduleCaughtUp ?? scheduleCaughtUpGate(deps),
     policy: { maxLatenessMs: config.REMINDER_MAX_LATENESS_MINUTES * 60_000 },

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { upcastEvent } from '../contracts/events/upcast.ts';
-import { countDeadLetters, listDeadLetters } from '../projections/runtime/dead-letters.sql.ts';
+import { countDeadLetters, listDeadLetters, skipDeadLetters } from '../projections/runtime/dead-letters.sql.ts';
 import { readProjections } from '../projections/runtime/projection-state.sql.ts';
 import { rebuildProjection } from '../projections/runtime/rebuild-projection.ts';
 import { acquireRebuildLock } from '../projections/runtime/rebuild-on-start.ts';
@@ -17,8 +17,9 @@ import { buildProjectors, projectorNamed } from './projectors.ts';
 import { logFedProjections } from './service-plan.ts';
 
 export const PROJECTIONS_USAGE = `  projections status                      checkpoint, head, lag and dead letters of every projection
-  projections dead-letters [NAME]         events a projector could not apply
-  projections retry [NAME] [--id N]       replay dead-lettered events' streams (all, or one by id)
+  projections dead-letters [NAME]         events a projector could not apply (open dead letters)
+  projections dead-letters skip ID...     resolve as skipped: every run of the projector, rebuilds too, passes over the event
+  projections retry [NAME] [ID...]        apply dead-lettered events again, from the event on (all, or these ids; --id N too)
   projections rebuild NAME                rebuild into a fresh table from position 0 and swap it in live
 `;
 
@@ -29,6 +30,12 @@ function table(rows: ReadonlyArray<Record<string, string | number>>): string {
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return `${[line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => String(r[c]))))].join('\n')}\n`;
+}
+
+function parseId(text: string): number {
+  const id = Number.parseInt(text, 10);
+  if (!Number.isSafeInteger(id) || String(id) !== text) throw new Error(`not a dead letter id: "${text}"`);
+  return id;
 }
 
 /** `todo projections …`: against DATABASE_URL, or the running instance's embedded database. */
@@ -62,18 +69,28 @@ export async function projectionsCommand(args: string[], logger: Logger): Promis
         return;
       }
       case 'dead-letters': {
+        if (positionals[0] === 'skip') {
+          const ids = positionals.slice(1).map(parseId);
+          if (ids.length === 0) throw new Error('dead-letters skip needs the id of at least one dead letter');
+          const skipped = await skipDeadLetters(db, ids);
+          for (const letter of skipped) out(`skipped  ${letter.projection} #${letter.id} task ${letter.stream_id} version ${letter.version}\n`);
+          const unknown = ids.filter((id) => !skipped.some((letter) => letter.id === id));
+          if (unknown.length > 0) throw new Error(`no dead letter with id ${unknown.join(', ')}`);
+          return;
+        }
         const letters = await listDeadLetters(db, positionals[0]);
         out(table(letters.map((d) => ({ id: d.id, projection: d.projection, position: d.position, task: d.stream_id, version: d.version, type: d.type, attempts: d.attempts, error: d.error }))));
         return;
       }
       case 'retry': {
-        const ids = values.id?.map((id) => Number.parseInt(id, 10));
+        const given = [...(values.id ?? []), ...positionals.slice(1)].map(parseId);
+        const ids = given.length > 0 ? given : undefined;
         const projectors = positionals[0] ? [projectorNamed(all, positionals[0])] : all;
         let failed = 0;
         for (const projector of projectors) {
           const feed = logFed.has(projector.name) ? 'log' : 'bus';
           for (const outcome of await retryDeadLetters(db, store, projector, { ...(ids ? { ids } : {}), feed })) {
-            out(`${outcome.ok ? 'replayed' : 'failed  '} ${projector.name} #${outcome.dead_letter.id} task ${outcome.dead_letter.stream_id}${outcome.error ? `: ${outcome.error}` : ''}\n`);
+            out(`${outcome.resolution ?? 'failed'}`.padEnd(9) + `${projector.name} #${outcome.dead_letter.id} task ${outcome.dead_letter.stream_id}${outcome.error ? `: ${outcome.error}` : ''}\n`);
             if (!outcome.ok) failed += 1;
           }
         }
@@ -91,7 +108,10 @@ export async function projectionsCommand(args: string[], logger: Logger): Promis
           const progress = trackProgress(name, head.position);
           const output = progressOutput(process.stderr);
           output.start(name, head.position);
-          const report = await rebuildProjection(db, store, projector, { onProgress: (events) => output.update(progress.update(events)) });
+          const report = await rebuildProjection(db, store, projector, {
+            onProgress: (events) => output.update(progress.update(events)),
+            onDeadLettered: (event, error) => process.stderr.write(`dead-lettered and skipped (policy of ${name}): event ${event.event_id} of task ${event.stream_id}: ${error instanceof Error ? error.message : String(error)}\n`),
+          });
           output.end();
           out(`rebuilt ${report.projection}: ${report.from_table} → ${report.to_table}, ${report.events} events in ${report.seconds.toFixed(1)} s ` +
             `(${Math.round(report.events / Math.max(report.seconds, 0.001))} events/s)\n`);

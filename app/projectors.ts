@@ -4,7 +4,7 @@ import { auditProjection } from '../projections/read-models/audit/audit.projecti
 import { createNotificationProjection } from '../projections/read-models/notification/notification.projection.ts';
 import { createRecurringReactor } from '../projections/reactors/recurring/recurring.reactor.ts';
 import type { Projector } from '../projections/runtime/projector.ts';
-import { taskViewProjection } from '../projections/read-models/task-view/task-view.projection.ts';
+import { createTaskViewProjection } from '../projections/read-models/task-view/task-view.projection.ts';
 import type { CommandHandler } from '../write-side/commands/command-handler.ts';
 
 /** What the consumers of the log may be given: the log, the command handler (only reactors get it: they
@@ -18,7 +18,7 @@ export interface ProjectorDeps {
 
 /** Every log consumer the log runtime runs in `all` (read models and reactors): the runtime's and the CLI's single list. */
 export function buildProjectors(deps: ProjectorDeps): Projector[] {
-  return [taskViewProjection, auditProjection, createRecurringReactor(deps), createNotificationProjection(deps.log, deps.logger)];
+  return [createTaskViewProjection(deps.log), auditProjection, createRecurringReactor(deps), createNotificationProjection(deps.log, deps.logger)];
 }
 
 export function projectorNamed(projectors: readonly Projector[], name: string): Projector {

@@ -159,11 +159,13 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const waiter = createProjectionWaiter({ db, log: store, onProgress: (wake) => progress.subscribe(wake), timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
     const reminders = plan.reminders
       ? startReminders({
-        config, db, log: store, waiter, registry: metrics.registry, logger, clock,
+        config, db, log: store, waiter, registry: metrics.registry, logger, clock, announceAppends: () => announcer.announce(),
         // The bus has no global checkpoint to wait for: a bus-fed schedule is as current as its deliveries.
         ...(config.TRANSPORT === 'dapr' ? { scheduleCaughtUp: () => Promise.resolve(true) } : {}),
       })
-      : startReminders({ config: { ...config, REMINDER_TICK_SECONDS: 0 }, db, log: store, waiter, registry: metrics.registry, logger, clock });
+      : startReminders({
+        config: { ...config, REMINDER_TICK_SECONDS: 0 }, db, log: store, waiter, registry: metrics.registry, logger, clock, announceAppends: () => announcer.announce(),
+      });
     const server = await buildCataloguedHttpServer({
       logger,
       metrics,

@@ -4,7 +4,7 @@ import { upcastEvent } from '../contracts/events/upcast.ts';
 import type { Db } from '../gateways/postgres/db.ts';
 import type { Projector } from '../projections/runtime/projector.ts';
 import { rebuildProjection, type RebuildReport } from '../projections/runtime/rebuild-projection.ts';
-import { taskViewProjection } from '../projections/read-models/task-view/task-view.projection.ts';
+import { createTaskViewProjection } from '../projections/read-models/task-view/task-view.projection.ts';
 import { postgresEventStore } from '../write-side/event-store/event-store.ts';
 
 export interface RebuildResult {
@@ -85,6 +85,7 @@ export async function measureRebuild(db: Db): Promise<RebuildResult> {
       spent.apply += performance.now() - started;
     }
   };
+  const taskViewProjection = createTaskViewProjection(log);
   const { table } = taskViewProjection;
   const load = table?.load;
   const projector: Projector = {

@@ -14,6 +14,7 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<string, number>> = {
   TaskCompleted: 1,
   TaskReopened: 1,
   TaskDeleted: 1,
+  ReminderDeliverySettled: 1,
 };
 
 /**

@@ -4,7 +4,7 @@ import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { upcastEvent } from '../../contracts/events/upcast.ts';
 import { postgresEventStore } from '../../write-side/event-store/event-store.ts';
-import { listDeadLetters } from './dead-letters.sql.ts';
+import { listDeadLetters, skipDeadLetters } from './dead-letters.sql.ts';
 import { retryDeadLetters } from './retry-dead-letters.ts';
 import { createDelivery, type DeliveryOutcome } from './deliver-event.ts';
 import { registerProjection } from './projection-state.sql.ts';
@@ -73,6 +73,19 @@ describe('a bus delivery to a projector', () => {
     const letters = await listDeadLetters(t.db, 'recorder');
     expect(letters.map((l) => [l.event_id, l.error])).toEqual([[event.event_id, 'cannot apply this one']]);
     expect(await recorded(event.stream_id)).toEqual([]);
+  });
+
+  it('passes over an event whose dead letter an operator resolved as skipped, as every other run does', async () => {
+    const event = eventOf({ fail: 'poison' }, 1);
+    expect(await deliver(event)).toBe('DROP');
+    const [letter] = (await listDeadLetters(t.db, 'recorder')).filter((l) => l.event_id === event.event_id);
+    await skipDeadLetters(t.db, [letter?.id ?? 0]);
+    const later = eventOf({}, 2, event.stream_id);
+    // Redelivered (the bus does), and the next event of the stream: the skipped one is admitted, not applied.
+    expect(await deliver({ ...event, event_id: randomUUID() })).toBe('SUCCESS');
+    expect(await deliver(later)).toBe('SUCCESS');
+    expect(await recorded(event.stream_id)).toEqual([2]);
+    expect((await listDeadLetters(t.db, 'recorder')).filter((l) => l.stream_id === event.stream_id)).toEqual([]);
   });
 });
 

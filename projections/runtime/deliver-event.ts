@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { Transactional } from '../../contracts/ports/sql.ts';
-import { recordDeadLetter } from './dead-letters.sql.ts';
 import { admitToInbox } from './inbox.sql.ts';
 import { lockProjection } from './projection-state.sql.ts';
 import { schemaVersionOf, type Projector } from './projector.ts';
 import { applyBatch } from './apply-batch.ts';
 import { isTransient } from './transient-error.ts';
+import { meetPoison } from './poison.ts';
+import { readSkippedEvents } from './resolved-events.ts';
 
 /** The answers Dapr understands from a subscriber: done, deliver again later, or give up on it. */
 export type DeliveryOutcome = 'SUCCESS' | 'RETRY' | 'DROP';
@@ -22,7 +23,8 @@ export type DeliverEvent = (event: StoredEvent) => Promise<DeliveryOutcome>;
  * (task id, sequence) and applied, so a redelivery finds its inbox row and changes nothing. The projector's
  * state lock serialises deliveries of one projector across partitions and instances, as batches are in the
  * log transport. A transient failure (the database) answers RETRY; an event that fails a few times in a row
- * for any other reason is poison: dead-lettered (`todo projections dead-letters|retry`) and DROPped, visibly.
+ * for any other reason is poison: dead-lettered (`todo projections dead-letters|retry`) and DROPped, visibly; one
+ * an operator resolved as skipped is admitted and passed over.
  */
 export function createDelivery(deps: {
   db: Transactional;
@@ -44,6 +46,8 @@ export function createDelivery(deps: {
       throw Object.assign(new Error(`${projector.name} is being rebuilt for schema version ${schemaVersion}`), { transient: true });
     }
     if (!(await admitToInbox(tx, consumer, event))) return false;
+    // An event an operator resolved as skipped is admitted and passed over, as every other run does.
+    if ((await readSkippedEvents(tx, consumer)).has(event)) return true;
     await applyBatch(tx, projector, [event], state.active_table);
     return true;
   });
@@ -65,8 +69,8 @@ export function createDelivery(deps: {
       }
     }
     try {
-      const message = lastError instanceof Error ? lastError.message : String(lastError);
-      await db.transaction((tx) => recordDeadLetter(tx, projector.name, event, message, attempts));
+      // Whatever the policy, the bus cannot hold one event back: the dead letter is what stops it being lost.
+      await db.transaction((tx) => meetPoison(tx, projector, event, lastError, attempts));
     } catch (error) {
       // Not even the dead letter could be written: let the bus deliver it again rather than lose it silently.
       observer.delivered(consumer, 'RETRY', event, error);

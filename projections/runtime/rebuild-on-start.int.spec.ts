@@ -5,7 +5,7 @@ import { openSession } from '../../gateways/postgres/session.ts';
 import { bulkCreateTasks } from '../../test/support/bulk-events.ts';
 import { projectionHarness, recordingObserver, type Harness } from '../../test/support/projection-harness.ts';
 import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { taskViewProjection as taskViewProjector } from '../read-models/task-view/task-view.projection.ts';
+import { createTaskViewProjection } from '../read-models/task-view/task-view.projection.ts';
 import { registerProjection } from './projection-state.sql.ts';
 import type { ProjectionTable, ReadModelProjection } from './projector.ts';
 import { rebuildOnStart } from './rebuild-on-start.ts';
@@ -14,7 +14,12 @@ import { LOG_START } from '../../contracts/events/stored-event.ts';
 
 let t: TestDatabase;
 let h: Harness;
-beforeAll(async () => { t = await testDatabase(); h = await projectionHarness(t.db, t.url); });
+let taskViewProjector: ReadModelProjection;
+beforeAll(async () => {
+  t = await testDatabase();
+  h = await projectionHarness(t.db, t.url);
+  taskViewProjector = createTaskViewProjection(h.store);
+});
 afterAll(() => h.close());
 
 function recordingLogger() {
@@ -67,7 +72,8 @@ describe('rebuilding at start-up', () => {
     let failures = 1;
     const load = taskViewProjector.table.load;
     const flaky = taskViewAt(3, async (tx, events, into) => {
-      if (failures-- > 0) throw new Error('disk full');
+      // As PostgreSQL says it (SQLSTATE 53100): a failure of the database, not of an event, so never dead-lettered.
+      if (failures-- > 0) throw Object.assign(new Error('disk full'), { code: '53100' });
       await load?.(tx, events, into);
     });
     const rebuilds = await rebuildOnStart({ db: t.db, log: h.store, projectors: [flaky], logger, retryMs: 10, openSession: () => openSession(t.url, 'test-rebuild') });

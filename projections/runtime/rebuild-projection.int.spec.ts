@@ -3,13 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { projectionHarness, type Harness } from '../../test/support/projection-harness.ts';
 import { projectionPassed } from '../../read-api/consistency/projection-passed.sql.ts';
-import { taskViewProjection } from '../read-models/task-view/task-view.projection.ts';
+import { createTaskViewProjection } from '../read-models/task-view/task-view.projection.ts';
 import { rebuildProjection } from './rebuild-projection.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 let t: TestDatabase;
 let h: Harness;
-beforeAll(async () => { t = await testDatabase(); h = await projectionHarness(t.db, t.url); });
+let taskViewProjection: ReturnType<typeof createTaskViewProjection>;
+beforeAll(async () => {
+  t = await testDatabase();
+  h = await projectionHarness(t.db, t.url);
+  taskViewProjection = createTaskViewProjection(h.store);
+});
 afterAll(() => h.close());
 
 const context = { request_id: null, correlation_id: null, causation_id: null, traceparent: null };

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { checkpointOf, isBefore, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
-import { recordDeadLetter, stoppedProjections } from './dead-letters.sql.ts';
+import { isStopped } from './dead-letters.sql.ts';
 import { commitAsynchronously } from './async-commit.sql.ts';
 import { announceProgress, lockProjection, readCheckpoint, registerProjection, saveCheckpoint } from './projection-state.sql.ts';
 import { schemaVersionOf, type Projector } from './projector.ts';
@@ -11,6 +11,8 @@ import { applyBatch } from './apply-batch.ts';
 import { isTransient } from './transient-error.ts';
 import { logAppliedBatch } from './batch-log.ts';
 import { logWakeups } from './log-wakeups.ts';
+import { applyOneByOne } from './poison.ts';
+import { passOverSkipped, readSkippedEvents } from './resolved-events.ts';
 
 export interface ProjectionObserver {
   batchApplied(name: string, events: number, seconds: number, checkpoint: LogCheckpoint): void;
@@ -132,7 +134,8 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       const events = await log.readLogAfter(state.checkpoint, batchSize);
       const last = events.at(-1);
       if (!last) return events;
-      await applyBatch(tx, projector, events, state.active_table);
+      const kept = passOverSkipped(events, await readSkippedEvents(tx, name));
+      if (kept.length > 0) await applyBatch(tx, projector, kept, state.active_table);
       const checkpoint = checkpointOf(last);
       await saveCheckpoint(tx, name, checkpoint);
       await announceProgress(tx, name);
@@ -147,8 +150,8 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   }
 
   /**
-   * After the retries, find the event at fault: apply the batch one event at a time under savepoints. The
-   * failing one is dead-lettered; the projector skips it or stops, per its policy.
+   * After the retries, find the event at fault: the batch again one event at a time (poison.ts). The
+   * failing one is dead-lettered; the projector skips it or stops before it, per its policy.
    */
   async function isolatePoison(attempts: number): Promise<'skipped' | 'stopped'> {
     return db.transaction(async (tx) => {
@@ -156,54 +159,30 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       // Swapped to another schema version since the batch failed: the next batch stands down.
       if (schemaVersion !== undefined && state.schema_version !== schemaVersion) return 'skipped';
       const events = await log.readLogAfter(state.checkpoint, batchSize);
-      let checkpoint: LogCheckpoint = state.checkpoint;
-      for (const event of events) {
-        await tx.query('SAVEPOINT one_event');
-        try {
-          await applyBatch(tx, projector, [event], state.active_table);
-          await tx.query('RELEASE SAVEPOINT one_event');
-          checkpoint = checkpointOf(event);
-        } catch (error) {
-          await tx.query('ROLLBACK TO SAVEPOINT one_event');
-          if (isTransient(error)) throw error;
-          await recordDeadLetter(tx, name, event, error instanceof Error ? error.message : String(error), attempts);
-          observer.deadLettered(name, event, error);
-          if (projector.onPoison === 'stop') {
-            await saveCheckpoint(tx, name, checkpoint);
-            return 'stopped';
-          }
-          checkpoint = checkpointOf(event);
-        }
-      }
-      await saveCheckpoint(tx, name, checkpoint);
+      const kept = passOverSkipped(events, await readSkippedEvents(tx, name));
+      const { stoppedAt } = await applyOneByOne(tx, projector, kept, (event) => applyBatch(tx, projector, [event], state.active_table), attempts,
+        (event, error) => observer.deadLettered(name, event, error));
+      // Stopped: the checkpoint stays just before the poison event, past what this batch applied before it.
+      const passed = stoppedAt ? events.slice(0, events.indexOf(stoppedAt)) : events;
+      const last = passed.at(-1);
+      await saveCheckpoint(tx, name, last ? checkpointOf(last) : state.checkpoint);
       await announceProgress(tx, name);
-      return 'skipped';
+      return stoppedAt ? 'stopped' : 'skipped';
     });
   }
 
-  /**
-   * Whether the dead letter it stopped at is still open. Read from the database, as `/ready` reads it: an
-   * operator resolves it from another process (`todo projections retry`), and this one then goes on by
-   * itself, without a restart. While the database cannot tell, it stays stopped.
-   */
-  async function stillStopped(): Promise<boolean> {
-    try {
-      return (await stoppedProjections(db)).some((at) => at.projection === name);
-    } catch {
-      return true;
-    }
-  }
+  /** Stopped at a poison event: waits until its dead letter is resolved (retried or skipped), then goes on. */
+  let halted = false;
 
   const loop = (async () => {
     let attempt = 0;
-    let halted = false;
     while (!stopped) {
-      if (halted) {
-        halted = await stillStopped();
-        if (halted) {
+      if (halted && leading) {
+        if (await isStopped(db, name).catch(() => true)) {
           await wakeups.idle(standbyPollMs);
           continue;
         }
+        halted = false;
         observer.resumed(name);
       }
       if (!leading && !((await ownSchemaActive()) && (await tryLead()))) {
@@ -231,7 +210,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
           attempt = 0;
           if (outcome === 'stopped') {
             halted = true;
-            observer.stopped(name, 'an event kept failing and the policy is to stop; see `todo projections dead-letters`');
+            observer.stopped(name, 'an event kept failing and the policy is to stop; see `todo projections dead-letters`, then `retry` or `dead-letters skip`');
           }
         } catch (isolationError) {
           observer.retrying(name, isolationError, attempt);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TaskId } from '../../../contracts/task.ts';
-import { occurrenceId, uuidV5 } from './occurrence-id.ts';
+import { uuidV5 } from '../../../contracts/uuid-v5.ts';
+import { occurrenceId } from './occurrence-id.ts';
 
 const SERIES = '0b7e2a7c-3c1d-4e55-8f0a-6d2b9c4e1f30';
 

@@ -1,21 +1,10 @@
-import { createHash } from 'node:crypto';
+import { uuidV5 } from '../../../contracts/uuid-v5.ts';
 
 /**
  * The namespace of occurrence ids. Fixed forever: changing it would give every future occurrence a new id,
  * and a redelivered completion would then create its next task a second time.
  */
 export const OCCURRENCE_NAMESPACE = 'd7e495d8-4263-4d5f-a326-ee727f73b510';
-
-/** RFC 9562 UUID version 5: SHA-1 of the namespace's 16 bytes and the name, version and variant bits set. */
-export function uuidV5(namespace: string, name: string): string {
-  const hex = namespace.replace(/-/g, '');
-  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new RangeError(`not a UUID: ${namespace}`);
-  const bytes = createHash('sha1').update(Buffer.from(hex, 'hex')).update(name, 'utf8').digest().subarray(0, 16);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const text = bytes.toString('hex');
-  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
-}
 
 /** The id of a series' `occurrence`-th task: the same inputs always name the same task. */
 export function occurrenceId(seriesId: string, occurrence: number): string {

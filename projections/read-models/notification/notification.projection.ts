@@ -13,6 +13,8 @@ import { forgetScheduleRows, readScheduleRows, saveScheduleRows } from './schedu
 import { createScheduleTables, dropScheduleTables } from './schedule-table.sql.ts';
 import { forgetTaskState, readTaskStates, saveTaskStates, type NotificationTaskState } from './schedule-task-state.sql.ts';
 import { PROJECTIONS } from '../../../contracts/projection-names.ts';
+import { parseDeliverySettled, type ReminderDeliverySettled } from '../../../contracts/events/reminder-delivery-settled.ts';
+import { restoreSettledDeliveries } from './settled-deliveries.sql.ts';
 
 /** Where a task's fold starts: its kept state, or the task folded from the log, and its schedule rows. */
 interface ScheduleStart { readonly state: TaskState; readonly email: string | null; readonly schedule: readonly ScheduledReminder[] }
@@ -86,6 +88,7 @@ function scheduleModel(log: Pick<EventLog, 'readStream'>, logger: Logger | undef
 
 /** Built with the log: a task the schedule kept nothing for is folded from its own stream when it changes. */
 export function createNotificationProjection(log: Pick<EventLog, 'readStream'>, logger?: Logger): ReadModelProjection {
+  const applySchedule = applySingleStream(scheduleModel(log, logger));
   return {
     kind: 'read-model',
     name: PROJECTIONS.notification,
@@ -93,7 +96,18 @@ export function createNotificationProjection(log: Pick<EventLog, 'readStream'>, 
     // silently: stop loudly instead (/ready, TodoProjectorStopped) until the dead letter is resolved.
     onPoison: 'stop',
     table: { base: 'notification_schedule', schemaVersion: 1, view: NOTIFICATION_SCHEDULE_VIEW, create: createScheduleTables, drop: dropScheduleTables },
-    apply: applySingleStream(scheduleModel(log, logger)),
+    // Task events plan the schedule; the scheduler's settlements (in streams of their own) restore the
+    // delivery records, so that after a restore or a rebuild from the log nothing sent is sent again.
+    async apply(tx, events, table) {
+      const settled: ReminderDeliverySettled[] = [];
+      const taskEvents: StoredEvent[] = [];
+      for (const event of events) {
+        const settlement = parseDeliverySettled(event.type, event.data);
+        if (settlement) settled.push(settlement); else taskEvents.push(event);
+      }
+      if (taskEvents.length > 0) await applySchedule(tx, taskEvents, table);
+      await restoreSettledDeliveries(tx, settled);
+    },
     // A retry replays the task's whole stream; delivery records stay, so nothing sent is sent again.
     async forgetStream(tx, table, streamId) {
       await forgetScheduleRows(tx, table, streamId);

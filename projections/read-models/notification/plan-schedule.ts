@@ -1,6 +1,7 @@
 import type { ScheduledReminder, ScheduleState } from '../../../contracts/read-models/notification-schedule.ts';
 import { reminderTimes } from '../../../domain/task/reminder-times.ts';
 import type { Task } from '../../../domain/task/types.ts';
+import { EARLIEST_INSTANT, LATEST_INSTANT } from '../../../domain/task/limits.ts';
 
 /** What a row records about the event that last touched it. */
 export interface EventFacts {
@@ -11,9 +12,14 @@ export interface EventFacts {
 
 const keyOf = (index: number, fireAt: string) => `${index}|${fireAt}`;
 
+const storable = (fireAt: string): boolean => {
+  const at = Date.parse(fireAt);
+  return at >= Date.parse(EARLIEST_INSTANT) && at <= Date.parse(LATEST_INSTANT);
+};
+
 /**
  * A task's schedule after one of its events, given its rows before it. The task's `updated_at` is the
- * event's time. Rows are never dropped — a row that no longer applies changes state — so that a reminder
+ * event's time. Rows are not dropped — a row that no longer applies changes state — so that a reminder
  * that was sent stays listed, and so that a fire time already past is never armed afresh by an unrelated
  * edit: a new or re-armed row is armed only when it lies after the event; an armed row stays armed.
  */
@@ -28,6 +34,9 @@ export function planSchedule(rows: readonly ScheduledReminder[], task: Task, fac
   const planned: ScheduledReminder[] = [];
   for (const row of rows) {
     if (wantedKeys.has(keyOf(row.reminder_index, row.fire_at))) continue;
+    // A fire time outside the span of instants (an old event's) was never stored and never fires: once it no
+    // longer applies it is dropped, or the task could not be stored again even after its owner fixed it.
+    if (!storable(row.fire_at)) continue;
     const state: ScheduleState = row.state !== 'armed' ? row.state : live ? 'superseded' : 'cancelled';
     planned.push({ ...row, ...common, state });
   }

@@ -11,11 +11,12 @@ export interface DeliveryKey {
 
 /**
  * Records what became of the claim numbered `attempts`. It may land on a row the reaper settled as
- * failed meanwhile (a send slower than the reaper's bound): the real outcome then replaces the guess.
+ * failed meanwhile (a send slower than the reaper's bound): the real outcome then replaces the guess. Answers
+ * whether it did (false: the claim was not this one's any more).
  */
-export async function recordOutcome(db: Queryable, key: DeliveryKey, attempts: number, outcome: Outcome): Promise<void> {
+export async function recordOutcome(db: Queryable, key: DeliveryKey, attempts: number, outcome: Outcome): Promise<boolean> {
   const sent = outcome.status === 'sent' ? outcome : null;
-  await db.query(
+  const result = await db.query(
     `UPDATE notification_deliveries
         SET status = $6, delivered_via = $7, late = $8, sent_at = $9, last_error = $10,
             next_attempt_at = coalesce($11, next_attempt_at), updated_at = now()
@@ -31,4 +32,5 @@ export async function recordOutcome(db: Queryable, key: DeliveryKey, attempts: n
       outcome.status === 'retrying' ? outcome.next_attempt_at : null,
     ],
   );
+  return result.rowCount === 1;
 }

@@ -19,6 +19,8 @@ import { projectionHarness, type Harness } from '../../../test/support/projectio
 import { testDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { postgresDeviceRegistry } from '../../../write-side/devices/device-registry.ts';
 import { registerDevice } from '../../../write-side/devices/devices.sql.ts';
+import { postgresDeliveryLog } from '../../../write-side/deliveries/delivery-log.ts';
+import { deliveryStreamId, REMINDER_DELIVERY_SETTLED, ReminderDeliverySettledPayload } from '../../../contracts/events/reminder-delivery-settled.ts';
 import type { Projector } from '../../runtime/projector.ts';
 import { PROJECTION_CHANNEL } from '../../runtime/projection-state.sql.ts';
 import { rebuildProjection } from '../../runtime/rebuild-projection.ts';
@@ -112,6 +114,7 @@ function scheduler(overrides: Partial<ReminderSchedulerDeps> = {}) {
     push: unusedPush,
     devices: postgresDeviceRegistry(db),
     log: h.store,
+    deliveries: postgresDeliveryLog(),
     observer: observed(),
     scheduleCaughtUp: caughtUp,
     ...overrides,
@@ -353,5 +356,38 @@ describe('the channels', () => {
       expect.objectContaining({ delivered_via: 'log', channel: 'email', to: 'ada@example.com', subject: 'Reminder: Log me', task_id: id }),
       expect.objectContaining({ delivered_via: 'log', channel: 'push', title: 'Log me', task_id: id }),
     ]));
+  });
+});
+
+describe('what was delivered, in the log', () => {
+  it('restores the delivery records when the schedule is rebuilt from the log: nothing sent goes out again, pending reminders still fire', async () => {
+    const era = nextEra();
+    const sentId = await createTask('Sent before the restore', [at(plus(era, 60 * MINUTE))]);
+    const pendingId = await createTask('Still pending', [at(plus(era, 3 * 60 * MINUTE))]);
+    const before = recordingEmail();
+    expect(await scheduler({ email: before }).runDueReminders(plus(era, 60 * MINUTE))).toMatchObject({ sent: 1 });
+    const recorded = await deliveries(sentId);
+    expect(recorded).toEqual([expect.objectContaining({ status: 'sent', attempts: 1 })]);
+
+    // In a stream of its own, which the settlement of a retried pass leaves alone; the task's version is untouched.
+    const place = { task_id: sentId, reminder_index: 0, fire_at: plus(era, 60 * MINUTE).toISOString(), channel: 'email' as const };
+    const [settlement, ...more] = await h.store.readStream(deliveryStreamId(place));
+    expect(more).toEqual([]);
+    expect(settlement).toMatchObject({ type: REMINDER_DELIVERY_SETTLED, version: 1, data: { ...place, status: 'sent', delivered_via: 'email', attempts: 1 } });
+    await postgresDeliveryLog().recordSettled(t.db, ReminderDeliverySettledPayload.parse(settlement?.data), null);
+    expect(await h.store.readStream(deliveryStreamId(place))).toHaveLength(1);
+    expect((await h.store.readStream(sentId)).map((event) => event.version)).toEqual([1]);
+
+    // Restored from the log alone: no delivery record, no scan position; the schedule rebuilt from the log.
+    await t.db.query('DELETE FROM notification_deliveries WHERE task_id = ANY($1::uuid[])', [[sentId, pendingId]]);
+    await t.db.query('UPDATE notification_scan SET scanned_until = NULL');
+    await rebuildProjection(t.db, h.store, notificationProjector);
+    expect(await deliveries(sentId)).toEqual(recorded);
+
+    const after = recordingEmail();
+    await scheduler({ email: after }).runDueReminders(plus(era, 3 * 60 * MINUTE));
+    expect(after.sent.map((message) => message.reference['task_id'])).toEqual([pendingId]);
+    expect(await deliveries(sentId)).toEqual(recorded);
+    expect(await deliveries(pendingId)).toEqual([expect.objectContaining({ status: 'sent', attempts: 1 })]);
   });
 });

@@ -1,4 +1,5 @@
 import type { DeviceRegistry } from '../../../contracts/ports/device-registry.ts';
+import type { DeliveryLog } from '../../../contracts/ports/delivery-log.ts';
 import type { EventLog } from '../../../contracts/ports/event-log.ts';
 import type { Delivery, EmailSender, PushSender } from '../../../contracts/ports/reminder-senders.ts';
 import type { Transactional } from '../../../contracts/ports/sql.ts';
@@ -12,6 +13,7 @@ import { enqueueDueReminders } from './enqueue-due.sql.ts';
 import { recordOutcome } from './record-outcome.sql.ts';
 import { reminderEmail, reminderPush } from './reminder-message.ts';
 import { cancelDisarmedDeliveries, settleUnknownSends, UNKNOWN_OUTCOME } from './settle-deliveries.sql.ts';
+import { settlementOf } from './settlement.ts';
 
 /** What the scheduler reports, for metrics and logs (app/ implements it). */
 export interface ReminderObserver {
@@ -41,6 +43,8 @@ export interface ReminderSchedulerDeps {
   readonly devices: DeviceRegistry;
   /** Where the traceparent of the change that planned a reminder is read: its send is a span of that trace. */
   readonly log: Pick<EventLog, 'readEventsAt'>;
+  /** Where each delivery's final outcome goes into the log, with its record: a restore never sends it again. */
+  readonly deliveries: DeliveryLog;
   readonly observer: ReminderObserver;
   /**
    * Resolves true once the schedule reflects every event committed before the call (waiting a bounded
@@ -141,7 +145,12 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
       }
       outcome = settle(result, delivery.attempts, delivery.fire_at, now, policy);
     }
-    await recordOutcome(db, delivery, delivery.attempts, outcome);
+    const settled = settlementOf(delivery, delivery.attempts, outcome, now);
+    await db.transaction(async (tx) => {
+      const recorded = await recordOutcome(tx, delivery, delivery.attempts, outcome);
+      if (recorded && settled) await deps.deliveries.recordSettled(tx, settled, traceparent);
+    });
+    if (settled) deps.deliveries.announce();
     switch (outcome.status) {
       case 'sent':
         tally.sent += 1;
@@ -170,7 +179,16 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
         observer.scheduleBehind();
         return { ...tally, caught_up: false };
       }
-      for (const settled of await settleUnknownSends(db, new Date(now.getTime() - unknownAfterMs))) {
+      const unknown = await db.transaction(async (tx) => {
+        const settled = await settleUnknownSends(tx, new Date(now.getTime() - unknownAfterMs));
+        for (const delivery of settled) {
+          const failed = settlementOf(delivery, delivery.attempts, { status: 'failed', last_error: UNKNOWN_OUTCOME }, now);
+          if (failed) await deps.deliveries.recordSettled(tx, failed, null);
+        }
+        return settled;
+      });
+      if (unknown.length > 0) deps.deliveries.announce();
+      for (const settled of unknown) {
         tally.failed += 1;
         observer.failed(settled.channel, { ...refOf(settled), error: UNKNOWN_OUTCOME, retrying: false });
       }

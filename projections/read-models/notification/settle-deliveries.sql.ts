@@ -17,7 +17,10 @@ export async function cancelDisarmedDeliveries(db: Queryable): Promise<Channel[]
   return result.rows.map((row) => row.channel);
 }
 
-export interface SettledDelivery { readonly task_id: string; readonly reminder_index: number; readonly fire_at: Date; readonly channel: Channel }
+export interface SettledDelivery {
+  readonly task_id: string; readonly reminder_index: number; readonly fire_at: Date; readonly channel: Channel;
+  readonly user_id: string; readonly attempts: number;
+}
 
 export const UNKNOWN_OUTCOME = 'outcome unknown: the sender stopped during the send; not retried, as a reminder goes out at most once';
 
@@ -29,7 +32,7 @@ export async function settleUnknownSends(db: Queryable, claimedBefore: Date): Pr
   const result = await db.query<SettledDelivery>(
     `UPDATE notification_deliveries SET status = 'failed', last_error = $2, updated_at = now()
       WHERE status = 'sending' AND claimed_at < $1
-      RETURNING task_id, reminder_index, fire_at, channel`,
+      RETURNING task_id, reminder_index, fire_at, channel, user_id, attempts`,
     [claimedBefore, UNKNOWN_OUTCOME],
   );
   return result.rows;

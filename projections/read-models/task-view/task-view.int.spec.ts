@@ -4,7 +4,7 @@ import { LOG_START } from '../../../contracts/events/stored-event.ts';
 import { testDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { projectionHarness, type Harness } from '../../../test/support/projection-harness.ts';
 import { projectionSpec, readModelSubject } from '../../testing/projection-spec.ts';
-import { taskViewProjection } from './task-view.projection.ts';
+import { createTaskViewProjection } from './task-view.projection.ts';
 
 let t: TestDatabase;
 let h: Harness;
@@ -27,7 +27,7 @@ describe('the task-view projection', () => {
     const events = await h.store.readLogAfter(LOG_START, 1000);
 
     // Once, twice, split at every place, and one event at a time followed by parts of the batch again.
-    await projectionSpec(readModelSubject(t.db, taskViewProjection, (_db, table) => rows(table))).given(events).thenRows((once) => {
+    await projectionSpec(readModelSubject(t.db, createTaskViewProjection(h.store), (_db, table) => rows(table))).given(events).thenRows((once) => {
       const byId = new Map(once.map((row) => [row['task_id'], row]));
       expect(byId.get(a)).toMatchObject({ status: 'completed', priority: 'high', tags: ['x'], version: 3, deleted_at: null,
         due: { date: '2026-12-01' }, due_at: new Date('2026-12-01T00:00:00Z'), overdue_at: new Date('2026-12-02T00:00:00Z') });

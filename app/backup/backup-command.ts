@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import { BACKUP_FORMAT_VERSION, BackupFormat, DATA_DIR_FILES, type BackupManifest } from '../../contracts/backup-manifest.ts';
 import { pgTools } from '../../gateways/postgres/pg-tools.ts';
+import { logSummary, type LogSummary } from '../../write-side/event-store/log-order.sql.ts';
 import { loadConfig } from '../config.ts';
 import { connectDatabase } from '../database.ts';
 import { secondsSince, serverVersion, sizeOnDisk } from './server-facts.ts';
@@ -43,23 +44,15 @@ export async function backupCommand(args: string[], logger: Logger): Promise<voi
     const tools = await pgTools(version.major);
     await mkdir(to, { recursive: true, mode: 0o700 });
     const session = await database.db.connect();
-    let log: { head: BackupManifest['log_head']; count: number };
+    let log: LogSummary;
     try {
       // The manifest describes exactly what the dump holds: both read one exported snapshot.
       await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const facts = await session.query<{ transaction_id: string | null; position: number | null; count: number; snapshot: string }>(
-        `SELECT head.transaction_id, head.position, (SELECT count(*)::int FROM events) AS count,
-                ${format === 'logical' ? 'pg_export_snapshot()' : "''"} AS snapshot
-           FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-             SELECT transaction_id::text AS transaction_id, position::int AS position FROM events
-              WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-              ORDER BY transaction_id DESC, position DESC LIMIT 1) AS head ON true`);
-      const row = facts.rows[0];
-      if (!row) throw new Error('could not read the log head');
-      log = { head: { transaction_id: row.transaction_id ?? '0', position: row.position ?? 0 }, count: row.count };
+      log = await logSummary({ query: async <R extends object>(text: string) => ({ rows: (await session.query(text)).rows as R[], rowCount: null }) });
       if (format === 'logical') {
+        const snapshot = (await session.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]?.id ?? '';
         await tools.run('pg_dump', [
-          '--format=directory', '--no-owner', '--no-privileges', `--snapshot=${row.snapshot}`,
+          '--format=directory', '--no-owner', '--no-privileges', `--snapshot=${snapshot}`,
           `--file=${join(to, LOGICAL_PART)}`, `--dbname=${database.db.url}`,
         ]);
       }

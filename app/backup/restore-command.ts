@@ -10,10 +10,10 @@ import { lockDataDir } from '../../gateways/postgres/data-dir-lock.ts';
 import { startEmbeddedPostgres } from '../../gateways/postgres/embedded.ts';
 import { pgTools } from '../../gateways/postgres/pg-tools.ts';
 import { assertNotInRecovery } from '../../gateways/postgres/recovery-state.ts';
-import { assertLogOrderable } from '../../write-side/event-store/log-order.sql.ts';
+import { assertLogOrderable, logSummary } from '../../write-side/event-store/log-order.sql.ts';
 import { loadConfig } from '../config.ts';
 import { DATA_DIR_PART } from './backup-command.ts';
-import { restampTransactionIds } from './restamp-transaction-ids.sql.ts';
+import { restampTransactionIds } from '../../write-side/event-store/restamp-transaction-ids.sql.ts';
 import { giveToPostgresUser, secondsSince, serverVersion } from './server-facts.ts';
 
 export const RESTORE_USAGE = `  restore --from DIR [--force]            restore a backup into DATABASE_URL, or the embedded DATA_DIR
@@ -42,7 +42,7 @@ async function finish(db: Db, manifest: BackupManifest, logger: Logger): Promise
   }
   await assertNotInRecovery(db, 'The restored PostgreSQL', true);
   await assertLogOrderable(db);
-  const count = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]?.n ?? 0;
+  const { count } = await logSummary(db);
   if (count !== manifest.event_count) throw new Error(`the restored log holds ${count} events; the backup's manifest says ${manifest.event_count}`);
 }
 

@@ -44,3 +44,17 @@ export async function assertLogOrderable(db: Queryable): Promise<void> {
   const found = await unorderableLog(db);
   if (found) throw new UnorderableLogError(found);
 }
+
+export interface LogSummary { readonly head: { readonly transaction_id: string; readonly position: number }; readonly count: number }
+
+/** The head a reader could see now and how many events there are, both in the caller's snapshot. */
+export async function logSummary(db: Queryable): Promise<LogSummary> {
+  const result = await db.query<{ transaction_id: string | null; position: number | null; count: number }>(
+    `SELECT head.transaction_id, head.position, (SELECT count(*)::int FROM events) AS count
+       FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+         SELECT transaction_id::text AS transaction_id, position::int AS position FROM events
+          WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY transaction_id DESC, position DESC LIMIT 1) AS head ON true`);
+  const row = result.rows[0];
+  return { head: { transaction_id: row?.transaction_id ?? '0', position: row?.position ?? 0 }, count: row?.count ?? 0 };
+}

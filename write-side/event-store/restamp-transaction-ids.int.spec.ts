@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readLogAfter } from '../../write-side/event-store/read-log.sql.ts';
-import { unorderableLog } from '../../write-side/event-store/log-order.sql.ts';
+import { readLogAfter } from './read-log.sql.ts';
+import { unorderableLog } from './log-order.sql.ts';
 import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { restampTransactionIds } from './restamp-transaction-ids.sql.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupManifest } from '../../contracts/backup-manifest.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../gateways/postgres/embedded.ts';
 import { lockDataDir } from '../../gateways/postgres/data-dir-lock.ts';
-import { ageCluster, expectNewWriteVisible, freshDataDir, killLeftovers, seed, serve, snapshot, todo, type Served } from './backup-support.ts';
+import { ageCluster, expectNewWriteVisible, freshDataDir, stopLeftovers, seed, serve, snapshot, todo, type Served } from './backup-support.ts';
 import { runTodo } from '../support/todo-process.ts';
 
 /*
@@ -38,7 +38,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  killLeftovers();
+  await stopLeftovers();
   await external?.server.stop();
   await external?.release();
 });

@@ -7,7 +7,7 @@ import { lockDataDir } from '../../gateways/postgres/data-dir-lock.ts';
 import { startEmbeddedPostgres } from '../../gateways/postgres/embedded.ts';
 import { pgTools } from '../../gateways/postgres/pg-tools.ts';
 import { runTodo } from '../support/todo-process.ts';
-import { ageCluster, expectNewWriteVisible, freshDataDir, killLeftovers, postmasterRunning, serve, todo } from './backup-support.ts';
+import { ageCluster, expectNewWriteVisible, freshDataDir, stopLeftovers, postmasterRunning, serve, todo } from './backup-support.ts';
 
 /*
  * What `todo serve` does with a database it must not serve from: it says why and what to do, exits, and
@@ -37,7 +37,7 @@ beforeAll(async () => {
   await served.stop();
 }, 300_000);
 
-afterAll(() => killLeftovers());
+afterAll(async () => { await stopLeftovers(); });
 
 describe('a log restored by hand with pg_restore', () => {
   it('is refused with what to do, and `todo restore` over it gives a working system', async () => {

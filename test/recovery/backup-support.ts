@@ -18,9 +18,14 @@ export async function freshDataDir(label: string): Promise<string> {
 
 const started: TodoProcess[] = [];
 
-/** Kills whatever a spec left running (a failed assertion between start and stop). */
-export function killLeftovers(): void {
-  for (const todo of started) if (todo.child.exitCode === null) todo.child.kill('SIGKILL');
+/**
+ * Stops whatever a spec left running (a failed assertion between start and stop): SIGTERM, so that each
+ * process stops its embedded PostgreSQL too, as an operator's stop would.
+ */
+export async function stopLeftovers(): Promise<void> {
+  const running = started.filter((todo) => todo.child.exitCode === null && todo.child.signalCode === null);
+  for (const todo of running) todo.child.kill('SIGTERM');
+  await Promise.all(running.map((todo) => todo.exited));
 }
 
 /** A `todo` command to its end; its output when it succeeded. */

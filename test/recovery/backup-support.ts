@@ -84,12 +84,21 @@ async function everyItem(served: Served, path: string): Promise<Array<Record<str
   return items;
 }
 
-/** Everything a user sees: tasks (open and done), each one's history, the audit log and the notification records. */
-export async function snapshot(served: Served): Promise<Record<string, unknown>> {
-  const tasks = await everyItem(served, '/api/tasks?limit=100&sort=created');
+/**
+ * Everything a user sees: tasks (open and done), each one's history, the audit log and the notification
+ * records; with `atLeast`, each read waits until its projection has passed that position.
+ */
+export async function snapshot(served: Served, atLeast?: number): Promise<Record<string, unknown>> {
+  const wait = atLeast === undefined ? '' : `min_position=${atLeast}&`;
+  const tasks = await everyItem(served, `/api/tasks?${wait}limit=100&sort=created`);
   const history: Record<string, unknown> = {};
-  for (const task of tasks) history[String(task['id'])] = await everyItem(served, `/api/tasks/${String(task['id'])}/history`);
-  return { tasks, history, audit: await everyItem(served, '/api/audit?limit=200'), notifications: await everyItem(served, '/api/notifications') };
+  for (const task of tasks) history[String(task['id'])] = await everyItem(served, `/api/tasks/${String(task['id'])}/history?${wait}`.replace(/[?&]$/, ''));
+  return {
+    tasks,
+    history,
+    audit: await everyItem(served, `/api/audit?${wait}limit=200`),
+    notifications: await everyItem(served, `/api/notifications${atLeast === undefined ? '' : `?min_position=${atLeast}`}`),
+  };
 }
 
 /** A small but varied data set: created, edited, completed, reopened and deleted tasks, and an armed reminder. */
@@ -118,14 +127,14 @@ export async function seed(served: Served): Promise<void> {
 }
 
 /** A task written now is listed by the next read that asks for it (min_position waits for the projection). */
-export async function expectNewWriteVisible(served: Served): Promise<string> {
+export async function expectNewWriteVisible(served: Served): Promise<{ task_id: string; position: number }> {
   const created = await served.call('POST', '/api/tasks', { title: 'Written after the restore' });
   expect(created.status).toBe(201);
   const { task_id, position } = created.body as { task_id: string; position: number };
   const listed = await served.call('GET', `/api/tasks?limit=100&min_position=${position}`);
   expect(listed.status, JSON.stringify(listed.body)).toBe(200);
   expect((listed.body as Page).items.map((item) => item['id'])).toContain(task_id);
-  return task_id;
+  return { task_id, position };
 }
 
 /** Transaction ids burnt on the source, so that its log's ids lie beyond what a new cluster has handed out. */

@@ -9,6 +9,9 @@ import { migrate } from '../gateways/postgres/migrate.ts';
 import { PROJECTIONS_USAGE, projectionsCommand } from './projections-command.ts';
 import { ACCOUNTS_USAGE, accountsCommand } from './accounts-command.ts';
 import { createLogger } from './logger.ts';
+import { BACKUP_USAGE, backupCommand } from './backup/backup-command.ts';
+import { RESTORE_USAGE, restoreCommand } from './backup/restore-command.ts';
+import { PROMOTE_USAGE, promoteCommand } from './backup/promote-command.ts';
 import { createSystem } from './system.ts';
 import { isService, SERVICE_PORTS, SERVICES } from './service-plan.ts';
 
@@ -20,7 +23,7 @@ const USAGE = `usage: todo <command>
   migrate                                 apply pending database migrations and exit
   token --user ID [--admin] [--email E] [--expires 30d]
                                           print a development token signed with the server's secret
-${PROJECTIONS_USAGE}${ACCOUNTS_USAGE}
+${PROJECTIONS_USAGE}${ACCOUNTS_USAGE}${BACKUP_USAGE}${RESTORE_USAGE}${PROMOTE_USAGE}
 `;
 
 async function serve(service: string, logger: Logger): Promise<void> {
@@ -137,6 +140,9 @@ export async function runCli(argv: string[]): Promise<void> {
     case 'token': return token(rest);
     case 'projections': return projectionsCommand(rest, logger);
     case 'accounts': return accountsCommand(rest, logger);
+    case 'backup': return backupCommand(rest, logger);
+    case 'restore': return restoreCommand(rest, logger);
+    case 'promote': return promoteCommand(logger);
     case undefined: case 'help': case '--help':
       process.stdout.write(USAGE);
       return;

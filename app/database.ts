@@ -8,6 +8,8 @@ import { DataDirInUseError, lockDataDir } from '../gateways/postgres/data-dir-lo
 const RUNNING_URL_FILE = 'postgres.url';
 import { startEmbeddedPostgres } from '../gateways/postgres/embedded.ts';
 import { migrate } from '../gateways/postgres/migrate.ts';
+import { assertNotInRecovery } from '../gateways/postgres/recovery-state.ts';
+import { assertLogOrderable } from '../write-side/event-store/log-order.sql.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface Database { readonly db: Db; readonly embedded: boolean; close(): Promise<void> }
@@ -15,6 +17,8 @@ export interface Database { readonly db: Db; readonly embedded: boolean; close()
 /**
  * DATABASE_URL when set; otherwise the bundled PostgreSQL in DATA_DIR, which belongs to this process alone
  * (a second instance on the same folder fails with a clear message). Migrations run before anything else.
+ * A server still in recovery, or a log whose transaction ids this server cannot order (copied in without
+ * `todo restore`), is refused: serving from either would lose writes.
  */
 export async function openDatabase(config: Config, logger: Logger, metrics?: Metrics): Promise<Database> {
   const observe = metrics
@@ -23,7 +27,13 @@ export async function openDatabase(config: Config, logger: Logger, metrics?: Met
   const poolOptions = { max: config.DATABASE_POOL_MAX, ...(observe ? { observe } : {}) };
   if (config.DATABASE_URL) {
     const db = createDb(config.DATABASE_URL, poolOptions);
-    await applyMigrations(db, logger);
+    try {
+      await assertNotInRecovery(db, 'The DATABASE_URL server', false);
+      await applyMigrations(db, logger);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
     return { db, embedded: false, close: () => db.close() };
   }
   const lock = await lockDataDir(config.DATA_DIR);
@@ -78,4 +88,5 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
 async function applyMigrations(db: Db, logger: Logger): Promise<void> {
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  await assertLogOrderable(db);
 }

@@ -3,11 +3,13 @@ import type { Queryable } from '../contracts/ports/sql.ts';
 import { stoppedProjections, type StoppedAt } from '../projections/runtime/dead-letters.sql.ts';
 import { readProjections } from '../projections/runtime/projection-state.sql.ts';
 import type { OwedRebuild } from '../projections/runtime/rebuild-on-start.ts';
+import { describeUnorderableLog, unorderableLog, type UnorderableLog } from '../write-side/event-store/log-order.sql.ts';
 
 export type WaitingFor =
   | ({ readonly reason: 'rebuild' } & OwedRebuild)
   | { readonly reason: 'lag'; readonly projection: string; readonly lag_events: number; readonly max_lag_events: number }
-  | ({ readonly reason: 'stopped' } & StoppedAt);
+  | ({ readonly reason: 'stopped' } & StoppedAt)
+  | ({ readonly reason: 'unorderable_log' } & UnorderableLog);
 
 export interface ProjectionLag {
   readonly projection: string;
@@ -48,7 +50,8 @@ export function readiness(deps: {
   let caughtUpOnce = false;
   return {
     async check() {
-      const [states, head, stopped] = await Promise.all([readProjections(deps.db), deps.log.readLogHead(), stoppedProjections(deps.db)]);
+      const [states, head, stopped, unorderable] = await Promise.all([
+        readProjections(deps.db), deps.log.readLogHead(), stoppedProjections(deps.db), unorderableLog(deps.db)]);
       const projections = states.map((state) => ({
         projection: state.name,
         lag_events: deps.logFed.has(state.name) ? Math.max(0, head.position - state.checkpoint.position) : null,
@@ -61,7 +64,9 @@ export function readiness(deps: {
           ? [{ reason: 'lag' as const, projection, lag_events, max_lag_events: deps.maxLagEvents }]
           : []);
       const halted: WaitingFor[] = stopped.filter((at) => deps.runsHere.has(at.projection)).map((at) => ({ reason: 'stopped', ...at }));
-      const waiting_for = [...halted, ...rebuilds, ...lagging];
+      // The database was replaced under a running process by one whose log this server cannot order.
+      const foreign: WaitingFor[] = unorderable ? [{ reason: 'unorderable_log', ...unorderable }] : [];
+      const waiting_for = [...foreign, ...halted, ...rebuilds, ...lagging];
       if (waiting_for.length === 0) caughtUpOnce = true;
       return { ready: waiting_for.length === 0, waiting_for, projections };
     },
@@ -84,6 +89,8 @@ export function describeWaiting(waiting: readonly WaitingFor[]): string {
       case 'stopped':
         return `${entry.projection} stopped at event ${entry.event_id} of stream ${entry.stream_id} (position ${entry.position}): ${entry.error}; `
           + 'see `todo projections dead-letters`';
+      case 'unorderable_log':
+        return describeUnorderableLog(entry);
       default: {
         const unknown: never = entry;
         return String(unknown);

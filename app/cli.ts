@@ -8,6 +8,7 @@ import { connectDatabase } from './database.ts';
 import { migrate } from '../gateways/postgres/migrate.ts';
 import { PROJECTIONS_USAGE, projectionsCommand } from './projections-command.ts';
 import { ACCOUNTS_USAGE, accountsCommand } from './accounts-command.ts';
+import { exportCommand, importCommand, LOG_TRANSFER_USAGE } from './log-transfer-command.ts';
 import { createLogger } from './logger.ts';
 import { createSystem } from './system.ts';
 import { isService, SERVICE_PORTS, SERVICES } from './service-plan.ts';
@@ -20,7 +21,7 @@ const USAGE = `usage: todo <command>
   migrate                                 apply pending database migrations and exit
   token --user ID [--admin] [--email E] [--expires 30d]
                                           print a development token signed with the server's secret
-${PROJECTIONS_USAGE}${ACCOUNTS_USAGE}
+${PROJECTIONS_USAGE}${ACCOUNTS_USAGE}${LOG_TRANSFER_USAGE}
 `;
 
 async function serve(service: string, logger: Logger): Promise<void> {
@@ -137,6 +138,9 @@ export async function runCli(argv: string[]): Promise<void> {
     case 'token': return token(rest);
     case 'projections': return projectionsCommand(rest, logger);
     case 'accounts': return accountsCommand(rest, logger);
+    // The export may go to stdout: its log lines go to stderr.
+    case 'export': return exportCommand(rest, createLogger(process.env['LOG_LEVEL'] ?? 'info', 'todo', process.stderr));
+    case 'import': return importCommand(rest, logger);
     case undefined: case 'help': case '--help':
       process.stdout.write(USAGE);
       return;

@@ -66,7 +66,7 @@ export async function exportLog(db: Transactional, write: (line: string) => Prom
     };
     // The head is the last event in log order, which need not be the highest position: it is filled in
     // from the same snapshot before anything is written.
-    const last = await tx.query<{ position: number }>('SELECT position::float8 AS position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1');
+    const last = await tx.query<{ position: number }>('SELECT position::float8 AS position FROM events ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1');
     await emit({ ...header, source: { head_position: last.rows[0]?.position ?? 0 } }, false);
 
     let events = 0;
@@ -76,7 +76,7 @@ export async function exportLog(db: Transactional, write: (line: string) => Prom
         `SELECT position::float8 AS position, transaction_id::text AS transaction_id, event_id, stream_id, version::float8 AS version,
                 type, schema_version, data, metadata, ${MICROSECONDS} AS created_at
            FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-          ORDER BY transaction_id, position LIMIT $3`,
+          ORDER BY events.transaction_id, events.position LIMIT $3`,
         [after.transaction_id, after.position, EXPORT_BATCH],
       );
       for (const row of batch.rows) await emit(toExportedEvent(row), true);

@@ -69,7 +69,7 @@ async function* storedIds(db: Queryable): AsyncGenerator<string> {
   for (;;) {
     const batch = await db.query<{ event_id: string; transaction_id: string; position: number }>(
       `SELECT event_id, transaction_id::text AS transaction_id, position::float8 AS position FROM events
-        WHERE (transaction_id, position) > ($1::xid8, $2::bigint) ORDER BY transaction_id, position LIMIT $3`,
+        WHERE (transaction_id, position) > ($1::xid8, $2::bigint) ORDER BY events.transaction_id, events.position LIMIT $3`,
       [after.transaction_id, after.position, IMPORT_BATCH],
     );
     for (const row of batch.rows) yield row.event_id;

@@ -27,7 +27,7 @@ let exported: string;
 const EVENTS = `SELECT position, transaction_id::text, event_id, stream_id, version, type, schema_version, data,
                        metadata - 'user_email' AS metadata, metadata->>'user_email' AS user_email,
                        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS created_at
-                  FROM events ORDER BY transaction_id, position`;
+                  FROM events ORDER BY events.transaction_id, events.position`;
 
 async function storeContents(db: Queryable) {
   const events = (await db.query<Record<string, unknown>>(EVENTS)).rows.map(({ transaction_id: _xid, ...row }) => row);
@@ -45,6 +45,15 @@ async function exportTo(db: TestDatabase['db'], path: string): Promise<void> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'todo-log-transfer-'));
   source = await testDatabase();
+  // Two events of old transactions, the later-allocated position committed first: log order is by transaction
+  // id as a number (99 before 100, both before every later one), not as text, and not by position.
+  await source.db.query(
+    `WITH head AS (INSERT INTO streams (stream_id, version) VALUES ('9a1f0000-0000-4000-8000-000000000002', 2))
+     INSERT INTO events (transaction_id, event_id, stream_id, version, type, schema_version, data, metadata)
+     VALUES ('100', gen_random_uuid(), '9a1f0000-0000-4000-8000-000000000002', 2, 'TaskCompleted', 1, '{}', $1),
+            ('99', gen_random_uuid(), '9a1f0000-0000-4000-8000-000000000002', 1, 'TaskCreated', 1, '{"title":"old"}', $1)`,
+    [JSON.stringify({ user_id: 'old', correlation_id: 'c-old', causation_id: null, traceparent: null, idempotency_key: null, request_id: null, user_email: null })],
+  );
   // More events than one export batch, over many streams; then one with all its metadata and an idempotency record.
   await bulkCreateTasks(source.db, EXPORT_BATCH + 500, 7);
   const appended = await postgresEventStore(source.db, upcastEvent).append(randomUUID(), 'no_stream', [{
@@ -71,7 +80,7 @@ afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 describe('an export', () => {
   it('is a header, one CloudEvent per event in log order, the idempotency records and a trailer', async () => {
     const lines = (await readFile(exported, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    const total = EXPORT_BATCH + 500 + 2;
+    const total = EXPORT_BATCH + 500 + 4;
     expect(lines[0]).toMatchObject({ record: 'header', format: EXPORT_FORMAT, version: EXPORT_FORMAT_VERSION, events: total });
     expect(lines.at(-1)).toMatchObject({ record: 'trailer', events: total, idempotency_records: 1 });
     const events = lines.slice(1, 1 + total);
@@ -81,6 +90,7 @@ describe('an export', () => {
       traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', data: { user_id: 'alice', idempotency_key: 'key-1' },
     });
     expect(events.at(-1)).toMatchObject({ type: 'com.todo.log.ReminderDelivered', eventtype: 'ReminderDelivered' });
+    expect(events.slice(0, 2).map((event) => [event['transactionid'], event['sequence']])).toEqual([['99', 1], ['100', 2]]);
     expect(String(events[0]?.['time'])).toMatch(/\.\d{6}Z$/);
     expect(lines[0]).toMatchObject({ source: { head_position: events.at(-1)?.['position'] } });
     expect(lines[1 + total]).toMatchObject({ record: 'idempotency', user_id: 'alice', key: 'key-1', status: 201 });
@@ -91,7 +101,7 @@ describe('an import', () => {
   it('into an empty database restores every event, stream head and idempotency record identically, and appends continue after it', async () => {
     const target = await testDatabase();
     const report = await importLog(target.db, exported);
-    expect(report).toMatchObject({ events: EXPORT_BATCH + 502, resumed_after: 0, idempotency_records: 1 });
+    expect(report).toMatchObject({ events: EXPORT_BATCH + 504, resumed_after: 0, idempotency_records: 1 });
     expect(await storeContents(target.db)).toEqual(await storeContents(source.db));
 
     const store = postgresEventStore(target.db, upcastEvent);
@@ -120,7 +130,7 @@ describe('an import', () => {
       INSERT INTO streams (stream_id, version, created_at, updated_at)
       SELECT stream_id, max(version), min(created_at), max(created_at) FROM events GROUP BY stream_id`);
     const report = await importLog(target.db, exported);
-    expect(report).toMatchObject({ resumed_after: 1000, events: EXPORT_BATCH + 502 - 1000 });
+    expect(report).toMatchObject({ resumed_after: 1000, events: EXPORT_BATCH + 504 - 1000 });
     expect(await storeContents(target.db)).toEqual(await storeContents(source.db));
   });
 

@@ -21,7 +21,8 @@ const USAGE = `usage: todo <command>
   migrate                                 apply pending database migrations and exit
   token --user ID [--admin] [--email E] [--expires 30d]
                                           print a development token signed with the server's secret
-${PROJECTIONS_USAGE}${ACCOUNTS_USAGE}${LOG_TRANSFER_USAGE}
+${PROJECTIONS_USAGE}${ACCOUNTS_USAGE}
+${LOG_TRANSFER_USAGE}
 `;
 
 async function serve(service: string, logger: Logger): Promise<void> {

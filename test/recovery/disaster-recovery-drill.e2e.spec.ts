@@ -93,6 +93,14 @@ describe.each(RECOVERY_PATHS.map((path): [string, RecoveryRow] => [path.name, pa
     expect(mails()).toBe(sentBefore);
   });
 
+  it('answers a retried command as the first time (its idempotency record came back)', async () => {
+    const call = caller(restored);
+    for (const { user, key, body, task_id: id } of data.idempotent) {
+      expect(await call(user, 'POST', '/api/tasks', body, { 'idempotency-key': key })).toMatchObject({ status: 201, body: { task_id: id } });
+    }
+    expect(data.idempotent.length).toBeGreaterThan(0);
+  });
+
   it('shows a new write at once', async () => {
     const [user] = data.users;
     if (!user) throw new Error('no user');

@@ -14,7 +14,11 @@ export interface DataSet {
   readonly schedulerPasses: readonly Date[];
   readonly remindersSent: number;
   readonly events: number;
+  /** Creates made with an Idempotency-Key: a retry with the same key and body must get the same task. */
+  readonly idempotent: readonly IdempotentCreate[];
 }
+
+export interface IdempotentCreate { readonly user: DrillUser; readonly key: string; readonly body: unknown; readonly task_id: string }
 
 export interface Caller {
   (user: DrillUser, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
@@ -62,10 +66,11 @@ export async function buildDataSet(system: DrillSystem, options: { users?: numbe
   // pass scans only its last minutes, so the midnight one makes the noon one cover the whole morning.)
   const schedulerPasses = [new Date(`${day}T00:00:00Z`), new Date(`${day}T12:00:00Z`)];
   const own = (user: DrillUser, id: string) => tasks.get(user.id)?.push(id);
+  const idempotent: IdempotentCreate[] = [];
 
   for (const [u, user] of users.entries()) {
     for (let n = 0; n < (options.tasksPerUser ?? 8); n += 1) {
-      const created = await call(user, 'POST', '/api/tasks', {
+      const body = {
         title: `Task ${n + 1} of ${user.id}`,
         description: n % 3 === 0 ? `Notes for task ${n + 1}` : null,
         tags: [TAGS[n % TAGS.length], TAGS[(n + u) % TAGS.length]],
@@ -74,9 +79,12 @@ export async function buildDataSet(system: DrillSystem, options: { users?: numbe
         // Reminders 30 minutes before 08:00, 10:00, 12:00 and 14:00 Berlin time: the first three fire before the
         // scheduler's last pass (noon UTC) and are sent, the last stays pending.
         ...(n % 2 === 0 ? { reminders: [{ before_minutes: 30, channels: ['email'] }] } : {}),
-      }, n === 0 ? { 'idempotency-key': `drill-${user.id}-first` } : {});
+      };
+      const key = n === 0 ? `drill-${user.id}-first` : null;
+      const created = await call(user, 'POST', '/api/tasks', body, key ? { 'idempotency-key': key } : {});
       expectStatus(created, 201, 'create');
       const id = taskIdOf(created.body);
+      if (key) idempotent.push({ user, key, body, task_id: id });
       own(user, id);
       if (n % 4 === 1) expectStatus(await call(user, 'PATCH', `/api/tasks/${id}`, { title: `Task ${n + 1} of ${user.id}, renamed`, tags: ['renamed'] }), 200, 'update');
       if (n % 4 === 2) expectStatus(await call(user, 'POST', `/api/tasks/${id}/complete`), 200, 'complete');
@@ -129,5 +137,5 @@ export async function buildDataSet(system: DrillSystem, options: { users?: numbe
   await untilSettled(system);
 
   const events = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]?.n ?? 0;
-  return { users, tasks, schedulerPasses, remindersSent: sent, events };
+  return { users, tasks, schedulerPasses, remindersSent: sent, events, idempotent };
 }

@@ -41,9 +41,26 @@ export async function runbookFiles(root: string): Promise<string[]> {
   return [...runbooks.sort(), join(root, 'docs/disaster-recovery.md')].map((path) => relative(root, path));
 }
 
+/** The `inline code` of prose lines (outside fences), as blocks of their own: commands are quoted there too. */
+export function inlineCode(file: string, markdown: string): CodeBlock[] {
+  const spans: CodeBlock[] = [];
+  let fenced = false;
+  for (const [i, line] of markdown.split('\n').entries()) {
+    if (line.trim().startsWith('```')) fenced = !fenced;
+    if (fenced || line.trim().startsWith('```')) continue;
+    for (const match of line.matchAll(/`([^`]+)`/g)) {
+      spans.push({ file, line: i + 1, language: 'inline', local: false, emptyDatabase: false, text: match[1] ?? '' });
+    }
+  }
+  return spans;
+}
+
 export async function runbookBlocks(root: string): Promise<CodeBlock[]> {
   const blocks: CodeBlock[] = [];
-  for (const file of await runbookFiles(root)) blocks.push(...codeBlocks(file, await readFile(join(root, file), 'utf8')));
+  for (const file of await runbookFiles(root)) {
+    const markdown = await readFile(join(root, file), 'utf8');
+    blocks.push(...codeBlocks(file, markdown), ...inlineCode(file, markdown));
+  }
   return blocks;
 }
 

@@ -4,7 +4,8 @@ import { loadConfig } from './config.ts';
 import { connectDatabase } from './database.ts';
 
 export const ACCOUNTS_USAGE = `  accounts grant-admin EMAIL | revoke-admin EMAIL
-                                          give or take the admin role of an account (its next token)`;
+                                          give or take the admin role of an account (its next token)
+`;
 
 const USAGE = `usage: todo accounts grant-admin EMAIL
        todo accounts revoke-admin EMAIL

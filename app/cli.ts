@@ -8,6 +8,7 @@ import { connectDatabase } from './database.ts';
 import { migrate } from '../gateways/postgres/migrate.ts';
 import { PROJECTIONS_USAGE, projectionsCommand } from './projections-command.ts';
 import { ACCOUNTS_USAGE, accountsCommand } from './accounts-command.ts';
+import { exportCommand, importCommand, LOG_TRANSFER_USAGE } from './log-transfer-command.ts';
 import { createLogger } from './logger.ts';
 import { BACKUP_USAGE, backupCommand } from './backup/backup-command.ts';
 import { RESTORE_USAGE, restoreCommand } from './backup/restore-command.ts';
@@ -23,8 +24,7 @@ const USAGE = `usage: todo <command>
   migrate                                 apply pending database migrations and exit
   token --user ID [--admin] [--email E] [--expires 30d]
                                           print a development token signed with the server's secret
-${PROJECTIONS_USAGE}${ACCOUNTS_USAGE}${BACKUP_USAGE}${RESTORE_USAGE}${PROMOTE_USAGE}
-`;
+${PROJECTIONS_USAGE}${ACCOUNTS_USAGE}${BACKUP_USAGE}${RESTORE_USAGE}${PROMOTE_USAGE}${LOG_TRANSFER_USAGE}`;
 
 async function serve(service: string, logger: Logger): Promise<void> {
   if (!isService(service)) throw new Error(`unknown service "${service}"; one of: ${SERVICES.join(', ')}`);
@@ -143,6 +143,9 @@ export async function runCli(argv: string[]): Promise<void> {
     case 'backup': return backupCommand(rest, logger);
     case 'restore': return restoreCommand(rest, logger);
     case 'promote': return promoteCommand(logger);
+    // The export may go to stdout: its log lines go to stderr.
+    case 'export': return exportCommand(rest, createLogger(process.env['LOG_LEVEL'] ?? 'info', 'todo', process.stderr));
+    case 'import': return importCommand(rest, logger);
     case undefined: case 'help': case '--help':
       process.stdout.write(USAGE);
       return;

@@ -73,11 +73,18 @@ interface EventLike {
 }
 
 export function toCloudEvent(event: EventLike): TaskCloudEvent {
+  return { ...cloudEventEnvelope(event), type: CLOUDEVENT_TYPES[event.type] };
+}
+
+/**
+ * The envelope of any stored event but its CloudEvent type: the one mapping from the store to the bus, also
+ * used by the event-log export (which carries events of every type, not only the task events the bus has).
+ */
+export function cloudEventEnvelope(event: Omit<EventLike, 'type'>): Omit<TaskCloudEvent, 'type'> {
   return {
     specversion: '1.0',
     id: event.event_id,
     source: CLOUDEVENT_SOURCE,
-    type: CLOUDEVENT_TYPES[event.type],
     subject: event.stream_id,
     time: event.created_at,
     datacontenttype: 'application/json',
@@ -107,6 +114,11 @@ const EVENT_TYPES_BY_CLOUDEVENT_TYPE = new Map(Object.entries(CLOUDEVENT_TYPES).
 export function fromCloudEvent(event: TaskCloudEvent): StoredEvent {
   const type = EVENT_TYPES_BY_CLOUDEVENT_TYPE.get(event.type);
   if (!type) throw new Error(`not a task event type: ${event.type}`);
+  return storedEventOf(event, type);
+}
+
+/** The inverse of `cloudEventEnvelope`: the stored event of that envelope, its stored type given. */
+export function storedEventOf(event: Omit<TaskCloudEvent, 'type'>, type: string): StoredEvent {
   return {
     event_id: event.id,
     stream_id: event.subject,

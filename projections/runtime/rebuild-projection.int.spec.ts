@@ -96,3 +96,25 @@ describe('rebuilding a projection stream by stream', () => {
     expect(await rows()).toEqual(rebuilt);
   });
 });
+
+describe('the swap of a rebuilt table', () => {
+  it('drops the old table in the same transaction: when the drop fails, nothing of the swap happened', async () => {
+    const { table } = taskViewProjection;
+    if (!table) throw new Error('task-view keeps a table');
+    const before = (await t.db.query<{ active_table: string }>(`SELECT active_table FROM projections WHERE name = 'task-view'`)).rows[0]?.active_table;
+    if (!before) throw new Error('task-view is registered');
+    const failingDrop = { ...taskViewProjection, table: { ...table, drop: async (tx: Parameters<typeof table.create>[0], name: string) => {
+      if (name === before) throw new Error('the old table cannot be dropped');
+      await tx.query(`DROP TABLE IF EXISTS ${name}`);
+    } } };
+    const rowsBefore = await rows();
+    await expect(rebuildProjection(t.db, h.store, failingDrop)).rejects.toThrow('the old table cannot be dropped');
+    expect((await t.db.query(`SELECT active_table FROM projections WHERE name = 'task-view'`)).rows).toEqual([{ active_table: before }]);
+    expect(await rows()).toEqual(rowsBefore);
+
+    const report = await rebuildProjection(t.db, h.store, taskViewProjection);
+    const left = await t.db.query(`SELECT tablename FROM pg_tables WHERE tablename = $1`, [before]);
+    expect(left.rows).toEqual([]);
+    expect(report.from_table).toBe(before);
+  });
+});

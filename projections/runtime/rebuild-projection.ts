@@ -47,7 +47,8 @@ export interface RebuildReport {
  * Blue/green rebuild: replays the whole log into a fresh `<base>_v<n+1>` beside the live table, in large
  * batches, while queries keep reading the live one. The swap then takes the projector's row lock (the live
  * runtime waits), applies what arrived meanwhile, points the view and the runtime at the new table and
- * moves the checkpoint, all in one transaction. The old table is dropped after.
+ * moves the checkpoint and drops the old table, all in one transaction: a swap is whole or not at all, and no
+ * table the view no longer reads is left behind.
  *
  * A poison event meets the same policy as in the live projector (poison.ts): events an operator resolved
  * as skipped are passed over; a batch that fails is applied again one event at a time, and the event at
@@ -72,7 +73,8 @@ export async function rebuildProjection(
   const started = performance.now();
   const current = (await readProjections(db)).find((p) => p.name === projector.name);
   if (!current?.active_table) throw new Error(`projection ${projector.name} is not registered; start the service once first`);
-  const next = versionedTable(table.base, tableVersion(current.active_table) + 1);
+  const activeAtStart = current.active_table;
+  const next = versionedTable(table.base, tableVersion(activeAtStart) + 1);
   const drop = table.drop ?? dropTable;
 
   // A rebuild that died half-way leaves its table behind; it is never the active one, so start it afresh.
@@ -136,7 +138,7 @@ export async function rebuildProjection(
     if (last) checkpoint = checkpointOf(last);
   };
 
-  async function replay(): Promise<void> {
+  async function replay(): Promise<string> {
     if (table.replay === 'by-stream') {
       // Everything up to the head read now, stream by stream, in disjoint ranges of stream ids of about equal
       // size, loaded side by side (each row depends on its own stream only, so they never touch the same row);
@@ -184,19 +186,24 @@ export async function rebuildProjection(
       return batch.length;
     };
 
-    await db.transaction(async (tx) => {
-      await lockProjection(tx, projector.name);
+    return db.transaction(async (tx) => {
+      const locked = await lockProjection(tx, projector.name);
       while ((await catchUp(tx)) > 0);
       // The table now holds what this projector's DDL and code make of the log: its schema version goes live with it.
       await tx.query('UPDATE projections SET active_table = $2, schema_version = $3 WHERE name = $1', [projector.name, next, table.schemaVersion]);
       await saveCheckpoint(tx, projector.name, checkpoint);
       await pointView(tx, table.view, next);
       await announceProgress(tx, projector.name);
+      // The table active when the lock was taken (another rebuild may have swapped since this one began).
+      const old = locked.active_table ?? activeAtStart;
+      if (old !== next) await drop(tx, old);
+      return old;
     });
   }
 
+  let replaced: string;
   try {
-    await replay();
+    replaced = await replay();
   } catch (error) {
     if (!(error instanceof RebuildStopped)) throw error;
     // The batch's transaction rolled back, its dead letter with it: recorded again, on its own.
@@ -204,9 +211,7 @@ export async function rebuildProjection(
     const letter = (await listDeadLetters(db, projector.name)).find((d) => d.event_id === error.event.event_id);
     throw new RebuildStopped(projector.name, error.event, error.cause, letter?.id ?? null);
   }
-  const replaced = current.active_table;
-  await db.transaction((tx) => drop(tx, replaced));
-  return { projection: projector.name, from_table: current.active_table, to_table: next, events, seconds: (performance.now() - started) / 1000 };
+  return { projection: projector.name, from_table: replaced, to_table: next, events, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Promise.all, except that every loader has ended before the first failure is thrown. */

@@ -84,6 +84,21 @@ describe('the projector runtime', () => {
     await second.stop();
   });
 
+  it('has a standby say it is not leading from its first try, so its projection_leader exists at 0', async () => {
+    const a = recorder('standby-test');
+    const b = recorder('standby-test');
+    const leaderObserver = recordingObserver();
+    const standbyObserver = recordingObserver();
+    const first = await h.run(a.projector, { observer: leaderObserver });
+    await first.caughtUp();
+    const second = await h.run(b.projector, { observer: standbyObserver });
+    for (let i = 0; i < 500 && standbyObserver.events.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(standbyObserver.events.map((e) => e.kind)).toEqual(['lost']);
+    expect(leaderObserver.events.filter((e) => e.kind === 'lead' || e.kind === 'lost').map((e) => e.kind)).toEqual(['lead']);
+    await second.stop();
+    await first.stop();
+  });
+
   it('dead-letters an event that keeps failing, skips it visibly, and a retry replays it once fixed', async () => {
     const failOn = new Set(['poison']);
     const { projector, seen } = recorder('skip-test', { failOn });

@@ -78,21 +78,32 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   const wakeups = logWakeups(deps.onAppend);
   const wake = () => wakeups.wake();
 
+  // What this instance last said about leading. A standby says so once, at its first failed try, so that its
+  // projection_leader series exists at 0: a dead leader then reads as 0 everywhere, not as no data.
+  let reported: boolean | undefined;
+  const reportLeadership = (leader: boolean) => {
+    reported = leader;
+    observer.leadership(name, leader);
+  };
+
   async function tryLead(): Promise<boolean> {
     try {
       session ??= await deps.openSession();
       const result = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [lockKey]);
-      if (!result.rows[0]?.locked) return false;
+      if (!result.rows[0]?.locked) {
+        if (reported === undefined) reportLeadership(false);
+        return false;
+      }
       const held = session;
       void held.lost.then(() => {
         if (session !== held) return;
         session = undefined;
         leading = false;
-        observer.leadership(name, false);
+        reportLeadership(false);
         wake();
       });
       leading = true;
-      observer.leadership(name, true);
+      reportLeadership(true);
       return true;
     } catch (error) {
       await session?.close();
@@ -121,7 +132,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
 
   async function standDown(): Promise<void> {
     leading = false;
-    observer.leadership(name, false);
+    reportLeadership(false);
     await session?.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
   }
 

@@ -21,9 +21,10 @@ export interface TestSystem {
 
 export interface TestResponse { readonly status: number; readonly headers: Headers; readonly body: unknown; readonly text: string }
 
-/** The whole system on a real socket against its own fresh database, closed after the file. */
-export async function startTestSystem(options: SystemOptions & { env?: Record<string, string>; knownOrigin?: boolean } = {}): Promise<TestSystem> {
-  const { url } = await testDatabase();
+/** The whole system on a real socket against its own fresh database (or the one given), closed after the file. */
+export async function startTestSystem(options: SystemOptions & { env?: Record<string, string>; knownOrigin?: boolean; databaseUrl?: string } = {}): Promise<TestSystem> {
+  // A database of its own unless given one (a restored system of the recovery drill).
+  const url = options.databaseUrl ?? (await testDatabase()).url;
   // A browser's requests carry an Origin the accounts check against BETTER_AUTH_URL: the port is chosen first.
   const port = options.knownOrigin ? await freePort() : 0;
   const origin = options.knownOrigin ? { BETTER_AUTH_URL: `http://127.0.0.1:${port}` } : {};

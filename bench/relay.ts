@@ -1,3 +1,189 @@
-export interface RelayResult { readonly todo: true }
-export async function measureRelay(log: (line: string) => void): Promise<RelayResult> { log('relay: todo'); return { todo: true }; }
-export function renderRelay(_r: RelayResult): string { return 'todo'; }
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { mintToken } from '../gateways/auth/mint-token.ts';
+import { createDb, type Db } from '../gateways/postgres/db.ts';
+import { PROJECTIONS } from '../contracts/projection-names.ts';
+import { readCheckpoint } from '../projections/runtime/projection-state.sql.ts';
+import { isBefore, type LogCheckpoint } from '../contracts/events/stored-event.ts';
+import { DAPRD } from '../test/distributed/support/sidecar.ts';
+import { startCluster, type Cluster } from '../test/distributed/support/cluster.ts';
+import { bulkLoadEvents } from './bulk-load.ts';
+import { startBenchDatabase } from './database.ts';
+import { round, summarize, type LatencySummary } from './stats.ts';
+
+/*
+ * The `relay` phase, in the distributed set-up of the tests (five services, each with its daprd, a real
+ * Kafka broker from scripts/kafka-start.sh, one PostgreSQL):
+ * 1. the relay's throughput: with the api (where the relay runs) stopped, a backlog is bulk-loaded into the
+ *    log; the api starts again and the relay's checkpoint is watched until it reaches the head;
+ * 2. the lag from an append to its audit entry: creates at a steady pace through the api, each create's
+ *    audit row looked for by the audit service's owner index every few milliseconds.
+ * Kafka listens on the fixed port of dapr-components/local/pubsub.yaml: run it under
+ * `flock /tmp/todo-kafka.lock npm run bench -- --only relay` on a shared machine. DAPRD_BIN names the
+ * sidecar (default .cache/bin/daprd, built by scripts/build-daprd.sh).
+ */
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SECRET = 'bench-relay-secret-that-is-long-enough-0123456789';
+export const RELAY_TARGET_EVENTS_PER_SECOND = 5_000;
+
+export interface RelayResult {
+  readonly backlogEvents: number;
+  /** Events the relay published per second, from its first checkpoint move to the head. */
+  readonly eventsPerSecond: number;
+  readonly relaySeconds: number;
+  /** The audit service's catch-up with the same backlog, events per second. */
+  readonly auditEventsPerSecond: number | null;
+  readonly lag: LatencySummary;
+  readonly lagRatePerSecond: number;
+}
+
+function run(command: string, env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
+  });
+}
+
+async function relayCheckpoint(db: Db): Promise<LogCheckpoint> {
+  return readCheckpoint(db, PROJECTIONS.relay);
+}
+
+async function eventsAfter(db: Db, checkpoint: LogCheckpoint): Promise<number> {
+  const result = await db.query<{ count: number }>(
+    'SELECT count(*)::float8 AS count FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)',
+    [checkpoint.transaction_id, checkpoint.position],
+  );
+  return result.rows[0]?.count ?? 0;
+}
+
+async function auditRows(db: Db): Promise<number> {
+  return (await db.query<{ count: number }>('SELECT count(*)::float8 AS count FROM audit_log')).rows[0]?.count ?? 0;
+}
+
+/** Watches the relay drain the backlog: bounded by `maxSeconds`. */
+async function measureDrain(db: Db, head: LogCheckpoint, maxSeconds: number): Promise<{ events: number; seconds: number }> {
+  const deadline = performance.now() + maxSeconds * 1000;
+  const start = await relayCheckpoint(db);
+  let first: { at: number; remaining: number } | null = null;
+  for (;;) {
+    const checkpoint = await relayCheckpoint(db);
+    const now = performance.now();
+    if (!first && (checkpoint.position !== start.position || checkpoint.transaction_id !== start.transaction_id)) {
+      first = { at: now, remaining: await eventsAfter(db, checkpoint) };
+    }
+    if (!isBefore(checkpoint, head)) {
+      return first ? { events: first.remaining, seconds: (now - first.at) / 1000 } : { events: 0, seconds: 0 };
+    }
+    if (now > deadline) throw new Error(`the relay did not reach the head within ${maxSeconds} s`);
+    await sleep(20);
+  }
+}
+
+/** Steady creates through the api; each create's audit row is looked for every few milliseconds. */
+async function measureLag(cluster: Cluster, db: Db, options: { perSecond: number; seconds: number }): Promise<LatencySummary> {
+  const user = `lag-${randomUUID().slice(0, 8)}`;
+  const token = await mintToken({ secret: SECRET, userId: user, expiresIn: '1h' });
+  const lags: number[] = [];
+  let lastPosition = 0;
+  let creating = true;
+  let issued = 0;
+  const watch = (async () => {
+    const deadline = performance.now() + (options.seconds + 30) * 1000;
+    while ((creating || lags.length < issued) && performance.now() < deadline) {
+      const rows = await db.query<{ position: number; lag_ms: number }>(
+        `SELECT a.position::float8 AS position, extract(epoch FROM clock_timestamp() - e.created_at)::float8 * 1000 AS lag_ms
+           FROM audit_log a JOIN events e ON e.event_id = a.event_id
+          WHERE a.owner_id = $1 AND a.position > $2 ORDER BY a.position`,
+        [user, lastPosition],
+      );
+      for (const row of rows.rows) { lags.push(row.lag_ms); lastPosition = Math.max(lastPosition, row.position); }
+      await sleep(5);
+    }
+  })();
+  const started = performance.now();
+  while (performance.now() - started < options.seconds * 1000) {
+    const due = started + (issued * 1000) / options.perSecond;
+    if (due > performance.now()) await sleep(due - performance.now());
+    const response = await fetch(`${cluster.url('api')}/api/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: `lag probe ${issued}` }),
+    });
+    await response.body?.cancel();
+    if (response.status === 201) issued += 1;
+  }
+  creating = false;
+  await watch;
+  return summarize(lags);
+}
+
+export async function measureRelay(log: (line: string) => void): Promise<RelayResult> {
+  if (!existsSync(DAPRD)) throw new Error(`no daprd at ${DAPRD}: run scripts/build-daprd.sh or set DAPRD_BIN`);
+  const kafkaData = await mkdtemp(join(tmpdir(), 'todo-bench-kafka-'));
+  const kafkaEnv = { KAFKA_DATA: kafkaData };
+  log('starting Kafka (scripts/kafka-start.sh) and a fresh PostgreSQL');
+  await run(join(ROOT, 'scripts/kafka-start.sh'), kafkaEnv);
+  const database = await startBenchDatabase();
+  const db = createDb(database.url, { max: 4, applicationName: 'todo-bench-relay' });
+  let cluster: Cluster | undefined;
+  try {
+    log('starting the five services with their sidecars');
+    cluster = await startCluster({ DATABASE_URL: database.url, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info' });
+    await cluster.kill('api');
+    log('bulk-loading the backlog while the api (and its relay) is down');
+    const load = await bulkLoadEvents(db, { heavyTasks: 10_000, users: 200, tasksPerUser: 100, chunk: 10_000 });
+    const head = (await db.query<{ transaction_id: string; position: string }>(
+      'SELECT transaction_id::text, position::text FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1',
+    )).rows[0];
+    if (!head) throw new Error('no events loaded');
+    const headCheckpoint = { transaction_id: head.transaction_id, position: Number(head.position) };
+    const auditBefore = await auditRows(db);
+    const auditStarted = performance.now();
+    await cluster.restart('api');
+    log(`relaying ${load.events.toLocaleString('en-US')} events`);
+    const drain = await measureDrain(db, headCheckpoint, 600);
+    log(`relay: ${round(drain.events / drain.seconds)} events/s; waiting for the audit service to catch up (at most 240 s)`);
+    let auditEventsPerSecond: number | null = null;
+    const auditDeadline = performance.now() + 240_000;
+    while (performance.now() < auditDeadline) {
+      const rows = await auditRows(db);
+      if (rows - auditBefore >= load.events) {
+        auditEventsPerSecond = load.events / ((performance.now() - auditStarted) / 1000);
+        break;
+      }
+      await sleep(500);
+    }
+    log('measuring append → audit lag at 20 creates/s for 20 s');
+    const lag = await measureLag(cluster, db, { perSecond: 20, seconds: 20 });
+    return {
+      backlogEvents: load.events, eventsPerSecond: drain.events / drain.seconds, relaySeconds: drain.seconds,
+      auditEventsPerSecond, lag, lagRatePerSecond: 20,
+    };
+  } finally {
+    await cluster?.stop().catch(() => undefined);
+    await db.close();
+    await database.stop();
+    await run(join(ROOT, 'scripts/kafka-stop.sh'), { ...kafkaEnv, KAFKA_WIPE: '1' }).catch(() => undefined);
+    await rm(kafkaData, { recursive: true, force: true });
+  }
+}
+
+const check = (ok: boolean) => (ok ? '✅ met' : '❌ missed');
+
+export function renderRelay(r: RelayResult): string {
+  return [
+    '| figure | measured | target |',
+    '| --- | --- | --- |',
+    `| relay → Kafka through the sidecar, backlog of ${r.backlogEvents.toLocaleString('en-US')} events | ${round(r.eventsPerSecond)} events/s (${round(r.relaySeconds, 1)} s) | ≥ ${round(RELAY_TARGET_EVENTS_PER_SECOND)}/s ${check(r.eventsPerSecond >= RELAY_TARGET_EVENTS_PER_SECOND)} |`,
+    `| the audit service consuming the same backlog from Kafka | ${r.auditEventsPerSecond === null ? 'not caught up within 240 s' : `${round(r.auditEventsPerSecond)} events/s`} | — |`,
+    `| append → audit row, ${r.lagRatePerSecond} creates/s through the api (${r.lag.count} samples) | p50 ${round(r.lag.p50, 1)} ms, p99 ${round(r.lag.p99, 1)} ms, max ${round(r.lag.max, 1)} ms | reported |`,
+  ].join('\n');
+}

@@ -83,6 +83,8 @@ async function measureDrain(db: Db, head: LogCheckpoint, maxSeconds: number): Pr
       return first ? { events: first.remaining, seconds: (now - first.at) / 1000 } : { events: 0, seconds: 0 };
     }
     if (now > deadline) throw new Error(`the relay did not reach the head within ${maxSeconds} s`);
+    const stopped = await db.query<{ error: string }>("SELECT error FROM projection_dead_letters WHERE projection = 'relay' LIMIT 1");
+    if (stopped.rows[0]) throw new Error(`the relay stopped: ${stopped.rows[0].error}`);
     await sleep(20);
   }
 }

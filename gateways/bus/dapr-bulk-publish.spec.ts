@@ -24,8 +24,8 @@ describe('bulk publish through the Dapr sidecar', () => {
       message('task-events', TASK_A, 'a1'), message('task-updates', TASK_A, 'a1:change'), message('task-events', TASK_B, 'b1'),
     ]);
     const byPath = new Map(sidecar.requests.map((r) => [r.path, entriesOf(r.body)]));
-    expect([...byPath.keys()].sort()).toEqual(['/v1.0-alpha1/publishBulk/kafka-pubsub/task-events', '/v1.0-alpha1/publishBulk/kafka-pubsub/task-updates']);
-    const events = byPath.get('/v1.0-alpha1/publishBulk/kafka-pubsub/task-events') ?? [];
+    expect([...byPath.keys()].sort()).toEqual(['/v1.0/publish/bulk/kafka-pubsub/task-events', '/v1.0/publish/bulk/kafka-pubsub/task-updates']);
+    const events = byPath.get('/v1.0/publish/bulk/kafka-pubsub/task-events') ?? [];
     expect(events.map((e) => [e.event.id, e.metadata.partitionKey, e.contentType])).toEqual([
       ['a1', TASK_A, 'application/cloudevents+json'], ['b1', TASK_B, 'application/cloudevents+json'],
     ]);

@@ -4,7 +4,7 @@ import { CLOUDEVENT_CONTENT_TYPE } from '../../contracts/events/cloudevent.ts';
 import { PublishFailed, type BusMessage } from '../../contracts/ports/event-publisher.ts';
 
 /*
- * Many messages per request through the sidecar's bulk publish (`POST /v1.0-alpha1/publishBulk/{pubsub}/{topic}`,
+ * Many messages per request through the sidecar's bulk publish (`POST /v1.0/publish/bulk/{pubsub}/{topic}`; Dapr 1.18 serves it under v1.0 and v1.0-alpha1),
  * Kafka's producer batch behind it). The sidecar answers each entry: 2xx when all were published, otherwise
  * the ids of the entries that failed. Only those are sent again; a request never holds two messages of one
  * partition key, so a retried entry cannot fall behind a later message of its key (order per task holds as

@@ -12,7 +12,7 @@ export function daprPublisher(options: { httpPort: number; pubsubName: string; h
   const sidecar = `http://${options.host ?? '127.0.0.1'}:${options.httpPort}`;
   const base = `${sidecar}/v1.0/publish/${encodeURIComponent(options.pubsubName)}`;
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const bulk = { base: `${sidecar}/v1.0-alpha1/publishBulk/${encodeURIComponent(options.pubsubName)}`, timeoutMs };
+  const bulk = { base: `${sidecar}/v1.0/publish/bulk/${encodeURIComponent(options.pubsubName)}`, timeoutMs };
   return {
     publishAll: (messages) => publishBulk(bulk, messages),
     async publish(message: BusMessage) {

@@ -12,9 +12,6 @@ import type { Outbox } from '../../runtime/projector.ts';
 import { changesReminders } from './reminder-relevance.ts';
 import { PROJECTIONS } from '../../../contracts/projection-names.ts';
 
-/** History reads of one batch in flight at once. */
-const HISTORY_READERS = 8;
-
 /**
  * The dapr transport's relay: publishes the log, in log order, to the bus. It is the outbox kind of
  * consumer, so that the runtime gives it what a relay needs — one active instance (advisory lock), batches
@@ -24,7 +21,7 @@ const HISTORY_READERS = 8;
  * go out in one bulk call per topic where the publisher has one (else one by one), in log order per task,
  * so a task's events reach its partition in order.
  */
-export function createRelayOutbox(deps: { log: Pick<EventLog, 'readStream'>; publisher: EventPublisher }): Outbox {
+export function createRelayOutbox(deps: { log: Pick<EventLog, 'readStreamPrefixes'>; publisher: EventPublisher }): Outbox {
   const { log, publisher } = deps;
 
   /** The messages of one event, given the task right after it (folded from its own stream, whatever happened to it since). */
@@ -60,8 +57,9 @@ export function createRelayOutbox(deps: { log: Pick<EventLog, 'readStream'>; pub
 
   /**
    * The task after each event of the batch. A stream's events in the batch are folded onto its history
-   * before the first of them (read once per stream, and not at all for a task created in the batch); should
-   * a stream's versions in the batch not follow each other, each of its events folds its own stream prefix.
+   * before the first of them: the histories of all the batch's streams come in one read (none for a task
+   * created in the batch). Should a stream's versions in the batch not follow each other, each of its
+   * events folds its own stream prefix instead.
    */
   async function statesAfter(events: readonly StoredEvent[]): Promise<Map<string, TaskState>> {
     const byStream = new Map<string, StoredEvent[]>();
@@ -69,27 +67,33 @@ export function createRelayOutbox(deps: { log: Pick<EventLog, 'readStream'>; pub
       const list = byStream.get(event.stream_id);
       if (list) list.push(event); else byStream.set(event.stream_id, [event]);
     }
+    const streams = [...byStream.values()].map((list) => [...list].sort((a, b) => a.version - b.version));
+    const contiguous = (list: readonly StoredEvent[]) => list.every((event, i) => event.version === (list[0]?.version ?? 0) + i);
+    const places = streams.flatMap((list) => {
+      const first = list[0];
+      if (!first) return [];
+      const last = list.at(-1) ?? first;
+      if (!contiguous(list)) return [{ stream_id: last.stream_id, version: last.version }];
+      return first.version > 1 ? [{ stream_id: first.stream_id, version: first.version - 1 }] : [];
+    });
+    const history = new Map<string, StoredEvent[]>();
+    for (const event of await log.readStreamPrefixes(places)) {
+      const list = history.get(event.stream_id);
+      if (list) list.push(event); else history.set(event.stream_id, [event]);
+    }
     const states = new Map<string, TaskState>();
-    const streams = [...byStream.values()];
-    const foldStream = async (list: StoredEvent[]): Promise<void> => {
-      const ordered = [...list].sort((a, b) => a.version - b.version);
-      const first = ordered[0];
-      if (!first) return;
-      if (!ordered.every((event, i) => event.version === first.version + i)) {
-        for (const event of ordered) states.set(event.event_id, foldWholeStream(await log.readStream(event.stream_id, { toVersion: event.version })));
-        return;
+    for (const list of streams) {
+      const earlier = history.get(list[0]?.stream_id ?? '') ?? [];
+      if (!contiguous(list)) {
+        for (const event of list) states.set(event.event_id, foldWholeStream(earlier.filter((e) => e.version <= event.version)));
+        continue;
       }
-      const history = first.version > 1 ? await log.readStream(first.stream_id, { toVersion: first.version - 1 }) : [];
-      let state = foldWholeStream(history);
-      for (const event of ordered) {
+      let state = foldWholeStream(earlier);
+      for (const event of list) {
         state = foldTaskStream(state, [event]);
         states.set(event.event_id, state);
       }
-    };
-    // A few history reads at a time: a batch of updates to old tasks reads many streams.
-    await Promise.all(Array.from({ length: Math.min(HISTORY_READERS, streams.length) }, async () => {
-      for (let list = streams.pop(); list; list = streams.pop()) await foldStream(list);
-    }));
+    }
     return states;
   }
 

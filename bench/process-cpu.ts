@@ -23,7 +23,7 @@ function stat(pid: string): Stat | null {
 }
 
 /** CPU milliseconds of `root` and all its live descendants (plus what they reaped). */
-function treeMs(root: number): number {
+export function treeMs(root: number): number {
   const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((pid) => stat(pid) ?? []);
   const children = new Map<number, Stat[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
@@ -59,4 +59,17 @@ export function cpuPerRequest(before: CpuSample, after: CpuSample, requests: num
   const nodeMs = (after.nodeMs - before.nodeMs) / n;
   const postgresMs = (after.postgresMs - before.postgresMs) / n;
   return { nodeMs, postgresMs, totalMs: nodeMs + postgresMs };
+}
+
+/** Child processes of this one whose command line contains `fragment`. */
+export function childPids(fragment: string): number[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((pid) => {
+    const p = stat(pid);
+    if (!p || p.ppid !== process.pid) return [];
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(fragment) ? [p.pid] : [];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -46,11 +46,8 @@ function machineLoad(work: string, from: ReturnType<typeof sampleCpu>, seconds: 
 }
 
 export async function runExtraPhases(phases: readonly ExtraPhase[], doc: string, log: (line: string) => void): Promise<void> {
-  let text = readDoc(doc);
-  const write = (name: string, body: string) => {
-    text = withSection(text, name, body);
-    writeFileSync(doc, text);
-  };
+  // Read again at each write: another run may have written its sections meanwhile.
+  const write = (name: string, body: string) => writeFileSync(doc, withSection(readDoc(doc), name, body));
   const timed = async <T>(work: string, run: () => Promise<T>): Promise<{ value: T; load: string }> => {
     const [one = 0] = loadavg();
     const from = sampleCpu();

@@ -15,7 +15,7 @@ import { startBenchSystem } from './system.ts';
 /*
  * The million-task log is loaded once and kept: its PostgreSQL cluster lives in
  * `.cache/bench-million/<plan>/` (or under BENCH_CACHE_DIR), and a run that finds it complete (the
- * `loaded.json` marker, written last) starts that cluster instead of loading again. It takes about 9 GB
+ * `loaded.json` marker, written last) starts that cluster instead of loading again. It takes 8–14 GB
  * of disk; delete the folder to reclaim it or to force a fresh load.
  */
 

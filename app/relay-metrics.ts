@@ -7,6 +7,7 @@ import { PublishFailed, type EventPublisher } from '../contracts/ports/event-pub
  * `rate()` and the RelayStalled alert see a relay that never published, not a missing series.
  */
 export function observedPublisher(publisher: EventPublisher, registry: Registry, clock: () => Date = () => new Date()): EventPublisher {
+  const publishAll = publisher.publishAll?.bind(publisher);
   const published = new Counter({
     name: 'relay_events_published_total', help: 'Events the relay published and the sidecar acknowledged, by topic',
     labelNames: ['topic'] as const, registers: [registry],
@@ -36,5 +37,20 @@ export function observedPublisher(publisher: EventPublisher, registry: Registry,
       published.inc({ topic: message.topic });
       lastPublished.set(clock().getTime() / 1000);
     },
+    ...(publishAll ? {
+      async publishAll(messages) {
+        const topics = new Map<string, number>();
+        for (const message of messages) topics.set(message.topic, (topics.get(message.topic) ?? 0) + 1);
+        try {
+          await publishAll(messages);
+        } catch (error) {
+          // Which of them the bus took is not known here: one failure per topic the call carried.
+          for (const topic of topics.keys()) failures.inc({ topic, transient: String(error instanceof PublishFailed && error.transient) });
+          throw error;
+        }
+        for (const [topic, count] of topics) published.inc({ topic }, count);
+        if (messages.length > 0) lastPublished.set(clock().getTime() / 1000);
+      },
+    } : {}),
   };
 }

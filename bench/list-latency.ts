@@ -52,7 +52,11 @@ const pick = <T>(items: readonly T[], i: number): T => {
 
 export async function measureListLatency(
   bench: BenchSystem,
-  options: { readonly users: number; readonly connections: readonly number[]; readonly seconds: number; readonly warmupSeconds: number },
+  options: {
+    readonly users: number; readonly connections: readonly number[]; readonly seconds: number; readonly warmupSeconds: number;
+    /** Wraps each measured level (not the warm-up): where a caller samples CPU around it. */
+    readonly around?: (run: () => Promise<LoadResult>) => Promise<LoadResult>;
+  },
 ): Promise<ListLatencyResult> {
   const db = bench.system.database.db;
   const rows = (await db.query<{ count: number }>('SELECT count(*)::float8 AS count FROM task_view WHERE deleted_at IS NULL')).rows[0]?.count ?? 0;
@@ -87,7 +91,8 @@ export async function measureListLatency(
   const job = { url: bench.baseUrl, tokens, kinds, maxRequests: 500_000 };
   await runLoad({ ...job, connections: 4, seconds: options.warmupSeconds });
   const levels: LoadResult[] = [];
-  for (const connections of options.connections) levels.push(await runLoad({ ...job, connections, seconds: options.seconds }));
+  const around = options.around ?? ((run: () => Promise<LoadResult>) => run());
+  for (const connections of options.connections) levels.push(await around(() => runLoad({ ...job, connections, seconds: options.seconds })));
   const sample = cursors[0];
   const plans = {
     heavy: await explainListQueries(db, HEAVY_USER, heavyCursor),

@@ -14,18 +14,20 @@ import { measureRebuild } from './rebuild.ts';
 import { renderMarkdown, renderTable, type BenchResults, type PhaseLoad } from './report.ts';
 import { BENCH_POOL_MAX, startBenchSystem, waitForProjectors } from './system.ts';
 import { cpuShare, sampleCpu } from './cpu-share.ts';
-import { markedSection, withMarkedSection } from './doc-section.ts';
-import { SOAK_SECTION } from './soak-report.ts';
+import { carrySections, readDoc } from './doc-sections.ts';
+import { runExtraPhases, selectedPhases } from './extra-phases.ts';
 
 /*
  * `npm run bench`: every figure in one run against a fresh embedded PostgreSQL, ~4–5 minutes on 2 cores.
  * Prints the summary table and writes docs/benchmarks.md. Only 127.0.0.1 is contacted; every loop is
- * bounded in count and in time.
+ * bounded in count and in time. `--only core,rebuild,million,relay` runs some phases alone (core: the
+ * figures above; the others: bench/extra-phases.ts).
  */
 
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+const selected = selectedPhases(process.argv.slice(2), ['core']);
 /** The whole run's hard bound: past it the bench stops its PostgreSQL and exits, whatever it was doing. */
-const WATCHDOG_MINUTES = 15;
+const WATCHDOG_MINUTES = (selected.core ? 15 : 0) + (selected.extra.length > 0 ? 75 : 0);
 const started = performance.now();
 const marks: Array<{ readonly phase: string; readonly at: number; readonly loadAverage: number; readonly cpuPressure: number | null; readonly cpu: ReturnType<typeof sampleCpu> }> = [];
 
@@ -56,6 +58,11 @@ setTimeout(() => {
 }, WATCHDOG_MINUTES * 60_000).unref();
 
 async function main(): Promise<void> {
+  if (selected.core) await core();
+  if (selected.extra.length > 0) await runExtraPhases(selected.extra, DOC, phase);
+}
+
+async function core(): Promise<void> {
   phase('starting a fresh embedded PostgreSQL');
   const database = await startBenchDatabase();
   cleanUp = () => database.stop();
@@ -106,9 +113,7 @@ async function main(): Promise<void> {
       };
       process.stdout.write(`${renderTable(results)}\n`);
       await mkdir(fileURLToPath(new URL('../docs/', import.meta.url)), { recursive: true });
-      // The soak's section (npm run bench:soak) is measured apart and kept as it was.
-      const soak = markedSection(await readFile(DOC, 'utf8').catch(() => ''), SOAK_SECTION);
-      await writeFile(DOC, soak === null ? renderMarkdown(results) : withMarkedSection(renderMarkdown(results), SOAK_SECTION, soak));
+      await writeFile(DOC, carrySections(readDoc(DOC), renderMarkdown(results)));
       process.stderr.write(`wrote ${DOC}\n`);
     } finally {
       await db.close();

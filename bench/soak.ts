@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mintToken } from '../gateways/auth/mint-token.ts';
 import { startBenchDatabase } from './database.ts';
-import { withMarkedSection } from './doc-section.ts';
+import { readDoc, withSection } from './doc-sections.ts';
 import { openLiveSockets } from './live-sockets.ts';
 import { runLoad, type KindSpec } from './load.ts';
 import { errorCount, memoryPoints, renderSoakSection, SOAK_SECTION, type MemorySample, type MinuteFigures, type SoakResults } from './soak-report.ts';
@@ -138,7 +138,7 @@ async function main(): Promise<number> {
     const section = renderSoakSection(results);
     process.stdout.write(`${section}\n`);
     if (!values['no-doc']) {
-      await writeFile(DOC, withMarkedSection(await readFile(DOC, 'utf8').catch(() => '# Benchmarks\n'), SOAK_SECTION, section));
+      await writeFile(DOC, withSection(readDoc(DOC), SOAK_SECTION, section));
       say(`wrote the Soak section of ${DOC}`);
     }
     const { warm, end } = memoryPoints(results);

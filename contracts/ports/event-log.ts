@@ -11,6 +11,8 @@ export interface EventLog {
   readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number; limit?: number }): Promise<StoredEvent[]>;
   /** The events at these places of their streams, those that exist, ordered by (stream, version). */
   readEventsAt(places: readonly StreamCursor[]): Promise<StoredEvent[]>;
+  /** Each stream up to (and with) its place's version, ordered by (stream, version): many stream prefixes in one read. */
+  readStreamPrefixes(places: readonly StreamCursor[]): Promise<StoredEvent[]>;
   /** The gap-safe global read: events after `after` in log order, never passing an open transaction. */
   readLogAfter(after: LogCheckpoint, limit: number): Promise<StoredEvent[]>;
   readLogHead(): Promise<LogCheckpoint>;

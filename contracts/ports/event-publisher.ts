@@ -16,6 +16,12 @@ export interface BusMessage {
 /** Publishes to the bus; resolves only once the bus acknowledged, throws otherwise. */
 export interface EventPublisher {
   publish(message: BusMessage): Promise<void>;
+  /**
+   * Publishes many at once (a bus that has a bulk call), keeping the order of each partition key's messages;
+   * resolves only once the bus acknowledged every one, throws otherwise (some may have been published:
+   * the caller publishes them again, at-least-once). Without it, messages go one `publish` at a time.
+   */
+  publishAll?(messages: readonly BusMessage[]): Promise<void>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CLOUDEVENT_CONTENT_TYPE } from '../../contracts/events/cloudevent.ts';
 import { PublishFailed, type BusMessage, type EventPublisher } from '../../contracts/ports/event-publisher.ts';
+import { publishBulk } from './dapr-bulk-publish.ts';
 
 /**
  * Publishes through the Dapr sidecar's HTTP API, as a structured CloudEvent (ours, not re-wrapped by Dapr).
@@ -7,10 +8,13 @@ import { PublishFailed, type BusMessage, type EventPublisher } from '../../contr
  * sidecar answering 5xx or not at all is its (or the broker's) state, retried forever; a 4xx is about the
  * message and is dead-lettered after the relay's retries.
  */
-export function daprPublisher(options: { httpPort: number; pubsubName: string; host?: string; timeoutMs?: number }): EventPublisher {
-  const base = `http://${options.host ?? '127.0.0.1'}:${options.httpPort}/v1.0/publish/${encodeURIComponent(options.pubsubName)}`;
+export function daprPublisher(options: { httpPort: number; pubsubName: string; host?: string; timeoutMs?: number }): Required<EventPublisher> {
+  const sidecar = `http://${options.host ?? '127.0.0.1'}:${options.httpPort}`;
+  const base = `${sidecar}/v1.0/publish/${encodeURIComponent(options.pubsubName)}`;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const bulk = { base: `${sidecar}/v1.0/publish/bulk/${encodeURIComponent(options.pubsubName)}`, timeoutMs };
   return {
+    publishAll: (messages) => publishBulk(bulk, messages),
     async publish(message: BusMessage) {
       const url = `${base}/${encodeURIComponent(message.topic)}?metadata.partitionKey=${encodeURIComponent(message.partitionKey)}`;
       let response: Response;

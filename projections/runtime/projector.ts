@@ -47,6 +47,8 @@ export interface ProjectionTable {
    * without it, `apply` is called with whole events.
    */
   readonly load?: (tx: TransactionScope, events: readonly StreamEvent[], table: string) => Promise<void>;
+  /** `load` for a projection whose rows need what only whole events carry (metadata, ids, times); read with them. */
+  readonly loadWholeEvents?: (tx: TransactionScope, events: readonly StoredEvent[], table: string) => Promise<void>;
 }
 
 /**

@@ -4,6 +4,7 @@ import { testDatabase, type TestDatabase } from '../../test/support/test-databas
 import { projectionHarness, type Harness } from '../../test/support/projection-harness.ts';
 import { projectionPassed } from '../../read-api/consistency/projection-passed.sql.ts';
 import { createTaskViewProjection } from '../read-models/task-view/task-view.projection.ts';
+import { auditProjection } from '../read-models/audit/audit.projection.ts';
 import { rebuildProjection } from './rebuild-projection.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
@@ -116,5 +117,32 @@ describe('the swap of a rebuilt table', () => {
     const left = await t.db.query(`SELECT tablename FROM pg_tables WHERE tablename = $1`, [before]);
     expect(left.rows).toEqual([]);
     expect(report.from_table).toBe(before);
+  });
+});
+
+describe('rebuilding the audit log', () => {
+  const auditRows = async () => (await t.db.query('SELECT * FROM audit_log ORDER BY position')).rows;
+
+  it('loads whole tasks with COPY into tables equal to what the live projector wrote, indexed after the load', async () => {
+    const runtime = await h.run(auditProjection);
+    const tasks = Array.from({ length: 6 }, () => randomUUID());
+    let last = 0;
+    for (const [i, id] of tasks.entries()) {
+      last = await handled(h.commands.handle({ type: 'CreateTask', task_id: id, user_id: `auditor-${i % 2}`, fields: { title: `Audit ${i}`, description: i % 2 ? 'with "quotes"\nand lines' : null } }, context));
+    }
+    for (const [i, id] of tasks.entries()) {
+      last = await handled(h.commands.handle({ type: 'UpdateTask', task_id: id, user_id: `auditor-${i % 2}`, changes: { priority: 'urgent', tags: ['x'] } }, context));
+      if (i % 3 === 0) last = await handled(h.commands.handle({ type: 'CompleteTask', task_id: id, user_id: `auditor-${i % 2}` }, context));
+    }
+    while (!(await projectionPassed(t.db, h.store, PROJECTIONS.audit, last))) await runtime.caughtUp();
+    const live = await auditRows();
+    const liveStates = (await t.db.query('SELECT task_id, state, version FROM audit_log_v1_task_state ORDER BY task_id')).rows;
+
+    const report = await rebuildProjection(t.db, h.store, auditProjection, { batchSize: 5 });
+    expect(report).toMatchObject({ from_table: 'audit_log_v1', to_table: 'audit_log_v2' });
+    expect(await auditRows()).toEqual(live);
+    expect((await t.db.query('SELECT task_id, state, version FROM audit_log_v2_task_state ORDER BY task_id')).rows).toEqual(liveStates);
+    const indexes = await t.db.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_log_v2' ORDER BY indexname");
+    expect(indexes.rows.map((r) => r.indexname)).toEqual(['audit_log_v2_owner', 'audit_log_v2_owner_action', 'audit_log_v2_owner_task', 'audit_log_v2_pkey']);
   });
 });

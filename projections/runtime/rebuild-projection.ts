@@ -81,7 +81,7 @@ export async function rebuildProjection(
   // Row-by-row applies go into an UNLOGGED table, made durable in one pass before it can go live. A COPY
   // load is WAL-logged as it goes, in multi-row records: measured, that costs less than the rewrite of the
   // whole table into the WAL which SET LOGGED does (2–3 s less work for task-view over 220,000 events).
-  const unlogged = table.replay !== 'by-stream' || !table.load;
+  const unlogged = table.replay !== 'by-stream' || !(table.load || table.loadWholeEvents);
   await db.transaction(async (tx) => {
     await drop(tx, next);
     await table.create(tx, next);
@@ -152,12 +152,19 @@ export async function rebuildProjection(
       }));
       const cursor = (after: StreamEvent | null) => (after ? { stream_id: after.stream_id, version: after.version } : null);
       const bulkLoad = table.load;
+      const wholeEventsLoad = table.loadWholeEvents;
       await settleAll(ranges.map(({ from, to }) => {
         const inRange = (event: StreamEvent): boolean => to === null || event.stream_id < to;
-        return bulkLoad
-          ? replayBatches(db, {
+        if (bulkLoad) {
+          return replayBatches(db, {
             batchSize, keep: inRange, wholeStreams: true, apply: counted(bulkLoad),
             read: (after) => log.readStreamPayloadsUpTo(head, cursor(after) ?? from, batchSize),
+          });
+        }
+        return wholeEventsLoad
+          ? replayBatches(db, {
+            batchSize, keep: inRange, wholeStreams: true, apply: counted(wholeEventsLoad),
+            read: (after) => log.readStreamsUpTo(head, cursor(after) ?? from, batchSize),
           })
           : replayBatches(db, {
             batchSize, keep: inRange, apply: applyBatch,

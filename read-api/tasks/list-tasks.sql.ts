@@ -71,9 +71,11 @@ function filterClauses(filter: TaskFilter) {
 
 /** One of the user's tasks; a deleted one only when asked for (a page may have ended on it). */
 export async function findTask(db: Queryable, userId: string, taskId: string, options: { deleted?: boolean } = {}): Promise<TaskRow | null> {
+  // Named: parsed and planned once per connection (a primary-key look-up, the same plan for every task).
   const result = await db.query<TaskRow>(
     `SELECT ${TASK_ROW_COLUMNS} FROM ${TASK_VIEW} WHERE task_id = $1 AND user_id = $2${options.deleted ? '' : ' AND deleted_at IS NULL'}`,
     [taskId, userId],
+    { name: options.deleted ? 'find-task-any' : 'find-task' },
   );
   return result.rows[0] ?? null;
 }

@@ -212,4 +212,14 @@ describe('events at given places of their streams', () => {
     expect(found.find((e) => e.stream_id === b)?.metadata.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     expect(await store.readEventsAt([])).toEqual([]);
   });
+
+  it('answers many stream prefixes in one read: each stream up to its place, in stream and version order', async () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    await store.append(a, 'no_stream', [event(), event(), event()]);
+    await store.append(b, 'no_stream', [event(), event()]);
+    const found = await store.readStreamPrefixes([{ stream_id: b, version: 1 }, { stream_id: a, version: 2 }]);
+    expect(found.map((e) => [e.stream_id, e.version])).toEqual([[a, 1], [a, 2], [b, 1]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
+    expect(await store.readStreamPrefixes([])).toEqual([]);
+  });
 });

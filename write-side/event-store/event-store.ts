@@ -5,7 +5,7 @@ import { append } from './append.sql.ts';
 import { findRememberedResult, rememberResult, type RememberedResult } from './idempotency.sql.ts';
 import { checkpointAt, checkpointBeforeGap, countAfter, gapHorizon, readLogAfter, readLogHead } from './read-log.sql.ts';
 import { readStream } from './read-stream.sql.ts';
-import { readEventsAt } from './read-events-at.sql.ts';
+import { readEventsAt, readStreamPrefixes } from './read-events-at.sql.ts';
 import { readStreamPayloadsUpTo, readStreamsUpTo } from './read-by-stream.sql.ts';
 import { splitStreams } from './split-streams.sql.ts';
 import { readLastCommittedPosition } from './last-position.sql.ts';
@@ -31,6 +31,7 @@ export function postgresEventStore(db: Queryable, upcast: Upcaster): EventStore 
     append: (streamId, expected, events, idempotency) => append(db, streamId, expected, events, idempotency),
     readStream: (streamId, options) => readStream(db, streamId, upcast, options),
     readEventsAt: (places) => readEventsAt(db, places, upcast),
+    readStreamPrefixes: (places) => readStreamPrefixes(db, places, upcast),
     readLogAfter: (after, limit) => readLogAfter(db, after, limit, upcast),
     readLogHead: () => readLogHead(db),
     readLastCommittedPosition: () => readLastCommittedPosition(db),

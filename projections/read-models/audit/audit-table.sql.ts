@@ -11,12 +11,11 @@ export function taskStateTable(table: string): string {
 
 /**
  * One version of the audit log: an entry per task event, keyed by event id (so a redelivered event adds
- * nothing), and the per-task state its "before" values come from. Each index leads with owner_id, as every
- * query is scoped to one owner, and ends in position, the newest-first keyset.
+ * nothing), and the per-task state its "before" values come from. Each secondary index (auditIndexes) leads
+ * with owner_id, as every query is scoped to one owner, and ends in position, the newest-first keyset.
  */
 export async function createAuditTables(tx: Queryable, table: string): Promise<void> {
   const t = identifier(table);
-  const index = (suffix: string) => identifier(`${table}_${suffix}`);
   await tx.query(`
     CREATE TABLE ${t} (
       event_id        uuid        PRIMARY KEY,
@@ -30,9 +29,6 @@ export async function createAuditTables(tx: Queryable, table: string): Promise<v
       occurred_at     timestamptz NOT NULL,
       correlation_id  text        NOT NULL
     )`);
-  await tx.query(`CREATE INDEX ${index('owner')} ON ${t} (owner_id, position)`);
-  await tx.query(`CREATE INDEX ${index('owner_task')} ON ${t} (owner_id, task_id, position)`);
-  await tx.query(`CREATE INDEX ${index('owner_action')} ON ${t} (owner_id, action, position)`);
   await tx.query(`
     CREATE TABLE ${identifier(taskStateTable(table))} (
       task_id  uuid    PRIMARY KEY,
@@ -40,6 +36,17 @@ export async function createAuditTables(tx: Queryable, table: string): Promise<v
       state    jsonb   NOT NULL,
       version  integer NOT NULL
     )`);
+}
+
+/** Built after the table is created, or after a rebuild's load (once, not row by row). */
+export function auditIndexes(table: string): readonly string[] {
+  const t = identifier(table);
+  const index = (suffix: string) => identifier(`${table}_${suffix}`);
+  return [
+    `CREATE INDEX ${index('owner')} ON ${t} (owner_id, position)`,
+    `CREATE INDEX ${index('owner_task')} ON ${t} (owner_id, task_id, position)`,
+    `CREATE INDEX ${index('owner_action')} ON ${t} (owner_id, action, position)`,
+  ];
 }
 
 export async function dropAuditTables(tx: Queryable, table: string): Promise<void> {

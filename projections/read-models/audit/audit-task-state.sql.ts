@@ -1,4 +1,4 @@
-import { identifier, type Queryable } from '../../../contracts/ports/sql.ts';
+import { identifier, type Queryable, type TransactionScope } from '../../../contracts/ports/sql.ts';
 import type { Task } from '../../../domain/task/types.ts';
 import { taskStateTable } from './audit-table.sql.ts';
 
@@ -27,4 +27,10 @@ export async function saveTaskStates(tx: Queryable, table: string, states: Reado
 
 export async function forgetTaskState(tx: Queryable, table: string, taskId: string): Promise<void> {
   await tx.query(`DELETE FROM ${identifier(taskStateTable(table))} WHERE task_id = $1`, [taskId]);
+}
+
+/** A rebuild's states into a fresh state table (`taskStateTable` of the new audit table), with COPY. */
+export async function copyTaskStates(tx: TransactionScope, stateTable: string, states: ReadonlyArray<readonly [string, AuditTaskState]>): Promise<void> {
+  if (states.length === 0) return;
+  await tx.copyRows(stateTable, ['task_id', 'state', 'version'], states.map(([taskId, { task, version }]) => [taskId, JSON.stringify(task), version]));
 }

@@ -3,11 +3,12 @@ import type { AuditRecord } from '../../../contracts/read-models/audit-log-row.t
 import { AUDIT_LOG_VIEW } from '../../../contracts/read-models/audit-log-row.ts';
 import { initialState } from '../../../domain/task/evolve.ts';
 import type { ReadModelProjection } from '../../runtime/projector.ts';
-import { applySingleStream, type SingleStreamModel } from '../../runtime/single-stream.ts';
+import type { TransactionScope } from '../../../contracts/ports/sql.ts';
+import { applySingleStream, foldStreams, groupByStream, type SingleStreamModel } from '../../runtime/single-stream.ts';
 import { auditRecord } from './audit-entry.ts';
-import { forgetTaskEntries, appendAuditEntries } from './audit-entries.sql.ts';
-import { createAuditTables, dropAuditTables } from './audit-table.sql.ts';
-import { forgetTaskState, readTaskStates, saveTaskStates, type AuditTaskState } from './audit-task-state.sql.ts';
+import { forgetTaskEntries, appendAuditEntries, copyAuditEntries } from './audit-entries.sql.ts';
+import { auditIndexes, createAuditTables, dropAuditTables, taskStateTable } from './audit-table.sql.ts';
+import { copyTaskStates, forgetTaskState, readTaskStates, saveTaskStates, type AuditTaskState } from './audit-task-state.sql.ts';
 import { PROJECTIONS } from '../../../contracts/projection-names.ts';
 
 interface AuditWrite { readonly taskId: string; readonly entries: readonly AuditRecord[]; readonly state: AuditTaskState }
@@ -41,13 +42,27 @@ const auditModel: SingleStreamModel<StoredEvent, AuditTaskState, AuditWrite> = {
   },
 };
 
+/**
+ * A rebuild's whole tasks into fresh tables: each folded from its creation with no look-up of saved state,
+ * entries and states written with COPY (no conflict handling: the tables hold none of these tasks yet).
+ */
+async function loadWholeTasks(tx: TransactionScope, events: readonly StoredEvent[], table: string): Promise<void> {
+  const written = foldStreams(auditModel, groupByStream(events), new Map());
+  if (written.length === 0) return;
+  await copyAuditEntries(tx, table, written.flatMap((w) => w.entries));
+  await copyTaskStates(tx, taskStateTable(table), written.map((w) => [w.taskId, w.state] as const));
+}
+
 export const auditProjection: ReadModelProjection = {
   kind: 'read-model',
   name: PROJECTIONS.audit,
   // An audit log with a gap files the entries after it with a stale "before": stop loudly instead
   // (/ready, TodoProjectorStopped) until the dead letter is resolved.
   onPoison: 'stop',
-  table: { base: 'audit_log', schemaVersion: 1, view: AUDIT_LOG_VIEW, create: createAuditTables, drop: dropAuditTables, replay: 'by-stream' },
+  table: {
+    base: 'audit_log', schemaVersion: 1, view: AUDIT_LOG_VIEW, create: createAuditTables, indexes: auditIndexes, drop: dropAuditTables,
+    replay: 'by-stream', loadWholeEvents: loadWholeTasks,
+  },
   apply: applySingleStream(auditModel),
   // A retry replays the task's whole stream, so the entries after a gap get their "before" right too.
   async forgetStream(tx, table, streamId) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '../gateways/postgres/db.ts';
@@ -14,6 +14,8 @@ import { measureRebuild } from './rebuild.ts';
 import { renderMarkdown, renderTable, type BenchResults, type PhaseLoad } from './report.ts';
 import { BENCH_POOL_MAX, startBenchSystem, waitForProjectors } from './system.ts';
 import { cpuShare, sampleCpu } from './cpu-share.ts';
+import { LIVE_PHASES, measureLiveCost, onlyPhases, runOnly } from './live-cost.ts';
+import { keepHandWrittenSections } from './kept-sections.ts';
 
 /*
  * `npm run bench`: every figure in one run against a fresh embedded PostgreSQL, ~4–5 minutes on 2 cores.
@@ -54,6 +56,8 @@ setTimeout(() => {
 }, WATCHDOG_MINUTES * 60_000).unref();
 
 async function main(): Promise<void> {
+  const only = onlyPhases(process.argv.slice(2));
+  if (only) return runOnly(only);
   phase('starting a fresh embedded PostgreSQL');
   const database = await startBenchDatabase();
   cleanUp = () => database.stop();
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
       phase('2/5 HTTP POST /api/tasks, 16 connections, 10 s');
       const httpCreate = await measureHttpCreate(bench.baseUrl, await bench.token(CREATE_USER), { connections: 16, seconds: 10 });
       await waitForProjectors(bench, 120);
+      const live = await measureLiveCost(bench, db, new Set(LIVE_PHASES), (name) => phase(`2/5 ${name}`));
       await bench.close();
 
       phase('3/5 bulk-loading the log');
@@ -99,12 +104,12 @@ async function main(): Promise<void> {
       });
 
       const results: BenchResults = {
-        machine, load, append, catchUp, httpCreate, bulkLoad, rebuild, restartCatchUp, list, freshness,
+        machine, load, append, catchUp, httpCreate, live, bulkLoad, rebuild, restartCatchUp, list, freshness,
         totalSeconds: (performance.now() - started) / 1000,
       };
       process.stdout.write(`${renderTable(results)}\n`);
       await mkdir(fileURLToPath(new URL('../docs/', import.meta.url)), { recursive: true });
-      await writeFile(DOC, renderMarkdown(results));
+      await writeFile(DOC, keepHandWrittenSections(await readFile(DOC, 'utf8').catch(() => ''), renderMarkdown(results)));
       process.stderr.write(`wrote ${DOC}\n`);
     } finally {
       await db.close();

@@ -14,8 +14,9 @@ export interface StatementCount {
 
 /** A statement's first words, enough to tell the command path's and the projectors' statements apart. */
 function kindOf(text: string): string {
-  const words = text.replace(/\s+/g, ' ').trim().replace(/^WITH \w+ AS \(/i, 'WITH … (').split(' ');
-  return words.slice(0, 4).join(' ').slice(0, 60);
+  const flat = text.replace(/\s+/g, ' ').trim().replace(/^WITH \w+ AS \(/i, 'WITH … (');
+  const from = /\bFROM ("?[\w.]+"?)/i.exec(flat);
+  return `${flat.split(' ').slice(0, 3).join(' ').slice(0, 50)}${from ? ` … FROM ${from[1] ?? ''}` : ''}`;
 }
 
 function textOf(config: unknown): string | null {

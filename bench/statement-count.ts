@@ -16,7 +16,8 @@ export interface StatementCount {
 function kindOf(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim().replace(/^WITH \w+ AS \(/i, 'WITH … (');
   const from = /\bFROM ("?[\w.]+"?)/i.exec(flat);
-  return `${flat.split(' ').slice(0, 3).join(' ').slice(0, 50)}${from ? ` … FROM ${from[1] ?? ''}` : ''}`;
+  const where = /\bWHERE \(?("?[\w.]+"?)/i.exec(flat);
+  return `${flat.split(' ').slice(0, 3).join(' ').slice(0, 50)}${from ? ` … FROM ${from[1] ?? ''}` : ''}${where ? ` WHERE ${where[1] ?? ''} …` : ''}`;
 }
 
 function textOf(config: unknown): string | null {

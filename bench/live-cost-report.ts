@@ -53,7 +53,7 @@ export function liveCostRows(r: LiveCostResults): string[][] {
       `A change reaching all ${round(s.fanOut.sockets)} sockets of its owner (${s.fanOut.samples} changes, ${round(s.sockets)} sockets open)`,
       `last socket: p50 ${ms(s.fanOut.last.p50)}, p99 ${ms(s.fanOut.last.p99)}; every frame p99 ${ms(s.fanOut.every.p99)}${s.fanOut.misses ? `; ${s.fanOut.misses} missed` : ''}`,
       `p99 ≤ ${LIVE_TARGETS.fanOutP99Ms} ms ${verdict(s.fanOut.misses === 0 && s.fanOut.last.p99 <= LIVE_TARGETS.fanOutP99Ms)}`,
-      `the command's own round trip p50 ${ms(s.fanOut.command.p50)}; first socket p50 ${ms(s.fanOut.first.p50)}`,
+      `the command's own round trip p50 ${ms(s.fanOut.command.p50)}; first socket p50 ${ms(s.fanOut.first.p50)}; the service's CPU per change ${ms(s.cpuMsPerChange)}`,
     ]);
   }
   const f = r.freshnessUnderLoad;

@@ -110,6 +110,8 @@ export interface ManySocketsResult {
   readonly heapUsedMiB: number;
   /** Changes of one owner's tasks reaching each of that owner's sockets. */
   readonly fanOut: ProbeResult;
+  /** The service's CPU per change during the fan-out (the command, its projections, and a frame per socket), ms. */
+  readonly cpuMsPerChange: number;
 }
 
 export interface FreshnessUnderLoadResult {
@@ -131,10 +133,12 @@ export async function measureManySockets(
     const rssBefore = process.memoryUsage().rss;
     const opened = await client.open(clients);
     const memory = process.memoryUsage();
+    const cpuBefore = process.cpuUsage();
     const fanOut = await client.probe({ user: owner, token: ownerToken, samples: options.samples, maxSeconds: 60, pauseMs: 100 });
+    const cpu = process.cpuUsage(cpuBefore);
     return {
       sockets: opened.opened, failed: opened.failed, rssBeforeMiB: mib(rssBefore), rssMiB: mib(memory.rss),
-      heapUsedMiB: mib(memory.heapUsed), fanOut,
+      heapUsedMiB: mib(memory.heapUsed), fanOut, cpuMsPerChange: (cpu.user + cpu.system) / 1000 / Math.max(1, fanOut.samples),
     };
   } finally {
     await client.close();

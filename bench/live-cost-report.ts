@@ -81,9 +81,10 @@ export function renderLiveCostSection(r: LiveCostResults): string {
   const created = w.createCpu.operations;
   const processRows = [
     ['Node (the service: HTTP, commands, projectors, live feed)', per(w.createCpu.spent.nodeMs, created), per(w.rawCpu.spent.nodeMs, w.rawCpu.operations)],
-    ...w.createCpu.spent.postgres.slice(0, 12).map((p) => {
-      const raw = w.rawCpu.spent.postgres.find((q) => q.process === p.process);
-      return [`PostgreSQL: ${p.process}`, per(p.ms, created), raw ? per(raw.ms, w.rawCpu.operations) : '—'];
+    ...[...new Set([...w.createCpu.spent.postgres, ...w.rawCpu.spent.postgres].map((p) => p.process))].slice(0, 12).map((name) => {
+      const create = w.createCpu.spent.postgres.find((p) => p.process === name);
+      const raw = w.rawCpu.spent.postgres.find((p) => p.process === name);
+      return [`PostgreSQL: ${name}`, create ? per(create.ms, created) : '—', raw ? per(raw.ms, w.rawCpu.operations) : '—'];
     }),
     ['**total**', `**${ms(w.createCpu.totalMs)}**`, `**${ms(w.rawCpu.totalMs)}**`],
   ];

@@ -52,11 +52,12 @@ export async function measureLiveCost(
 }
 
 /** `--only`: a fresh PostgreSQL and service, the chosen phases, the figures on stdout; docs/ stay as they are. */
-export async function runOnly(phases: ReadonlySet<LivePhase>): Promise<void> {
+export async function runOnly(phases: ReadonlySet<LivePhase>, onDatabase: (stop: () => Promise<void>) => void): Promise<void> {
   const started = performance.now();
   const log = (name: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s] ${name} (load average ${round(loadavg()[0] ?? 0, 2)})\n`);
   log('starting a fresh embedded PostgreSQL');
   const database = await startBenchDatabase();
+  onDatabase(() => database.stop()); // the watchdog's way to stop it
   try {
     const db = createDb(database.url, { max: BENCH_POOL_MAX, applicationName: 'todo-bench' });
     try {

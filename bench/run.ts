@@ -57,7 +57,7 @@ setTimeout(() => {
 
 async function main(): Promise<void> {
   const only = onlyPhases(process.argv.slice(2));
-  if (only) return runOnly(only);
+  if (only) return runOnly(only, (stop) => { cleanUp = stop; });
   phase('starting a fresh embedded PostgreSQL');
   const database = await startBenchDatabase();
   cleanUp = () => database.stop();

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { ServerFrame } from '../contracts/live.ts';
 import { bearerToken, tokenFromSubprotocol } from '../gateways/auth/bearer.ts';
 import { tokenExpiry, type TokenVerifier } from '../gateways/auth/verify-token.ts';
 import { LiveSocketQuery, type LiveSocketDeps, type LiveSocketObserver, type SocketCaller } from '../read-api/live/live-socket.routes.ts';
@@ -33,11 +34,15 @@ export function socketAuthenticator(verifier: TokenVerifier): Pick<LiveSocketDep
 export function liveSocketMetrics(registry: Registry): LiveSocketObserver {
   const active = new Gauge({ name: 'websocket_connections_active', help: 'Open live-feed WebSocket connections', registers: [registry] });
   const frames = new Counter({ name: 'websocket_frames_sent_total', help: 'Frames sent to live-feed clients, by type', labelNames: ['type'] as const, registers: [registry] });
+  const frameCounters = {
+    ready: frames.labels({ type: 'ready' }), 'task.changed': frames.labels({ type: 'task.changed' }), reset: frames.labels({ type: 'reset' }),
+  } satisfies Record<ServerFrame['type'], unknown>;
   const slow = new Counter({ name: 'websocket_slow_consumer_disconnects_total', help: 'Clients disconnected for not keeping up', registers: [registry] });
   return {
     opened: () => active.inc(),
     closed: () => active.dec(),
-    frameSent: (type) => frames.inc({ type }),
+    // One frame per socket of an owner for each change: the labelled child is looked up once per type.
+    frameSent: (type) => frameCounters[type].inc(),
     slowConsumerDropped: () => slow.inc(),
   };
 }

@@ -17,6 +17,7 @@ import { acceptingAccountTokens, setUpAccounts } from './accounts.ts';
 import { chooseEmailSender } from './notifications-wiring.ts';
 import type { Accounts } from '../gateways/accounts/better-auth.ts';
 import { startLiveFeed } from '../projections/sync/live-feed.ts';
+import { sharedLogReads } from '../projections/runtime/shared-log-reads.ts';
 import { liveSocketMetrics, socketAuthenticator } from './live-socket-wiring.ts';
 import { listenFor } from './notifications.ts';
 import { projectionMetrics } from './projection-metrics.ts';
@@ -128,10 +129,12 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       logger,
     });
     startedRebuilds = rebuilds;
+    // The projectors and the live feed read the same events after each append: once for all of them.
+    const sharedLog = sharedLogReads(store, (wake) => appends.subscribe(wake));
     // The api serves task queries, so it runs the task-view projector beside them.
     const projectors = await Promise.all(plan.logProjectors.map((name) => projectorNamed(available, name)).map((projector) => startProjector({
       db,
-      log: store,
+      log: sharedLog,
       projector,
       openSession: () => openSession(db.url, `todo-projector-${projector.name}`),
       onAppend: (wake) => appends.subscribe(wake),
@@ -142,7 +145,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
     const busFeed = plan.liveFeed === 'bus' ? await startBusLiveFeed({ log: store, maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS, logger }) : null;
     const feed = plan.liveFeed === 'log'
       ? await startLiveFeed({
-        log: store,
+        log: sharedLog,
         onAppend: (wake) => appends.subscribe(wake),
         maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS,
         onError: (error) => logger.error({ err: error }, 'live feed failed to read the log; retrying'),

@@ -23,14 +23,22 @@ export type ExtraPhase = (typeof EXTRA_PHASES)[number];
 
 const isExtra = (name: string): name is ExtraPhase => (EXTRA_PHASES as readonly string[]).includes(name);
 
+/** The names `--only a,b` (or `--only=a,b`) gives, or null when every phase is to run. */
+export function onlyNames(argv: readonly string[]): string[] | null {
+  const at = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (at < 0) return null;
+  const arg = argv[at] ?? '';
+  const list = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (argv[at + 1] ?? '');
+  return list.split(',').map((name) => name.trim()).filter(Boolean);
+}
+
 /** The phases `--only a,b` names (every phase without it); unknown names are refused. */
 export function selectedPhases(argv: readonly string[], core: readonly string[]): { core: boolean; extra: ExtraPhase[] } {
-  const at = argv.indexOf('--only');
+  const names = onlyNames(argv);
   // Unasked, the relay phase runs only where its sidecar binary is (it needs Kafka and daprd; see relay.ts).
-  if (at < 0) return { core: true, extra: EXTRA_PHASES.filter((name) => name !== 'relay' || existsSync(DAPRD)) };
-  const names = (argv[at + 1] ?? '').split(',').filter(Boolean);
+  if (names === null) return { core: true, extra: EXTRA_PHASES.filter((name) => name !== 'relay' || existsSync(DAPRD)) };
   const unknown = names.filter((name) => !isExtra(name) && !core.includes(name));
-  if (unknown.length > 0 || names.length === 0) throw new Error(`--only takes a comma-separated list of ${[...core, ...EXTRA_PHASES].join(', ')}; got ${argv[at + 1] ?? 'nothing'}`);
+  if (unknown.length > 0 || names.length === 0) throw new Error(`--only takes a comma-separated list of ${[...core, ...EXTRA_PHASES].join(', ')}; got ${names.join(',') || 'nothing'}`);
   return { core: names.some((name) => core.includes(name)), extra: EXTRA_PHASES.filter((name) => names.includes(name)) };
 }
 

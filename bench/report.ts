@@ -8,6 +8,7 @@ import type { KindResult, LoadResult } from './load.ts';
 import type { Machine } from './machine.ts';
 import type { RebuildResult } from './rebuild.ts';
 import { round } from './stats.ts';
+import { liveCostRows, renderLiveCostSection, type LiveCostResults } from './live-cost-report.ts';
 
 export interface PhaseLoad {
   readonly phase: string;
@@ -36,6 +37,8 @@ export interface BenchResults {
   /** The service's live projectors (batches of 500) catching up with the append benchmark's events. */
   readonly catchUp: CatchUp;
   readonly httpCreate: LoadResult;
+  /** CPU per created task from /proc, and the live feed under many WebSockets (live-cost.ts). */
+  readonly live: LiveCostResults;
   readonly bulkLoad: BulkLoadReport;
   readonly rebuild: RebuildResult;
   /** After the rebuild, the service's other projectors catching up with the bulk-loaded events. */
@@ -81,6 +84,7 @@ export function renderTable(r: BenchResults): string {
     '—',
     append16 ? `store append at 16 writers ${perSecond(append16.store.perSecond)}` : '—',
   ]);
+  rows.push(...liveCostRows(r.live));
   rows.push([
     `Projection rebuild (task-view), ${round(r.rebuild.report.events)} events`,
     `${perSecond(r.rebuild.eventsPerSecond)} (${round(r.rebuild.report.seconds, 1)} s)`,
@@ -207,6 +211,7 @@ The append figures come from ${r.append[0]?.store.seconds ? round(r.append[0].st
 level, run in alternating slices (store, raw INSERT). The append p50 and p99 are the medians
 of the slices' figures. HTTP latencies are autocannon's per-request timings, measured from a separate process.
 
+${renderLiveCostSection(r.live)}
 ### GET /api/tasks by query kind
 
 Heavy means one user with ${round(r.list.heavyRows)} tasks. Random means one of 1,000 users with 100 tasks each,

@@ -15,7 +15,8 @@ import { renderMarkdown, renderTable, type BenchResults, type PhaseLoad } from '
 import { BENCH_POOL_MAX, startBenchSystem, waitForProjectors } from './system.ts';
 import { cpuShare, sampleCpu } from './cpu-share.ts';
 import { carrySections, readDoc } from './doc-sections.ts';
-import { runExtraPhases, selectedPhases } from './extra-phases.ts';
+import { onlyNames, runExtraPhases, selectedPhases } from './extra-phases.ts';
+import { LIVE_PHASES, measureLiveCost, runOnly } from './live-cost.ts';
 
 /*
  * `npm run bench`: every figure in one run against a fresh embedded PostgreSQL, ~4–5 minutes on 2 cores.
@@ -25,7 +26,7 @@ import { runExtraPhases, selectedPhases } from './extra-phases.ts';
  */
 
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
-const selected = selectedPhases(process.argv.slice(2), ['core']);
+const selected = selectedPhases(process.argv.slice(2), ['core', ...LIVE_PHASES]);
 /** The whole run's hard bound: past it the bench stops its PostgreSQL and exits, whatever it was doing. */
 const WATCHDOG_MINUTES = (selected.core ? 15 : 0) + (selected.extra.length > 0 ? 75 : 0);
 const started = performance.now();
@@ -58,7 +59,14 @@ setTimeout(() => {
 }, WATCHDOG_MINUTES * 60_000).unref();
 
 async function main(): Promise<void> {
-  if (selected.core) await core();
+  const named = onlyNames(process.argv.slice(2));
+  if (named && !named.includes('core')) {
+    // `--only cpu,ws`: the write-cost and live-feed phases alone, on a fresh database, printed, not written.
+    const live = new Set(LIVE_PHASES.filter((name) => named.includes(name)));
+    if (live.size > 0) await runOnly(live, (stop) => { cleanUp = stop; });
+  } else if (selected.core) {
+    await core();
+  }
   if (selected.extra.length > 0) await runExtraPhases(selected.extra, DOC, phase);
 }
 
@@ -82,6 +90,7 @@ async function core(): Promise<void> {
       phase('2/5 HTTP POST /api/tasks, 16 connections, 10 s');
       const httpCreate = await measureHttpCreate(bench.baseUrl, await bench.token(CREATE_USER), { connections: 16, seconds: 10 });
       await waitForProjectors(bench, 120);
+      const live = await measureLiveCost(bench, db, new Set(LIVE_PHASES), (name) => phase(`2/5 ${name}`));
       await bench.close();
 
       phase('3/5 bulk-loading the log');
@@ -108,7 +117,7 @@ async function core(): Promise<void> {
       });
 
       const results: BenchResults = {
-        machine, load, append, catchUp, httpCreate, bulkLoad, rebuild, restartCatchUp, list, freshness,
+        machine, load, append, catchUp, httpCreate, live, bulkLoad, rebuild, restartCatchUp, list, freshness,
         totalSeconds: (performance.now() - started) / 1000,
       };
       process.stdout.write(`${renderTable(results)}\n`);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from './pooled-random.ts';
 import type {} from 'fastify';
 
 /**
@@ -53,7 +53,7 @@ export function formatTraceparent(context: TraceContext): string {
 
 function randomHex(bytes: number): string {
   for (;;) {
-    const hex = randomBytes(bytes).toString('hex');
+    const hex = pooledRandomBytes(bytes).toString('hex');
     // All zeros is the one invalid value; at 2^-64 it will not come, but an invalid id must never leave here.
     if (/[^0]/.test(hex)) return hex;
   }

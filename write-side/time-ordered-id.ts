@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../contracts/pooled-random.ts';
 
 let lastMillis = 0;
 let sequence = 0;
@@ -21,7 +21,7 @@ export function newTimeOrderedId(now: number = Date.now()): string {
     lastMillis += 1;
     sequence = 0;
   }
-  const bytes = randomBytes(16);
+  const bytes = pooledRandomBytes(16);
   const millis = lastMillis;
   bytes[0] = Math.floor(millis / 2 ** 40) & 0xff;
   bytes[1] = Math.floor(millis / 2 ** 32) & 0xff;

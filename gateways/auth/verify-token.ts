@@ -1,11 +1,12 @@
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { CryptoKey, JWTPayload, JWTVerifyOptions, RemoteJWKSet } from 'jose';
-import { err } from '../../domain/common/result.ts';
+import { err, ok } from '../../domain/common/result.ts';
 import { unstorableText } from '../../domain/common/storable-text.ts';
 import type { Result } from '../../domain/common/result.ts';
 import { invalidToken, principalFromClaims } from './principal.ts';
 import type { AuthFailure, Principal } from './principal.ts';
 import { rejectionReason } from './rejection-reason.ts';
+import { verifiedTokens } from './verified-tokens.ts';
 
 export type { AuthFailure, Principal } from './principal.ts';
 
@@ -29,6 +30,8 @@ export interface TokenVerifierConfig {
 }
 
 const SECRET_ALGORITHMS = ['HS256'];
+/** Distinct live tokens remembered as verified: a few hundred bytes each. */
+const VERIFIED_TOKENS = 10_000;
 const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
 
 interface KeySource {
@@ -50,8 +53,13 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     ...(config.clockToleranceSeconds === undefined ? {} : { clockTolerance: config.clockToleranceSeconds }),
   };
 
+  // Only tokens the shared secret signed: a key set may drop a key, and a token it signed must fail then.
+  const remembered = verifiedTokens({ capacity: VERIFIED_TOKENS, clockToleranceSeconds: config.clockToleranceSeconds ?? 0 });
+
   return {
     async verify(token) {
+      const known = remembered.find(token, Date.now());
+      if (known) return ok(known);
       const alg = headerAlgorithm(token);
       if (alg === null) return err(invalidToken('malformed token'));
       const source = sources.find((candidate) => candidate.algorithms.includes(alg));
@@ -64,7 +72,9 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       }
       if (!storableClaims(claims)) return err(invalidToken('malformed token'));
       if (livesTooLong(claims, config)) return err(invalidToken('token lifetime over the maximum'));
-      return principalFromClaims(claims);
+      const principal = principalFromClaims(claims);
+      if (principal.ok && source.algorithms === SECRET_ALGORITHMS && typeof claims.exp === 'number') remembered.remember(token, principal.value, claims.exp);
+      return principal;
     },
   };
 }

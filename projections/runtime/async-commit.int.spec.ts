@@ -1,9 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { commitAsynchronously } from './async-commit.sql.ts';
+import { lockProjection } from './projection-state.sql.ts';
 
 let t: TestDatabase;
-beforeAll(async () => { t = await testDatabase(); });
+beforeAll(async () => {
+  t = await testDatabase();
+  await t.db.query(`INSERT INTO projections (name, active_table, schema_version) VALUES ('async-commit-spec', NULL, 1)`);
+});
 
 const setting = async (q: { query: TestDatabase['db']['query'] }): Promise<string> =>
   (await q.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit ?? '?';
@@ -11,7 +14,8 @@ const setting = async (q: { query: TestDatabase['db']['query'] }): Promise<strin
 describe('a log projector batch commits asynchronously', () => {
   it('turns synchronous_commit off for that transaction only', async () => {
     const inside = await t.db.transaction(async (tx) => {
-      await commitAsynchronously(tx);
+      // A batch sets it as it takes the projector's lock, in the same round trip.
+      await lockProjection(tx, 'async-commit-spec', { commitAsynchronously: true });
       return setting(tx);
     });
     expect(inside).toBe('off');

@@ -1,6 +1,7 @@
 import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
 import { identifier, type Queryable } from '../../contracts/ports/sql.ts';
 import { schemaVersionOf, versionedTable, type Projector } from './projector.ts';
+import { ASYNC_COMMIT } from './async-commit.sql.ts';
 
 export interface ProjectionState {
   readonly name: string;
@@ -31,8 +32,14 @@ const toState = (row: StateRow): ProjectionState => ({
  * is a transaction-level advisory lock rather than FOR UPDATE, because a row lock assigns the transaction an
  * id at once, and every open transaction id holds back what log readers may see (pg_snapshot_xmin).
  */
-export async function lockProjection(tx: Queryable, name: string): Promise<ProjectionState> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection-state:${name}`]);
+export async function lockProjection(tx: Queryable, name: string, options: { readonly commitAsynchronously?: boolean } = {}): Promise<ProjectionState> {
+  // The lock takes a statement of its own: the row must be read by a statement that starts once it is held.
+  // A batch's asynchronous commit (async-commit.sql.ts) is set in the same round trip.
+  if (options.commitAsynchronously === true) {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1)), ${ASYNC_COMMIT}`, [`projection-state:${name}`], { name: 'lock-projection-async-commit' });
+  } else {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection-state:${name}`]);
+  }
   const result = await tx.query<StateRow>(`SELECT ${COLUMNS} FROM projections WHERE name = $1`, [name]);
   const row = result.rows[0];
   if (!row) throw new Error(`projection ${name} is not registered`);
@@ -59,6 +66,16 @@ export async function saveCheckpoint(tx: Queryable, name: string, checkpoint: Lo
 
 /** Readers waiting for read-your-writes listen on this channel; the payload names the projection. */
 export const PROJECTION_CHANNEL = 'todo_projections';
+
+/** Stores a batch's checkpoint and announces it at commit, in one round trip: the end of every batch. */
+export async function saveCheckpointAndAnnounce(tx: Queryable, name: string, checkpoint: LogCheckpoint): Promise<void> {
+  await tx.query(
+    `UPDATE projections SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = $1
+     RETURNING pg_notify('${PROJECTION_CHANNEL}', $1)`,
+    [name, checkpoint.transaction_id, checkpoint.position],
+    { name: 'save-checkpoint-and-announce' },
+  );
+}
 
 export async function announceProgress(tx: Queryable, name: string): Promise<void> {
   await tx.query(`SELECT pg_notify('${PROJECTION_CHANNEL}', $1)`, [name]);

@@ -4,8 +4,7 @@ import { checkpointOf, isBefore, type LogCheckpoint, type StoredEvent } from '..
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
 import { isStopped } from './dead-letters.sql.ts';
-import { commitAsynchronously } from './async-commit.sql.ts';
-import { announceProgress, lockProjection, readCheckpoint, registerProjection, saveCheckpoint } from './projection-state.sql.ts';
+import { announceProgress, lockProjection, readCheckpoint, registerProjection, saveCheckpoint, saveCheckpointAndAnnounce } from './projection-state.sql.ts';
 import { schemaVersionOf, type Projector } from './projector.ts';
 import { applyBatch } from './apply-batch.ts';
 import { isTransient } from './transient-error.ts';
@@ -140,7 +139,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   async function runBatch(): Promise<number | 'other-schema'> {
     const started = performance.now();
     const applied = await db.transaction(async (tx) => {
-      const state = await lockProjection(tx, name);
+      const state = await lockProjection(tx, name, { commitAsynchronously: true });
       if (schemaVersion !== undefined && state.schema_version !== schemaVersion) return 'other-schema';
       const events = await log.readLogAfter(state.checkpoint, batchSize);
       const last = events.at(-1);
@@ -148,9 +147,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       const kept = passOverSkipped(events, await readSkippedEvents(tx, name));
       if (kept.length > 0) await applyBatch(tx, projector, kept, state.active_table);
       const checkpoint = checkpointOf(last);
-      await saveCheckpoint(tx, name, checkpoint);
-      await announceProgress(tx, name);
-      await commitAsynchronously(tx);
+      await saveCheckpointAndAnnounce(tx, name, checkpoint);
       observer.batchApplied(name, events.length, (performance.now() - started) / 1000, checkpoint);
       return events;
     });

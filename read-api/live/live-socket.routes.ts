@@ -91,6 +91,20 @@ const answerPlainRequest = (authenticate: LiveSocketDeps['authenticate']) => asy
     problem('upgrade_required', 426, 'Upgrade required', { detail: 'GET /ws is a WebSocket: send Connection: Upgrade and Upgrade: websocket' }));
 };
 
+/**
+ * A change goes to every socket of its owner as the same bytes: rendered, serialized and encoded once, on
+ * its way to the first of them, not once per socket.
+ */
+const framed = new WeakMap<TaskChange, Buffer>();
+function frameBytes(change: TaskChange): Buffer {
+  let bytes = framed.get(change);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(frameOf(change)));
+    framed.set(change, bytes);
+  }
+  return bytes;
+}
+
 const frameOf = (change: TaskChange): ServerFrame => ({
   type: 'task.changed',
   position: change.position,
@@ -143,19 +157,20 @@ export function registerLiveSocket(app: FastifyInstance, deps: LiveSocketDeps): 
       closeWith(CLOSE_SLOW_CONSUMER, 'too slow');
     };
 
-    const send = (frame: ServerFrame): void => {
+    const sendText = (type: ServerFrame['type'], text: string | Buffer): void => {
       if (closed) return;
       if (expired()) { watchExpiry(); return; }
       if (socket.bufferedAmount > deps.maxBufferedBytes) { dropSlowConsumer(); return; }
-      socket.send(JSON.stringify(frame));
-      deps.observer.frameSent(frame.type);
+      socket.send(text, { binary: false });
+      deps.observer.frameSent(type);
     };
+    const send = (frame: ServerFrame): void => sendText(frame.type, JSON.stringify(frame));
 
     // While a resume replays, live changes queue here, bounded like the socket buffer.
     let replaying: TaskChange[] | null = null;
     const resumeWindow = new ResumeWindow();
     const deliver = (change: TaskChange) => {
-      if (resumeWindow.admit(change.position)) send(frameOf(change));
+      if (resumeWindow.admit(change.position)) sendText('task.changed', frameBytes(change));
     };
     const unsubscribe = deps.feed.subscribe(principal.user_id, (change) => {
       if (replaying) {

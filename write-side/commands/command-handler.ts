@@ -20,6 +20,9 @@ export type CommandHandler = TaskCommands;
 
 export interface CommandObserver { eventsAppended(events: readonly NewEvent[]): void }
 
+/** The answer of an optimistic decision that needs the stream read after all. */
+const STREAM_NEEDED = Symbol('stream needed');
+
 interface LoadedStream { readonly state: TaskState; readonly events: readonly StoredEvent[] }
 
 /** Rebuilds the task's state from its own stream: the only state a decision is made on. */
@@ -68,73 +71,94 @@ export function createCommandHandler(deps: {
         if (remembered) return fromRemembered(remembered, idempotency.request_hash);
       }
 
-      const { state, events: history } = await loadTask(store, command.task_id);
-      const last = history.at(-1);
-      const currentVersion = state.kind === 'present' ? state.task.version : 0;
-
-      const created = command.type === 'CreateTask' ? firstCreation({ state, events: history }, userId) : null;
-      if (created) return created;
-      if (context.expected_version !== undefined && context.expected_version !== currentVersion) {
-        // A version the client cannot have seen for a task it cannot see is still just "not found".
-        if (state.kind === 'absent' || state.task.user_id !== userId) return err({ code: 'not_found', task_id: command.task_id });
-        return err({ code: 'precondition_failed', current_version: currentVersion });
+      // A new task's stream is almost always empty: decide on that without reading it, and read it only if
+      // the append finds the stream there after all (or the decision fails, so the answer is as if it had
+      // been read first).
+      if (command.type === 'CreateTask' && context.expected_version === undefined) {
+        const optimistic = await decideAndAppend(command, context, { state: foldWholeStream([]), events: [] }, true);
+        if (optimistic !== STREAM_NEEDED) return optimistic;
       }
-
-      const decided = decide({ ...command, now: clock().toISOString() }, state);
-      if (!decided.ok) return decided;
-      if (decided.value.length === 0) {
-        const result: RememberedResult = {
-          request_hash: idempotency?.request_hash ?? '',
-          status: 200,
-          stream_id: command.task_id,
-          version: currentVersion,
-          position: last?.position ?? 0,
-        };
-        if (idempotency) await store.rememberResult(userId, idempotency.key, result);
-        return answer(command.task_id, currentVersion, result.position, false);
-      }
-
-      const metadata: EventMetadata = {
-        user_id: userId,
-        correlation_id: context.correlation_id ?? context.request_id ?? randomUUID(),
-        causation_id: context.causation_id,
-        traceparent: context.traceparent,
-        idempotency_key: idempotency?.key ?? null,
-        request_id: context.request_id,
-        user_email: context.user_email ?? null,
-      };
-      const newEvents = decided.value.map((event: TaskEvent): NewEvent => ({
-        event_id: newTimeOrderedId(),
-        type: event.type,
-        schema_version: CURRENT_SCHEMA_VERSION[event.type] ?? 1,
-        data: event.data,
-        metadata,
-      }));
-      try {
-        const appended = await store.append(
-          command.task_id,
-          currentVersion === 0 ? 'no_stream' : currentVersion,
-          newEvents,
-          idempotency && { user_id: userId, key: idempotency.key, request_hash: idempotency.request_hash, status: command.type === 'CreateTask' ? 201 : 200 },
-        );
-        if (!appended.ok) {
-          // A parallel retry of the same key may be the writer that won: answer what it got.
-          const remembered = idempotency && (await store.findRememberedResult(userId, idempotency.key));
-          if (remembered) return fromRemembered(remembered, idempotency.request_hash);
-          // So may a parallel create of the same client-chosen id.
-          const createdMeanwhile = command.type === 'CreateTask' ? firstCreation(await loadTask(store, command.task_id), userId) : null;
-          return createdMeanwhile ?? err(appended.error);
-        }
-        observer.eventsAppended(newEvents);
-        return answer(command.task_id, appended.value.version, appended.value.position, false);
-      } catch (error) {
-        // The same key raced us and won: answer what it got.
-        if (idempotency && isPgError(error, PG_UNIQUE_VIOLATION)) {
-          const remembered = await store.findRememberedResult(userId, idempotency.key);
-          if (remembered) return fromRemembered(remembered, idempotency.request_hash);
-        }
-        throw error;
-      }
+      const outcome = await decideAndAppend(command, context, await loadTask(store, command.task_id), false);
+      if (outcome === STREAM_NEEDED) throw new Error('unreachable: a decision on a read stream needs no other');
+      return outcome;
     },
   };
+
+  async function decideAndAppend(
+    command: Parameters<CommandHandler['handle']>[0],
+    context: CommandContext,
+    loaded: LoadedStream,
+    assumedEmpty: boolean,
+  ): Promise<CommandOutcome | typeof STREAM_NEEDED> {
+    const userId = command.user_id;
+    const idempotency = context.idempotency;
+    const { state, events: history } = loaded;
+    const last = history.at(-1);
+    const currentVersion = state.kind === 'present' ? state.task.version : 0;
+
+    const created = command.type === 'CreateTask' ? firstCreation({ state, events: history }, userId) : null;
+    if (created) return created;
+    if (context.expected_version !== undefined && context.expected_version !== currentVersion) {
+      // A version the client cannot have seen for a task it cannot see is still just "not found".
+      if (state.kind === 'absent' || state.task.user_id !== userId) return err({ code: 'not_found', task_id: command.task_id });
+      return err({ code: 'precondition_failed', current_version: currentVersion });
+    }
+
+    const decided = decide({ ...command, now: clock().toISOString() }, state);
+    if (!decided.ok) return assumedEmpty ? STREAM_NEEDED : decided;
+    if (decided.value.length === 0) {
+      const result: RememberedResult = {
+        request_hash: idempotency?.request_hash ?? '',
+        status: 200,
+        stream_id: command.task_id,
+        version: currentVersion,
+        position: last?.position ?? 0,
+      };
+      if (idempotency) await store.rememberResult(userId, idempotency.key, result);
+      return answer(command.task_id, currentVersion, result.position, false);
+    }
+
+    const metadata: EventMetadata = {
+      user_id: userId,
+      correlation_id: context.correlation_id ?? context.request_id ?? randomUUID(),
+      causation_id: context.causation_id,
+      traceparent: context.traceparent,
+      idempotency_key: idempotency?.key ?? null,
+      request_id: context.request_id,
+      user_email: context.user_email ?? null,
+    };
+    const newEvents = decided.value.map((event: TaskEvent): NewEvent => ({
+      event_id: newTimeOrderedId(),
+      type: event.type,
+      schema_version: CURRENT_SCHEMA_VERSION[event.type] ?? 1,
+      data: event.data,
+      metadata,
+    }));
+    try {
+      const appended = await store.append(
+        command.task_id,
+        currentVersion === 0 ? 'no_stream' : currentVersion,
+        newEvents,
+        idempotency && { user_id: userId, key: idempotency.key, request_hash: idempotency.request_hash, status: command.type === 'CreateTask' ? 201 : 200 },
+      );
+      if (!appended.ok) {
+        if (assumedEmpty) return STREAM_NEEDED;
+        // A parallel retry of the same key may be the writer that won: answer what it got.
+        const remembered = idempotency && (await store.findRememberedResult(userId, idempotency.key));
+        if (remembered) return fromRemembered(remembered, idempotency.request_hash);
+        // So may a parallel create of the same client-chosen id.
+        const createdMeanwhile = command.type === 'CreateTask' ? firstCreation(await loadTask(store, command.task_id), userId) : null;
+        return createdMeanwhile ?? err(appended.error);
+      }
+      observer.eventsAppended(newEvents);
+      return answer(command.task_id, appended.value.version, appended.value.position, false);
+    } catch (error) {
+      // The same key raced us and won: answer what it got.
+      if (idempotency && isPgError(error, PG_UNIQUE_VIOLATION)) {
+        const remembered = await store.findRememberedResult(userId, idempotency.key);
+        if (remembered) return fromRemembered(remembered, idempotency.request_hash);
+      }
+      throw error;
+    }
+  }
 }

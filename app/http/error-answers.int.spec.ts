@@ -10,7 +10,7 @@ async function appFailingLike(): Promise<FastifyInstance> {
   const { db } = await testDatabase();
   const nowhere = createDb(`postgres://todo@127.0.0.1:${await freePort()}/todo`); // nothing listens there
   const app = Fastify();
-  registerErrorAnswers(app, 1024);
+  registerErrorAnswers(app, 1024, (_request, reply) => reply.code(404).send());
   app.get('/refused', async () => nowhere.query('SELECT 1'));
   app.get('/shut-down', async () => db.transaction((tx) => tx.query('SELECT pg_terminate_backend(pg_backend_pid())')));
   app.get('/bug', async () => { throw new Error('a defect of ours'); });

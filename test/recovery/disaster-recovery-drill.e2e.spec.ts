@@ -101,6 +101,18 @@ describe.each(RECOVERY_PATHS.map((path): [string, RecoveryRow] => [path.name, pa
     expect(data.idempotent.length).toBeGreaterThan(0);
   });
 
+  it('lets an operator resolve the dead letter it meets with the CLI, after which every projector goes on', async () => {
+    // The poison event is in every restored log; whether its dead letter came back (a database backup) or
+    // was met again (an import), the runbook's `dead-letters` then `dead-letters skip` leads to a good end.
+    const { db } = restored.api.system.database;
+    const open = await db.query<{ id: number }>('SELECT id FROM projection_dead_letters WHERE resolved_at IS NULL ORDER BY id');
+    expect(open.rows.length).toBeGreaterThan(0);
+    expect(await todo(['projections', 'dead-letters'], restored.env)).toContain('task-view');
+    expect(await todo(['projections', 'dead-letters', 'skip', ...open.rows.map((row) => String(row.id))], restored.env)).toMatch(/^skipped/);
+    await untilSettled(restored);
+    expect((await db.query('SELECT id FROM projection_dead_letters WHERE resolved_at IS NULL')).rows).toEqual([]);
+  });
+
   it('shows a new write at once', async () => {
     const [user] = data.users;
     if (!user) throw new Error('no user');

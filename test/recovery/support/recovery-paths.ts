@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runTodo } from '../../support/todo-process.ts';
 import type { DrillContext, DrillSystem } from './drill-system.ts';
@@ -56,7 +56,29 @@ export const eventLogPath = recoveryPath<{ file: string }>({
   size: async ({ file }) => (await stat(file)).size,
 });
 
+/** `todo backup --format logical` (pg_dump) from the source, `todo restore` into a new, empty database. */
+export const logicalPath = recoveryPath<{ dir: string }>({
+  name: 'todo backup --format logical / todo restore',
+  async backup(system, drill) {
+    const dir = join(drill.workDir, 'logical');
+    await todo(['backup', '--to', dir, '--format', 'logical'], system.env);
+    return { dir };
+  },
+  async restore({ dir }, drill) {
+    const url = await drill.newDatabase({ migrated: false });
+    await todo(['restore', '--from', dir], { DATABASE_URL: url, LOG_LEVEL: 'warn' });
+    return drill.start(url);
+  },
+  size: async ({ dir }) => folderBytes(dir),
+});
+
+async function folderBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const sizes = await Promise.all(entries.filter((entry) => entry.isFile()).map(async (entry) => (await stat(join(entry.parentPath, entry.name))).size));
+  return sizes.reduce((sum, bytes) => sum + bytes, 0);
+}
+
 /**
  * Every supported way back. Adding one is adding a row: `recoveryPath({ name, backup, restore, size })`.
  */
-export const RECOVERY_PATHS: readonly RecoveryRow[] = [eventLogPath];
+export const RECOVERY_PATHS: readonly RecoveryRow[] = [eventLogPath, logicalPath];

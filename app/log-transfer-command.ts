@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
-import { exportLog } from '../write-side/log-transfer/export-log.ts';
-import { importLog } from '../write-side/log-transfer/import-log.ts';
+import { exportLog } from '../write-side/event-store/log-transfer/export-log.ts';
+import { importLog } from '../write-side/event-store/log-transfer/import-log.ts';
 import { loadConfig } from './config.ts';
 import { connectDatabase } from './database.ts';
 

@@ -80,7 +80,8 @@ export function todoInvocations(text: string): string[][] {
 /** A usage line's command words (`projections rebuild`), up to its first option or placeholder. */
 function head(line: string): string[] {
   const words: string[] = [];
-  for (const word of line.split(/\s+/)) {
+  // The command part ends where the description column begins (two spaces or more).
+  for (const word of (line.split(/\s{2,}/)[0] ?? line).split(/\s+/)) {
     if (!/^[a-z][a-z-]*$/.test(word)) break;
     words.push(word);
   }
@@ -98,6 +99,9 @@ export function parsesAgainst(usage: string, args: readonly string[]): string | 
     .filter(({ words }) => words.length > 0 && words.every((word, i) => args[i] === word))
     .sort((a, b) => b.words.length - a.words.length);
   const best = fitting[0];
+  // `projections …` in prose stands for any of that command's forms: it parses when some line begins so.
+  const elided = args.indexOf('…');
+  if (!best && elided > 0 && lines.some((line) => args.slice(0, elided).every((word, i) => head(line)[i] === word))) return null;
   if (!best) return `"${args.slice(0, 2).join(' ')}" is not a command of the CLI`;
   const optionsPart = best.line.split(/\s{2,}/)[0] ?? best.line;
   for (const flag of args.filter((arg) => arg.startsWith('--'))) {

@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION } from '../../contracts/events/log-export.ts';
-import type { Queryable } from '../../contracts/ports/sql.ts';
-import { upcastEvent } from '../../contracts/events/upcast.ts';
-import { bulkCreateTasks } from '../../test/support/bulk-events.ts';
-import { testDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { postgresEventStore } from '../event-store/event-store.ts';
+import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION } from '../../../contracts/events/log-export.ts';
+import type { Queryable } from '../../../contracts/ports/sql.ts';
+import { upcastEvent } from '../../../contracts/events/upcast.ts';
+import { bulkCreateTasks } from '../../../test/support/bulk-events.ts';
+import { testDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
+import { postgresEventStore } from '../event-store.ts';
 import { EXPORT_BATCH, exportLog } from './export-log.ts';
 import { importLog } from './import-log.ts';
 

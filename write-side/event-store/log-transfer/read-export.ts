@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import {
   EXPORT_FORMAT, EXPORT_FORMAT_VERSION, ExportedEvent, ExportedIdempotencyRecord, ExportHeader, ExportTrailer,
   type ExportBodyLine,
-} from '../../contracts/events/log-export.ts';
+} from '../../../contracts/events/log-export.ts';
 
 /** Why a file is not a complete, intact export this version of Todo can import. */
 export class ExportFileError extends Error {

@@ -1,6 +1,6 @@
-import type { CopyValue, Queryable, Transactional } from '../../contracts/ports/sql.ts';
-import { fromExportedEvent, type ExportedEvent, type ExportedIdempotencyRecord } from '../../contracts/events/log-export.ts';
-import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { CopyValue, Queryable, Transactional } from '../../../contracts/ports/sql.ts';
+import { fromExportedEvent, type ExportedEvent, type ExportedIdempotencyRecord } from '../../../contracts/events/log-export.ts';
+import type { StoredEvent } from '../../../contracts/events/stored-event.ts';
 import { ExportFileError, openExport } from './read-export.ts';
 
 /** Events per import transaction: one COPY each. A crash loses at most the batch in flight; a rerun resumes after the last one. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Transactional } from '../../contracts/ports/sql.ts';
+import type { Transactional } from '../../../contracts/ports/sql.ts';
 import {
   EXPORT_FORMAT, EXPORT_FORMAT_VERSION, toExportedEvent, type ExportedIdempotencyRecord, type ExportHeader, type ExportTrailer,
-} from '../../contracts/events/log-export.ts';
-import type { EventMetadata } from '../../contracts/events/stored-event.ts';
+} from '../../../contracts/events/log-export.ts';
+import type { EventMetadata } from '../../../contracts/events/stored-event.ts';
 
 /** How many rows one read of the export takes: what bounds its memory, whatever the size of the log. */
 export const EXPORT_BATCH = 2000;

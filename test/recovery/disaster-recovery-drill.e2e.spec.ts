@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,7 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 beforeAll(async () => {
   sendgrid = await startRecordingServer({ status: 202, headers: { 'x-message-id': 'drill' } });
   workDir = await mkdtemp(join(tmpdir(), 'todo-drill-'));
+  await chmod(workDir, 0o755); // an embedded PostgreSQL (the postgres user, as root) reaches the DATA_DIRs inside
   drill = drillContext(sendgrid.url, workDir);
   const source = await drill.start(await drill.newDatabase());
   data = await buildDataSet(source);

@@ -26,24 +26,17 @@ export interface BulkLoadReport {
   readonly eventsPerSecond: number;
 }
 
-const ISO = (ts: string) => `to_char((${ts}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** An instant as the event payloads write it (UTC, milliseconds). */
+export const ISO = (ts: string) => `to_char((${ts}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const createTasks = (heavy: number, users: number, total: number) => `
-  CREATE UNLOGGED TABLE bench_tasks AS
-  WITH base AS (
-    SELECT n,
-           gen_random_uuid() AS task_id,
-           CASE WHEN n <= ${heavy} THEN '${HEAVY_USER}'
-                ELSE 'bench-user-' || lpad(((n - ${heavy} - 1) % ${users})::text, 4, '0') END AS user_id,
-           date_trunc('second', now()) - ((n::bigint * 7919) % ${total}) * interval '4 minutes' AS created,
-           (ARRAY['Buy','Call','Email','Write','Review','Fix','Plan','Book','Pay','Clean','Prepare','Schedule'])[1 + n % 12] AS verb,
+/** A generated task's verb and noun, picked from its number n: the titles of both generated logs. */
+export const TASK_WORDS = `(ARRAY['Buy','Call','Email','Write','Review','Fix','Plan','Book','Pay','Clean','Prepare','Schedule'])[1 + n % 12] AS verb,
            (ARRAY['groceries','the report','the dentist','the invoice','the presentation','train tickets',
                   'the garden','the car service','the budget','a letter to the bank','the team offsite',
-                  'the tax return','the birthday party','the backlog','the quarterly review','the insurance'])[1 + (n / 12) % 16] AS noun
-      FROM generate_series(1, ${total}) AS n)
-  SELECT n, task_id, user_id, created,
-         verb || ' ' || noun AS title,
-         CASE WHEN n % 4 = 0 THEN NULL
+                  'the tax return','the birthday party','the backlog','the quarterly review','the insurance'])[1 + (n / 12) % 16] AS noun`;
+
+/** A generated task's description, priority, tags and due, from its number n, its words and `created`. */
+export const TASK_FIELDS = `CASE WHEN n % 4 = 0 THEN NULL
               ELSE 'Remember to ' || lower(verb) || ' ' || noun || ' before the end of the week; ask Sam about the details.' END AS description,
          (ARRAY['none','low','medium','high','urgent'])[1 + n % 5] AS priority,
          (ARRAY['[]','["work"]','["home","errands"]','["work","urgent"]','["health"]','["finance","family","someday"]'])[1 + n % 6]::jsonb AS tags,
@@ -53,7 +46,21 @@ const createTasks = (heavy: number, users: number, total: number) => `
            ELSE jsonb_build_object(
              'datetime', to_char((created + ((n % 120) - 30) * interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI'),
              'timezone', (ARRAY['Europe/Berlin','America/New_York','Asia/Tokyo'])[1 + (n / 3) % 3])
-         END AS due,
+         END AS due`;
+
+const createTasks = (heavy: number, users: number, total: number) => `
+  CREATE UNLOGGED TABLE bench_tasks AS
+  WITH base AS (
+    SELECT n,
+           gen_random_uuid() AS task_id,
+           CASE WHEN n <= ${heavy} THEN '${HEAVY_USER}'
+                ELSE 'bench-user-' || lpad(((n - ${heavy} - 1) % ${users})::text, 4, '0') END AS user_id,
+           date_trunc('second', now()) - ((n::bigint * 7919) % ${total}) * interval '4 minutes' AS created,
+           ${TASK_WORDS}
+      FROM generate_series(1, ${total}) AS n)
+  SELECT n, task_id, user_id, created,
+         verb || ' ' || noun AS title,
+         ${TASK_FIELDS},
          -- Reminders only on tasks due from tomorrow on: none falls due while the benchmark runs.
          CASE WHEN n % 3 <> 0 AND n % 5 = 0 AND created + ((n % 120) - 30) * interval '1 day' > now() + interval '1 day'
               THEN '[{"before_minutes": 30, "channels": ["email"]}]' ELSE '[]' END::jsonb AS reminders,

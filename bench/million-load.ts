@@ -1,5 +1,6 @@
 import type { Db } from '../gateways/postgres/db.ts';
 import { parseTaskEvent } from '../contracts/events/task-events.ts';
+import { ISO, TASK_FIELDS, TASK_WORDS } from './bulk-load.ts';
 
 /*
  * The million-task log: 1,000,000 tasks, 10 events each (10,000,000 events), for users as a real service
@@ -28,7 +29,6 @@ export const planTasks = (plan: MillionPlan): number => plan.heavyUsers * plan.h
 export const planKey = (plan: MillionPlan): string =>
   `h${plan.heavyUsers}x${plan.heavyTasks}-u${plan.users}x${plan.tasksPerUser}-e${plan.eventsPerTask}`;
 
-const ISO = (ts: string) => `to_char((${ts}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const createTasks = (plan: MillionPlan) => {
   const heavy = plan.heavyUsers * plan.heavyTasks;
@@ -42,23 +42,10 @@ const createTasks = (plan: MillionPlan) => {
                 THEN CASE WHEN (n - 1) / ${plan.heavyTasks} = 0 THEN '${MILLION_HEAVY_USERS[0]}' ELSE 'bench-heavy-' || ((n - 1) / ${plan.heavyTasks} + 1) END
                 ELSE 'bench-user-' || lpad(((n - ${heavy} - 1) % ${plan.users})::text, 4, '0') END AS user_id,
            date_trunc('second', now()) - ((n::bigint * 7919) % ${total}) * interval '30 seconds' AS created,
-           (ARRAY['Buy','Call','Email','Write','Review','Fix','Plan','Book','Pay','Clean','Prepare','Schedule'])[1 + n % 12] AS verb,
-           (ARRAY['groceries','the report','the dentist','the invoice','the presentation','train tickets',
-                  'the garden','the car service','the budget','a letter to the bank','the team offsite',
-                  'the tax return','the birthday party','the backlog','the quarterly review','the insurance'])[1 + (n / 12) % 16] AS noun
+           ${TASK_WORDS}
       FROM generate_series(1, ${total}) AS n)
   SELECT n, task_id, user_id, created, verb, noun,
-         CASE WHEN n % 4 = 0 THEN NULL
-              ELSE 'Remember to ' || lower(verb) || ' ' || noun || ' before the end of the week; ask Sam about the details.' END AS description,
-         (ARRAY['none','low','medium','high','urgent'])[1 + n % 5] AS priority,
-         (ARRAY['[]','["work"]','["home","errands"]','["work","urgent"]','["health"]','["finance","family","someday"]'])[1 + n % 6]::jsonb AS tags,
-         CASE n % 3
-           WHEN 0 THEN NULL
-           WHEN 1 THEN jsonb_build_object('date', to_char((created + ((n % 120) - 30) * interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD'))
-           ELSE jsonb_build_object(
-             'datetime', to_char((created + ((n % 120) - 30) * interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI'),
-             'timezone', (ARRAY['Europe/Berlin','America/New_York','Asia/Tokyo'])[1 + (n / 3) % 3])
-         END AS due
+         ${TASK_FIELDS}
     FROM base`;
 };
 

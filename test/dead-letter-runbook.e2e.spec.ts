@@ -1,10 +1,9 @@
-import { chmod, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APPENDS_CHANNEL } from '../contracts/ports/event-log.ts';
 import { createDb } from '../gateways/postgres/db.ts';
-import { runTodo, type TodoProcess } from './support/todo-process.ts';
+import { runTodo, serveFresh, type TodoProcess } from './support/todo-process.ts';
 
 /*
  * The dead-letter runbook on a single node, with the real CLI: a poison event (appended before the write
@@ -24,13 +23,8 @@ async function todo(args: string[], dataDir: string): Promise<{ code: number | n
 
 describe('the dead-letter runbook, single node', () => {
   it('takes a projector stopped at a poison event, and its rebuild, back to a good end state', { timeout: 180_000 }, async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'todo-dead-letters-'));
-    await chmod(dataDir, 0o755);
-    const server = runTodo(['serve', 'all'], { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
-    running.push(server);
-    const [, url] = await server.waitFor(/Todo is running on (http:\/\/localhost:\d+)/);
-    const [, token] = await server.waitFor(/export TOKEN=(\S+)/);
-    const headers = { authorization: `Bearer ${token ?? ''}`, 'content-type': 'application/json' };
+    const { server, dataDir, url, token } = await serveFresh('dead-letters', (started) => running.push(started));
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const ready = async () => (await fetch(`${url}/ready`)).status;
     const until = async (status: number) => {
       for (let i = 0; i < 1500 && (await ready()) !== status; i++) await new Promise((resolve) => setTimeout(resolve, 20));

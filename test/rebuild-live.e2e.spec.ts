@@ -1,10 +1,9 @@
-import { chmod, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../gateways/postgres/db.ts';
 import { bulkCreateTasks } from './support/bulk-events.ts';
-import { runTodo, type TodoProcess } from './support/todo-process.ts';
+import { runTodo, serveFresh, type TodoProcess } from './support/todo-process.ts';
 import { PROJECTIONS } from '../contracts/projection-names.ts';
 
 const running: TodoProcess[] = [];
@@ -12,13 +11,8 @@ afterAll(() => { for (const todo of running) if (todo.child.exitCode === null) t
 
 describe('todo projections rebuild task-view, while the service answers queries', () => {
   it('swaps in a rebuilt table with every task while a query loop keeps succeeding', { timeout: 180_000 }, async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'todo-rebuild-'));
-    await chmod(dataDir, 0o755);
-    const server = runTodo(['serve', 'all'], { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
-    running.push(server);
-    const [, url] = await server.waitFor(/Todo is running on (http:\/\/localhost:\d+)/);
-    const [, token] = await server.waitFor(/export TOKEN=(\S+)/);
-    const headers = { authorization: `Bearer ${token ?? ''}`, 'content-type': 'application/json' };
+    const { server, dataDir, url, token } = await serveFresh('rebuild', (started) => running.push(started));
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
     let position = 0;
     for (let i = 0; i < 40; i++) {

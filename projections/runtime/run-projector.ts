@@ -11,7 +11,7 @@ import { isTransient } from './transient-error.ts';
 import { logAppliedBatch } from './batch-log.ts';
 import { logWakeups } from './log-wakeups.ts';
 import { applyOneByOne } from './poison.ts';
-import { passOverSkipped, readSkippedEvents } from './resolved-events.ts';
+import { passOverSkipped, readSkippedEvents, type EventPlaces } from './resolved-events.ts';
 
 export interface ProjectionObserver {
   batchApplied(name: string, events: number, seconds: number, checkpoint: LogCheckpoint): void;
@@ -85,6 +85,13 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
     observer.leadership(name, leader);
   };
 
+  /**
+   * The events an operator resolved as skipped, read once per leadership and after each halt rather than per
+   * batch: an event ahead of the checkpoint is only ever skipped while this projector is halted before it or
+   * not leading, and both end by clearing this.
+   */
+  let skipped: EventPlaces | undefined;
+
   async function tryLead(): Promise<boolean> {
     try {
       session ??= await deps.openSession();
@@ -102,6 +109,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
         wake();
       });
       leading = true;
+      skipped = undefined;
       reportLeadership(true);
       return true;
     } catch (error) {
@@ -144,7 +152,8 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       const events = await log.readLogAfter(state.checkpoint, batchSize);
       const last = events.at(-1);
       if (!last) return events;
-      const kept = passOverSkipped(events, await readSkippedEvents(tx, name));
+      skipped ??= await readSkippedEvents(tx, name);
+      const kept = passOverSkipped(events, skipped);
       if (kept.length > 0) await applyBatch(tx, projector, kept, state.active_table);
       const checkpoint = checkpointOf(last);
       await saveCheckpointAndAnnounce(tx, name, checkpoint);
@@ -191,6 +200,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
           continue;
         }
         halted = false;
+        skipped = undefined;
         observer.resumed(name);
       }
       if (!leading && !((await ownSchemaActive()) && (await tryLead()))) {

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const MAIN = fileURLToPath(new URL('../../app/main.ts', import.meta.url));
@@ -50,4 +53,27 @@ export function runTodo(args: string[], env: Record<string, string>): TodoProces
       });
     },
   };
+}
+
+export interface FreshServer {
+  readonly server: TodoProcess;
+  readonly dataDir: string;
+  readonly url: string;
+  /** The development token the first start prints. */
+  readonly token: string;
+}
+
+/**
+ * `todo serve all` on a new DATA_DIR of its own (its embedded PostgreSQL included), once it listens.
+ * `started` gets the process before anything is awaited of it, so a caller's clean-up sees it even when
+ * the start fails.
+ */
+export async function serveFresh(label: string, started: (server: TodoProcess) => void): Promise<FreshServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), `todo-${label}-`));
+  await chmod(dataDir, 0o755); // the embedded server runs as the postgres user
+  const server = runTodo(['serve', 'all'], { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
+  started(server);
+  const [, url = ''] = await server.waitFor(/Todo is running on (http:\/\/localhost:\d+)/);
+  const [, token = ''] = await server.waitFor(/export TOKEN=(\S+)/);
+  return { server, dataDir, url, token };
 }

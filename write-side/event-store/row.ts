@@ -6,7 +6,8 @@ export const EVENT_COLUMNS = `
   position::float8 AS position, transaction_id::text AS transaction_id, event_id, stream_id,
   version::float8 AS version, type, schema_version, data, metadata, created_at`;
 
-export interface EventRow {
+/** The columns of an event row, whatever type the reader gives created_at. */
+export interface EventColumns {
   position: number;
   transaction_id: string;
   event_id: string;
@@ -16,6 +17,9 @@ export interface EventRow {
   schema_version: number;
   data: unknown;
   metadata: EventMetadata;
+}
+
+export interface EventRow extends EventColumns {
   created_at: Date;
   [column: string]: unknown;
 }

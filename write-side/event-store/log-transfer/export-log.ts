@@ -3,7 +3,7 @@ import type { Transactional } from '../../../contracts/ports/sql.ts';
 import {
   EXPORT_FORMAT, EXPORT_FORMAT_VERSION, toExportedEvent, type ExportedIdempotencyRecord, type ExportHeader, type ExportTrailer,
 } from '../../../contracts/events/log-export.ts';
-import type { EventMetadata } from '../../../contracts/events/stored-event.ts';
+import type { EventColumns } from '../row.ts';
 
 /** How many rows one read of the export takes: what bounds its memory, whatever the size of the log. */
 export const EXPORT_BATCH = 2000;
@@ -11,18 +11,8 @@ export const EXPORT_BATCH = 2000;
 // created_at to the microsecond, as stored (a JavaScript Date would keep milliseconds).
 const MICROSECONDS = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-interface ExportRow {
-  position: number;
-  transaction_id: string;
-  event_id: string;
-  stream_id: string;
-  version: number;
-  type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: EventMetadata;
-  created_at: string;
-}
+/** An event row as the export reads it: created_at as text, to the microsecond. */
+interface ExportRow extends EventColumns { created_at: string }
 
 interface IdempotencyRow {
   user_id: string;

@@ -70,12 +70,28 @@ function transactionScope(client: pg.PoolClient, observe: QueryObserver): Transa
   };
 }
 
-export function createDb(url: string, options: { max?: number; observe?: QueryObserver; applicationName?: string } = {}): Db {
+/**
+ * How long a query or transaction waits for a connection (a free one from the pool, or a new one to the
+ * server) before it fails: a server that hangs, or a pool held by long work, answers the caller with a
+ * transient error (503 with Retry-After at HTTP; a retry in a projector) instead of a request that never
+ * ends.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface DbOptions {
+  readonly max?: number;
+  readonly observe?: QueryObserver;
+  readonly applicationName?: string;
+  readonly connectTimeoutMs?: number;
+}
+
+export function createDb(url: string, options: DbOptions = {}): Db {
   const observe = options.observe ?? noObserver;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'todo',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
   });
   // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);

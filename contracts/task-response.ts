@@ -18,8 +18,11 @@ export function toTaskView(task: Task): TaskView {
   };
 }
 
-/** An instant as a timestamptz column gives it back (to the millisecond, in UTC). */
-const instant = (text: string): string => new Date(text).toISOString();
+/** How `Date.prototype.toISOString` spells an instant of the years 0000–9999. */
+const ISO_SPELLING = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** An instant as a timestamptz column gives it back (to the millisecond, in UTC); the clock's own text as it is. */
+const instant = (text: string): string => (ISO_SPELLING.test(text) ? text : new Date(text).toISOString());
 
 /**
  * A task's public JSON as its read-model row stores it and the task queries send it. The same text

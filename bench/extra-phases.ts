@@ -49,10 +49,16 @@ function plan(): MillionPlan {
   return { ...MILLION_PLAN, heavyTasks: Math.ceil(MILLION_PLAN.heavyTasks * scale), users: Math.ceil(MILLION_PLAN.users * scale) };
 }
 
+/** Past this share of the CPU taken by other processes, a run's wall-clock figures are marked as not comparable. */
+const SHARED_MACHINE_SHARE = 0.1;
+
 function machineLoad(work: string, from: ReturnType<typeof sampleCpu>, seconds: number, loadAverage: number): string {
   const share = cpuShare(from, sampleCpu(), seconds);
+  const shared = share && share.others >= SHARED_MACHINE_SHARE
+    ? ' **Taken on a shared machine**: the latencies and rates include waiting for a CPU; compare the CPU per operation.'
+    : '';
   return `Machine during ${work} (${round(seconds)} s): load average ${round(loadAverage, 2)} at its start; `
-    + (share ? `the benchmark used ${round(share.own * 100)} % of the machine's CPU, other processes ${round(share.others * 100)} %.` : 'no /proc figures.');
+    + (share ? `the benchmark used ${round(share.own * 100)} % of the machine's CPU, other processes ${round(share.others * 100)} %.${shared}` : 'no /proc figures.');
 }
 
 export async function runExtraPhases(phases: readonly ExtraPhase[], doc: string, log: (line: string) => void): Promise<void> {

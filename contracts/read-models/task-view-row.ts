@@ -4,6 +4,9 @@ import { EDITABLE_FIELDS, fieldsOf, type EditableField } from '../../domain/task
 import type { Task, TaskFields } from '../../domain/task/types.ts';
 import { dueInstants } from '../../domain/task/due-instant.ts';
 import { priorityRank } from '../../domain/task/rules/priority.ts';
+import type { JsonText } from '../json-text.ts';
+import type { TaskView } from '../task.ts';
+import { taskViewJson } from '../task-response.ts';
 
 /*
  * The task read model as projections/task-view writes it and read-api queries it: the view's name, its
@@ -56,6 +59,8 @@ export interface TaskRecord extends Omit<Task, 'id'> {
   readonly due_at: string | null;
   readonly overdue_at: string | null;
   readonly position: number;
+  /** The task's public JSON, rendered when the row is written: the task queries send it as it is. */
+  readonly body: JsonText<TaskView>;
 }
 
 export interface TaskViewColumn extends Omit<ColumnSpec<never>, 'copy'> {
@@ -85,6 +90,7 @@ export const TASK_VIEW_COLUMNS: readonly TaskViewColumn[] = [
   column('deleted_at', { type: 'timestamptz', planned: true, copy: plain }),
   column('version', { type: 'integer', notNull: true, copy: plain }),
   column('position', { type: 'bigint', notNull: true, copy: plain }),
+  column('body', { type: 'text', notNull: true, copy: plain }),
 ];
 
 type SortKey = string | number;
@@ -142,6 +148,16 @@ export type TaskRow = TaskFields & {
   position: number;
 };
 
+/** A task of a page as the list query returns it: what its cursor needs, and its public JSON. */
+export interface TaskBodyRow {
+  readonly task_id: string;
+  readonly version: number;
+  readonly body: JsonText<TaskView>;
+}
+
+/** The columns of a TaskBodyRow, for SELECTs. */
+export const TASK_BODY_COLUMNS = 'task_id, version, body';
+
 /** The columns `rowToTask` needs, for SELECTs. */
 export const TASK_ROW_COLUMNS = `task_id, user_id, ${EDITABLE_FIELDS.join(', ')}, status,
   series_id, occurrence, created_at, updated_at, completed_at, deleted_at, version, position::float8 AS position`;
@@ -175,5 +191,6 @@ export function taskToRecord(task: Task, position: number): TaskRecord {
     due_at: instants?.due_at ?? null,
     overdue_at: instants?.overdue_from ?? null,
     position,
+    body: taskViewJson(task),
   };
 }

@@ -6,7 +6,7 @@ import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
 import { problem, type Problem } from '../../contracts/problem.ts';
-import { toTaskView } from '../tasks/task-response.ts';
+import { toTaskView } from '../../contracts/task-response.ts';
 import { eventsAsOf } from './fold-as-of.ts';
 import { foldWholeStream } from '../../contracts/events/fold-task-stream.ts';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.ts';

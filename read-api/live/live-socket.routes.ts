@@ -11,7 +11,7 @@ import {
 } from '../../contracts/live.ts';
 import type { Principal } from '../../contracts/principal.ts';
 import type { LiveFeed, TaskChange } from '../../contracts/ports/live-feed.ts';
-import { toTaskView } from '../tasks/task-response.ts';
+import { toTaskView } from '../../contracts/task-response.ts';
 import { ResumeWindow } from './resume-window.ts';
 
 export interface LiveSocketObserver {

@@ -29,9 +29,9 @@ beforeAll(async () => {
   // A heavy user among many; a few tasks in a thousand, of every user, matches the search.
   await t.db.query(`
     INSERT INTO task_view_v1 (task_id, user_id, title, description, status, priority, priority_rank, tags, reminders,
-                              occurrence, created_at, updated_at, version, position)
+                              occurrence, created_at, updated_at, version, position, body)
     SELECT gen_random_uuid(), CASE WHEN n % 4 = 0 THEN 'heavy' ELSE 'user-' || (n % 500) END,
-           CASE WHEN n % 1000 < 4 THEN 'Quarterly report ' ELSE 'Weekly chores ' END || n, 'numbers for finance', 'open', 'none', 0, '{}', '[]', 0, now(), now(), 1, n
+           CASE WHEN n % 1000 < 4 THEN 'Quarterly report ' ELSE 'Weekly chores ' END || n, 'numbers for finance', 'open', 'none', 0, '{}', '[]', 0, now(), now(), 1, n, '{}'
       FROM generate_series(1, 40000) AS n`);
   await t.db.query('ANALYZE task_view_v1');
 });

@@ -8,14 +8,14 @@ import { sendProblem } from '../../contracts/problem-reply.ts';
 import { problem } from '../../contracts/problem.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import { rowToTask, type TaskRow } from '../../contracts/read-models/task-view-row.ts';
+import type { TaskRow } from '../../contracts/read-models/task-view-row.ts';
+import { jsonArray, jsonObject, jsonText, sendJsonText } from '../../contracts/json-text.ts';
 import { Task } from '../../contracts/task.ts';
 import { awaitPosition, notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
 import { decodeCursor, encodeCursor } from './task-cursor.ts';
-import { countTasks, findTask, listTasks } from './list-tasks.sql.ts';
+import { countTasks, findTask, findTaskBody, listTasks } from './list-tasks.sql.ts';
 import { pageAnchor } from './page-anchor.ts';
-import { toTaskView } from './task-response.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
 import { refuseCursor } from '../paging/refuse-cursor.ts';
 
@@ -32,19 +32,19 @@ export interface TaskQueryDeps {
 export const readYourWrites = (reply: FastifyReply, asked: { query: number | undefined; header: number | undefined }, waiter: ProjectionWaiter) =>
   awaitPosition(reply, asked, { waiter, projection: PROJECTIONS.taskView, readModel: 'task list' });
 
-/** The caller's task once the read model has `asked`, or null once a 503 (not caught up) or 404 was answered. */
-export async function readOwnTask(
-  deps: Pick<TaskQueryDeps, 'db' | 'waiter'>,
-  reply: FastifyReply,
-  userId: string,
-  taskId: string,
-  asked: { query: number | undefined; header: number | undefined },
-): Promise<TaskRow | null> {
-  if (!(await readYourWrites(reply, asked, deps.waiter))) return null;
-  const row = await findTask(deps.db, userId, taskId);
-  if (!row) sendProblem(reply, problem('not_found', 404, 'No such task', { detail: `task ${taskId} does not exist` }));
-  return row;
+type Asked = { query: number | undefined; header: number | undefined };
+
+/** What `find` found of the caller's task once the read model has `asked`, or null once a 503 (not caught up) or 404 was answered. */
+async function readOwn<R>(waiter: ProjectionWaiter, reply: FastifyReply, taskId: string, asked: Asked, find: () => Promise<R | null>): Promise<R | null> {
+  if (!(await readYourWrites(reply, asked, waiter))) return null;
+  const found = await find();
+  if (!found) sendProblem(reply, problem('not_found', 404, 'No such task', { detail: `task ${taskId} does not exist` }));
+  return found;
 }
+
+/** The caller's task once the read model has `asked`, or null once a 503 (not caught up) or 404 was answered. */
+export const readOwnTask = (deps: Pick<TaskQueryDeps, 'db' | 'waiter'>, reply: FastifyReply, userId: string, taskId: string, asked: Asked): Promise<TaskRow | null> =>
+  readOwn(deps.waiter, reply, taskId, asked, () => findTask(deps.db, userId, taskId));
 
 export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDeps): void {
   defineRoute(app, {
@@ -76,11 +76,11 @@ export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDep
       });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      const body: TaskPage = {
-        items: page.map((row) => toTaskView(rowToTask(row))),
-        next_cursor: rows.length > limit && last ? encodeCursor({ sort, order, task_id: last.task_id, version: last.version }) : null,
-      };
-      return body;
+      // Each task's JSON as its row holds it: the page is put together, not serialised again.
+      return sendJsonText(reply, jsonObject<TaskPage>({
+        items: jsonArray(page.map((row) => row.body)),
+        next_cursor: jsonText(rows.length > limit && last ? encodeCursor({ sort, order, task_id: last.task_id, version: last.version }) : null),
+      }));
     },
   });
 
@@ -111,12 +111,14 @@ export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDep
       503: notCaughtUpAnswer,
     },
     handler: async ({ params, query, headers }, request, reply) => {
-      const row = await readOwnTask(deps, reply, request.principal.user_id, params.id, { query: query.min_position, header: headers['x-min-position'] });
+      const userId = request.principal.user_id;
+      const row = await readOwn(deps.waiter, reply, params.id, { query: query.min_position, header: headers['x-min-position'] },
+        () => findTaskBody(deps.db, userId, params.id));
       if (!row) return reply;
       const etag = `"${row.version}"`;
       reply.header('etag', etag);
       if (headers['if-none-match'] === etag) return reply.code(304).send();
-      return toTaskView(rowToTask(row));
+      return sendJsonText(reply, row.body);
     },
   });
 }

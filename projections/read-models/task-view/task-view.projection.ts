@@ -80,7 +80,7 @@ export function createTaskViewProjection(log: Pick<EventLog, 'readStream'>): Rea
     // A row that cannot be built would be served stale at the versions after it, with nothing to tell a
     // client: stop loudly instead (/ready, TodoProjectorStopped) until the dead letter is resolved.
     onPoison: 'stop',
-    table: { base: 'task_view', schemaVersion: 2, view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream', load: loadWholeTasks },
+    table: { base: 'task_view', schemaVersion: 3, view: TASK_VIEW, create: createTaskViewTable, indexes: taskViewIndexes, replay: 'by-stream', load: loadWholeTasks },
     apply: applySingleStream(model),
     async forgetStream(tx, table, streamId) {
       await tx.query(`DELETE FROM ${identifier(table)} WHERE task_id = $1`, [streamId]);

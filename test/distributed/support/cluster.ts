@@ -21,6 +21,8 @@ interface Member {
 
 export interface Cluster {
   url(service: ServiceName): string;
+  /** The HTTP API of the service's sidecar (`/v1.0/...`). */
+  sidecarUrl(service: ServiceName): string;
   /** SIGKILL the service (and its sidecar too, when `withSidecar`: the whole pod). */
   kill(service: ServiceName, options?: { withSidecar?: boolean }): Promise<void>;
   /** Starts again what `kill` ended, on the same ports, and waits until it is ready. */
@@ -86,6 +88,7 @@ export async function startCluster(env: Record<string, string>): Promise<Cluster
 
   return {
     url: (name) => `http://127.0.0.1:${member(name).port}`,
+    sidecarUrl: (name) => `http://127.0.0.1:${member(name).sidecarPorts.httpPort}`,
     async kill(name, options = {}) {
       const m = member(name);
       m.todo.child.kill('SIGKILL');

@@ -75,11 +75,12 @@ describe('bus deliveries in bulk', () => {
       return now.entries >= now.events ? now : undefined;
     });
     expect(counts).toEqual({ events: 100, entries: 100, distinct_entries: 100 });
+    // The topic is the suite's: a new consumer group also reads what earlier test files published (their own
+    // users' events), so the counts of the service's requests are at least those of this test.
     const requests = await metric('audit', 'bus_delivery_batch_size_count{consumer="audit"}');
     const delivered = await metric('audit', 'bus_delivery_batch_size_sum{consumer="audit"}');
     expect(delivered).toBeGreaterThanOrEqual(101);
     expect(requests).toBeLessThan(delivered / 2);
     expect(await metric('audit', 'bus_deliveries_total{consumer="audit",outcome="DROP"}')).toBe(1);
-    expect(await metric('audit', 'bus_deliveries_total{consumer="audit",outcome="SUCCESS"}')).toBe(100);
   });
 });

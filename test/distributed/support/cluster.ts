@@ -25,8 +25,8 @@ export interface Cluster {
   sidecarUrl(service: ServiceName): string;
   /** SIGKILL the service (and its sidecar too, when `withSidecar`: the whole pod). */
   kill(service: ServiceName, options?: { withSidecar?: boolean }): Promise<void>;
-  /** Starts again what `kill` ended, on the same ports, and waits until it is ready. */
-  restart(service: ServiceName): Promise<void>;
+  /** Starts again what `kill` ended, on the same ports, and waits until it is ready; `env` adds to the cluster's for this start. */
+  restart(service: ServiceName, env?: Record<string, string>): Promise<void>;
   /** SIGKILL the service's sidecar alone: the service keeps running, its publishes and deliveries fail. */
   killSidecar(service: ServiceName): Promise<void>;
   /** Starts the sidecar `killSidecar` ended, on the same ports (the service still points at them), until it is ready. */
@@ -99,11 +99,11 @@ export async function startCluster(env: Record<string, string>): Promise<Cluster
       }
       killed.set(name, { withSidecar: options.withSidecar ?? false });
     },
-    async restart(name) {
+    async restart(name, extra = {}) {
       const m = member(name);
       const how = killed.get(name);
       if (!how) throw new Error(`${name} was not killed`);
-      m.todo = await startApp(m, env);
+      m.todo = await startApp(m, { ...env, ...extra });
       if (how.withSidecar) m.sidecar = await startMemberSidecar(m);
       killed.delete(name);
     },

@@ -82,7 +82,8 @@ async function eventsAfter(db: Db, checkpoint: LogCheckpoint): Promise<number> {
 /** The log's last event, as a checkpoint. */
 async function logHead(db: Db): Promise<LogCheckpoint> {
   const result = await db.query<{ transaction_id: string; position: number }>(
-    'SELECT transaction_id::text AS transaction_id, position::float8 AS position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1');
+    // Ordered by the columns, not by the text aliases of the same names.
+    'SELECT e.transaction_id::text AS transaction_id, e.position::float8 AS position FROM events e ORDER BY e.transaction_id DESC, e.position DESC LIMIT 1');
   const row = result.rows[0];
   if (!row) throw new Error('the log is empty');
   return row;

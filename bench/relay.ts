@@ -26,8 +26,11 @@ import { readFileSync } from 'node:fs';
  *    audit row looked for by the audit service's owner index every few milliseconds;
  * 2. the relay's throughput: with the api (where the relay runs) and the subscribers stopped, a backlog is
  *    bulk-loaded into the log; the api starts again and the relay's checkpoint is watched until it reaches
- *    the head, with the CPU each process spent per event; then the subscribers start again and the audit
- *    service's pace through the backlog is taken over a window.
+ *    the head, with the CPU each process spent per event — from the api's restart (its start-up included)
+ *    and from the relay's first saved checkpoint (publishing alone);
+ * 3. the subscribers start again and the audit service's pace through the same backlog is taken, from its
+ *    first entry to its last (or over a window), with the events per request its sidecar delivered.
+ * BENCH_CPU_PROF_DIR=dir runs the api of the drain under `node --cpu-prof` and stops after step 2.
  * Kafka listens on the fixed port of dapr-components/local/pubsub.yaml: run it under
  * `flock /tmp/todo-kafka.lock npm run bench -- --only relay` on a shared machine. DAPRD_BIN names the
  * sidecar (default .cache/bin/daprd, built by scripts/build-daprd.sh).
@@ -52,7 +55,7 @@ export interface RelayResult {
   /** From the relay's first saved checkpoint to the head: the steady publishing rate from a backlog. */
   readonly publishing: DrainWindow;
   /** The audit service consuming the same backlog from Kafka, from its first entry to its last (or to the window's end). */
-  readonly audit: { readonly events: number; readonly seconds: number; readonly drained: boolean; readonly requests: number | null };
+  readonly audit: { readonly events: number; readonly seconds: number; readonly drained: boolean; readonly eventsPerRequest: number | null };
   readonly lag: LatencySummary;
   readonly lagRatePerSecond: number;
   /** Where --cpu-prof wrote the api's profile of the drain, when BENCH_CPU_PROF_DIR asked for one. */
@@ -146,23 +149,29 @@ async function measureDrain(db: Db, options: { start: () => Promise<void>; behin
   return { withStartUp, publishing };
 }
 
-/** The audit service's pace through the backlog: from its first new entry to the last, or until `maxSeconds` passed. */
+/**
+ * The audit service's pace through the backlog: from its first new entry to the last (or until `maxSeconds`
+ * passed), with the events per request of its sidecar over the whole drain.
+ */
 async function measureAuditDrain(db: Db, options: { from: number; events: number; maxSeconds: number; requests: () => Promise<number | null> }): Promise<RelayResult['audit']> {
-  const deadline = performance.now() + options.maxSeconds * 1000;
   let first: { at: number; rows: number } | null = null;
   let rows = options.from;
-  const requestsBefore = await options.requests();
+  // Bounded until it starts (its process and sidecar start first), then by the window.
+  let deadline = performance.now() + 180_000;
   while (rows < options.from + options.events && performance.now() < deadline) {
-    await sleep(100);
+    await sleep(50);
     rows = await auditRows(db);
-    if (!first && rows > options.from) first = { at: performance.now(), rows };
+    if (!first && rows > options.from) {
+      first = { at: performance.now(), rows };
+      deadline = first.at + options.maxSeconds * 1000;
+    }
   }
-  const done = rows >= options.from + options.events;
-  const requestsAfter = await options.requests();
-  if (!first) return { events: 0, seconds: options.maxSeconds, drained: false, requests: null };
+  if (!first) return { events: 0, seconds: options.maxSeconds, drained: false, eventsPerRequest: null };
+  // Its counters start with its process: all its requests are of this drain.
+  const requests = await options.requests();
   return {
-    events: rows - first.rows, seconds: (performance.now() - first.at) / 1000, drained: done,
-    requests: requestsBefore === null || requestsAfter === null ? null : requestsAfter - requestsBefore,
+    events: rows - first.rows, seconds: (performance.now() - first.at) / 1000, drained: rows >= options.from + options.events,
+    eventsPerRequest: requests ? (rows - options.from) / requests : null,
   };
 }
 
@@ -252,11 +261,15 @@ export async function measureRelay(log: (line: string) => void): Promise<RelayRe
       // --cpu-prof writes the profile when the process exits: stop the api now, with only the drain in it.
       await cluster.stop();
       cluster = undefined;
-      return { backlogEvents: load.events, ...drain, audit: { events: 0, seconds: 0, drained: false, requests: null }, lag, lagRatePerSecond: 20, cpuProfileDir: profileDir };
+      return { backlogEvents: load.events, ...drain, audit: { events: 0, seconds: 0, drained: false, eventsPerRequest: null }, lag, lagRatePerSecond: 20, cpuProfileDir: profileDir };
     }
     const auditBefore = await auditRows(db);
+    // Watched from before the subscribers start (each with its sidecar, one after another, the audit service
+    // first), so that its first entry marks the start of its drain.
+    const watching = measureAuditDrain(db, { from: auditBefore, events: behind, maxSeconds: AUDIT_WINDOW_SECONDS, requests: () => auditRequests(running) });
+    watching.catch(() => undefined); // surfaces when awaited below
     for (const name of consumers) await cluster.restart(name);
-    const audit = await measureAuditDrain(db, { from: auditBefore, events: behind, maxSeconds: AUDIT_WINDOW_SECONDS, requests: () => auditRequests(running) });
+    const audit = await watching;
     return { backlogEvents: load.events, ...drain, audit, lag, lagRatePerSecond: 20, cpuProfileDir: null };
   } finally {
     await cluster?.stop().catch(() => undefined);
@@ -274,7 +287,7 @@ export function renderRelay(r: RelayResult): string {
   const rate = (w: DrainWindow) => w.events / w.seconds;
   const cpuText = (cpu: RelayCpu) => `${round(total(cpu), 3)} ms = api ${round(cpu.api, 3)} + its sidecar ${round(cpu.sidecar, 3)} + Kafka ${round(cpu.kafka, 3)} + PostgreSQL ${round(cpu.postgres, 3)}: ${round(2000 / total(cpu))} events/s on two idle cores`;
   const audit = r.audit.events > 0
-    ? `${round(r.audit.events / r.audit.seconds)} events/s (${r.audit.events.toLocaleString('en-US')} events in ${round(r.audit.seconds, 1)} s${r.audit.drained ? ', the whole backlog' : `, the ${AUDIT_WINDOW_SECONDS} s window`}${r.audit.requests ? `; ${round(r.audit.events / r.audit.requests, 1)} events per request of its sidecar` : ''})`
+    ? `${round(r.audit.events / r.audit.seconds)} events/s (${r.audit.events.toLocaleString('en-US')} events in ${round(r.audit.seconds, 1)} s${r.audit.drained ? ' to the end of the backlog' : `, the ${AUDIT_WINDOW_SECONDS} s window`}${r.audit.eventsPerRequest ? `; ${round(r.audit.eventsPerRequest, 1)} events per request of its sidecar` : ''})`
     : 'not measured';
   return [
     '| figure | measured | target |',

@@ -67,7 +67,7 @@ function entry(message: BusMessage, entryId: string) {
 async function postOnce(target: BulkTarget, topic: string, entries: ReadonlyArray<ReturnType<typeof entry>>): Promise<{ failed: Set<string> | null; status: number; detail: string }> {
   let response: Response;
   try {
-    response = await fetch(`${target.base}/${encodeURIComponent(topic)}`, {
+    response = await fetch(`${target.base}/${encodeURIComponent(topic)}?metadata.rawPayload=true`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(entries),

@@ -18,7 +18,7 @@ import { PROJECTIONS } from '../contracts/projection-names.ts';
  * component's clock ticks at this period whatever arrives, so a lone event waits half of it on average: it
  * bounds what batching adds to a change's way to its subscribers.
  */
-export const BULK_MAX_AWAIT_MS = 10;
+export const BULK_MAX_AWAIT_MS = 5;
 
 /**
  * The dapr transport's subscriptions of one service: each bus-fed projector on its topic, and the live feed

@@ -130,7 +130,7 @@ describe('a Dapr bulk subscription served by fastify', () => {
     const app = await bulkSubscriber((events) => Promise.resolve(events.map(() => 'SUCCESS' as const)));
     const reply = await deliverBulk(app, bulkRequest([{ id: 'e-1', description }, { id: 'e-2', description }, { id: 'e-3', description }]));
     expect(reply.statusCode).toBe(200);
-    expect((reply.json() as { statuses: unknown[] }).statuses).toHaveLength(3);
+    expect(reply.json<{ statuses: unknown[] }>().statuses).toHaveLength(3);
   });
 
   it('still answers a single CloudEvent delivered on its route', async () => {

@@ -158,6 +158,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       feed: busFeed,
       registry: metrics.registry,
       logger,
+      batchSize: config.PROJECTION_BATCH_SIZE,
     });
     const waiter = createProjectionWaiter({ db, log: store, onProgress: (wake) => progress.subscribe(wake), timeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS });
     const reminders = plan.reminders

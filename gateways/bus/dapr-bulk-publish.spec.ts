@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusMessage } from '../../contracts/ports/event-publisher.ts';
 import { startRecordingServer, type RecordingServer } from '../../test/support/recording-http-server.ts';
-import { bulkRequests } from './dapr-bulk-publish.ts';
+import { bulkRequests, bulkRounds } from './dapr-bulk-publish.ts';
 import { daprPublisher } from './dapr-publisher.ts';
 
 let sidecar: RecordingServer;
@@ -16,6 +16,8 @@ const message = (topic: BusMessage['topic'], partitionKey: string, id: string, t
 
 interface Entry { entryId: string; event: { id: string; traceparent?: string; traceid?: string }; contentType: string; metadata: { partitionKey: string } }
 const entriesOf = (body: unknown): Entry[] => body as Entry[];
+/** A recorded request's path and query apart (the sidecar reads request metadata from the query). */
+const urlOf = (path: string) => new URL(path, 'http://sidecar');
 
 describe('bulk publish through the Dapr sidecar', () => {
   it('sends each topic\'s messages in one request, as structured CloudEvents keyed by task', async () => {
@@ -23,7 +25,7 @@ describe('bulk publish through the Dapr sidecar', () => {
     await publisherTo(sidecar.url).publishAll([
       message('task-events', TASK_A, 'a1'), message('task-updates', TASK_A, 'a1:change'), message('task-events', TASK_B, 'b1'),
     ]);
-    const byPath = new Map(sidecar.requests.map((r) => [r.path, entriesOf(r.body)]));
+    const byPath = new Map(sidecar.requests.map((r) => [urlOf(r.path).pathname, entriesOf(r.body)]));
     expect([...byPath.keys()].sort()).toEqual(['/v1.0/publish/bulk/kafka-pubsub/task-events', '/v1.0/publish/bulk/kafka-pubsub/task-updates']);
     const events = byPath.get('/v1.0/publish/bulk/kafka-pubsub/task-events') ?? [];
     expect(events.map((e) => [e.event.id, e.metadata.partitionKey, e.contentType])).toEqual([
@@ -35,6 +37,22 @@ describe('bulk publish through the Dapr sidecar', () => {
     const batch = [message('task-events', TASK_A, 'a1'), message('task-events', TASK_B, 'b1'), message('task-events', TASK_A, 'a2'), message('task-events', TASK_B, 'b2')];
     expect(bulkRequests(batch).map((request) => request.map((m) => (m.event as { id: string }).id))).toEqual([['a1', 'b1'], ['a2', 'b2']]);
     expect(bulkRequests(batch, 1)).toHaveLength(4);
+  });
+
+  it('sends a task\'s next message in the round after its last one, and the requests of a round side by side', () => {
+    const TASK_C = '2d9e0c74-8b3a-4f9d-9c5e-4b7a3f1e0d9c';
+    const ids = (rounds: BusMessage[][][]) => rounds.map((round) => round.map((request) => request.map((m) => (m.event as { id: string }).id)));
+    const batch = [message('task-events', TASK_A, 'a1'), message('task-events', TASK_A, 'a2'), message('task-events', TASK_B, 'b1'),
+      message('task-events', TASK_C, 'c1'), message('task-events', TASK_A, 'a3'), message('task-events', TASK_B, 'b2')];
+    expect(ids(bulkRounds(batch))).toEqual([[['a1', 'b1', 'c1']], [['a2', 'b2']], [['a3']]]);
+    // A round larger than a request: requests of distinct keys, in flight together.
+    expect(ids(bulkRounds(batch, 2))).toEqual([[['a1', 'b1'], ['c1']], [['a2', 'b2']], [['a3']]]);
+  });
+
+  it('asks the sidecar to keep each CloudEvent as it is, not to wrap it in an envelope of its own', async () => {
+    sidecar.requests.length = 0;
+    await publisherTo(sidecar.url).publishAll([message('task-events', TASK_A, 'a1')]);
+    expect(sidecar.requests.map((r) => Object.fromEntries(urlOf(r.path).searchParams))).toEqual([{ 'metadata.rawPayload': 'true' }]);
   });
 
   it('carries each message\'s traceparent in its CloudEvent, which the sidecar keeps', async () => {

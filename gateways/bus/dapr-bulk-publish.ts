@@ -7,12 +7,16 @@ import { PublishFailed, type BusMessage } from '../../contracts/ports/event-publ
  * Many messages per request through the sidecar's bulk publish (`POST /v1.0/publish/bulk/{pubsub}/{topic}`; Dapr 1.18 serves it under v1.0 and v1.0-alpha1),
  * Kafka's producer batch behind it). The sidecar answers each entry: 2xx when all were published, otherwise
  * the ids of the entries that failed. Only those are sent again; a request never holds two messages of one
- * partition key, so a retried entry cannot fall behind a later message of its key (order per task holds as
- * with one publish at a time).
+ * partition key, and a key's next message goes out only once this one was acknowledged, so a retried entry
+ * cannot fall behind a later message of its key (order per task holds as with one publish at a time).
  */
 
-/** Entries per request: a relay batch (500 events) fits in one request per topic. */
-const MAX_ENTRIES = 1000;
+/**
+ * Entries per request. A topic's share of a relay batch (500 events) goes out as a few requests side by
+ * side: the sidecar works on them on several goroutines and Kafka's acknowledgement of one overlaps the
+ * envelope work of the next, where one large request would keep a single core busy at a time.
+ */
+const MAX_ENTRIES = 128;
 /** Attempts for the entries the sidecar reports failed, before the whole call fails (and the relay's retry takes over). */
 const ATTEMPTS = 3;
 
@@ -25,24 +29,30 @@ const FailedEntries = z.looseObject({
 export interface BulkTarget { readonly base: string; readonly timeoutMs: number }
 
 /**
- * The requests for one topic's messages, in order: a new request starts where a key would repeat (or the
- * request is full), so each request holds at most one message per partition key.
+ * One topic's messages as rounds of requests: round k holds the k-th message of each partition key, in log
+ * order, cut into requests of at most `maxEntries`. A round's requests share no key, so they may be in flight
+ * together; a round starts once the one before it was acknowledged, so a task's messages reach Kafka in
+ * order, and an entry sent again can never fall behind its successor.
  */
-export function bulkRequests(messages: readonly BusMessage[], maxEntries = MAX_ENTRIES): BusMessage[][] {
-  const requests: BusMessage[][] = [];
-  let current: BusMessage[] = [];
-  let keys = new Set<string>();
+export function bulkRounds(messages: readonly BusMessage[], maxEntries = MAX_ENTRIES): BusMessage[][][] {
+  const rounds: BusMessage[][] = [];
+  const seen = new Map<string, number>();
   for (const message of messages) {
-    if (keys.has(message.partitionKey) || current.length >= maxEntries) {
-      requests.push(current);
-      current = [];
-      keys = new Set();
-    }
-    current.push(message);
-    keys.add(message.partitionKey);
+    const round = seen.get(message.partitionKey) ?? 0;
+    seen.set(message.partitionKey, round + 1);
+    const list = rounds[round];
+    if (list) list.push(message); else rounds[round] = [message];
   }
-  if (current.length > 0) requests.push(current);
-  return requests;
+  return rounds.map((round) => {
+    const requests: BusMessage[][] = [];
+    for (let from = 0; from < round.length; from += maxEntries) requests.push(round.slice(from, from + maxEntries));
+    return requests;
+  });
+}
+
+/** The requests for one topic's messages, in the order their rounds go out; no request holds a key twice. */
+export function bulkRequests(messages: readonly BusMessage[], maxEntries = MAX_ENTRIES): BusMessage[][] {
+  return bulkRounds(messages, maxEntries).flat();
 }
 
 /**
@@ -57,7 +67,7 @@ function entry(message: BusMessage, entryId: string) {
 async function postOnce(target: BulkTarget, topic: string, entries: ReadonlyArray<ReturnType<typeof entry>>): Promise<{ failed: Set<string> | null; status: number; detail: string }> {
   let response: Response;
   try {
-    response = await fetch(`${target.base}/${encodeURIComponent(topic)}`, {
+    response = await fetch(`${target.base}/${encodeURIComponent(topic)}?metadata.rawPayload=true`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(entries),
@@ -100,18 +110,23 @@ async function publishRequest(target: BulkTarget, topic: string, messages: reado
   }
 }
 
-/** Every message, topic by topic side by side; within a topic, request after request. */
+/**
+ * Settles every promise before it answers: a failure is thrown only once nothing is in flight, so a retry of
+ * the batch never runs beside requests of this attempt (which could reorder a key's messages).
+ */
+async function allSettled(work: ReadonlyArray<Promise<void>>): Promise<void> {
+  const failure = (await Promise.allSettled(work)).find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/** Every message: topics side by side; within a topic, round after round, each round's requests side by side. */
 export async function publishBulk(target: BulkTarget, messages: readonly BusMessage[]): Promise<void> {
   const byTopic = new Map<string, BusMessage[]>();
   for (const message of messages) {
     const list = byTopic.get(message.topic);
     if (list) list.push(message); else byTopic.set(message.topic, [message]);
   }
-  // Settled, not raced: a failure returns only once no request is in flight, so a retry of the batch never
-  // runs beside the requests of this attempt (which could reorder a key's messages).
-  const outcomes = await Promise.allSettled([...byTopic].map(async ([topic, list]) => {
-    for (const request of bulkRequests(list)) await publishRequest(target, topic, request);
+  await allSettled([...byTopic].map(async ([topic, list]) => {
+    for (const round of bulkRounds(list)) await allSettled(round.map((request) => publishRequest(target, topic, request)));
   }));
-  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (failure) throw failure.reason;
 }

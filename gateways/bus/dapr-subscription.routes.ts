@@ -4,18 +4,27 @@ import { CLOUDEVENT_CONTENT_TYPE } from '../../contracts/events/cloudevent.ts';
 import { TOPICS, type Topic } from '../../contracts/events/bus-topics.ts';
 import type { RouteDocumentation } from '../../contracts/http-route.ts';
 import { eventTraceFields } from '../../contracts/trace-context.ts';
+import { answerBulk, BulkAnswer, bulkRequestBody, bulkSubscribeOf, parseBulkRequest, type BulkDelivery } from './dapr-bulk-delivery.ts';
+import { SUBSCRIBER_ANSWERS, withoutDaprAttributes, type SubscriberAnswer } from './dapr-message.ts';
 
-const SUBSCRIBER_ANSWERS = ['SUCCESS', 'RETRY', 'DROP'] as const;
-export type SubscriberAnswer = (typeof SUBSCRIBER_ANSWERS)[number];
+export type { SubscriberAnswer } from './dapr-message.ts';
 
 /** The answer the sidecar acts on: SUCCESS acks, RETRY redelivers, DROP gives up on the message. */
 const DeliveryAnswer = z.strictObject({ status: z.enum(SUBSCRIBER_ANSWERS) });
+
+/** Room for one message of a bulk request: a CloudEvent of the largest command body, with Kafka's metadata. */
+const BULK_BYTES_PER_MESSAGE = 128 * 1024;
 
 /** Dapr's programmatic subscription format. */
 const Subscriptions = z.array(z.strictObject({
   pubsubname: z.string(),
   topic: z.enum(Object.values(TOPICS)),
   route: z.string().describe('Where the sidecar POSTs each message of the topic'),
+  bulkSubscribe: z.strictObject({
+    enabled: z.literal(true),
+    maxMessagesCount: z.int().positive(),
+    maxAwaitDurationMs: z.int().positive(),
+  }).optional().describe('Present when the sidecar delivers many messages per request (Dapr bulk subscribe)'),
 }));
 type Subscriptions = z.infer<typeof Subscriptions>;
 
@@ -27,17 +36,8 @@ export interface TopicSubscription {
   readonly envelope: z.ZodType;
   /** The CloudEvent as published, without the attributes Dapr adds on its way through. */
   handle(event: Record<string, unknown>, log: FastifyBaseLogger): Promise<SubscriberAnswer>;
-}
-
-/**
- * Attributes Dapr adds to a CloudEvent it delivers (tracing, routing, TTL). Our envelope is a strict
- * schema; these are the bus's, not the event's, so they are set aside before it is parsed.
- */
-const DAPR_ATTRIBUTES = new Set(['topic', 'pubsubname', 'traceid', 'tracestate', 'expiration']);
-
-function withoutDaprAttributes(body: unknown): Record<string, unknown> | null {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
-  return Object.fromEntries(Object.entries(body).filter(([key]) => !DAPR_ATTRIBUTES.has(key)));
+  /** When present, the subscription asks the sidecar for many messages per request (dapr-bulk-delivery.ts). */
+  readonly bulk?: BulkDelivery;
 }
 
 /**
@@ -57,7 +57,9 @@ function traceDeliveryLog(request: FastifyRequest, reply: FastifyReply, event: R
 /**
  * The programmatic subscription of a Dapr app, served by fastify (not @dapr/dapr's express server, which
  * acks a throwing handler as SUCCESS): `GET /dapr/subscribe` lists the topics, and each delivery is answered
- * with the handler's SUCCESS, RETRY or DROP — a handler that throws answers RETRY, never SUCCESS.
+ * with the handler's SUCCESS, RETRY or DROP — a handler that throws answers RETRY, never SUCCESS. A bulk
+ * subscription's route answers the sidecar's bulk requests entry by entry (dapr-bulk-delivery.ts), and a
+ * single CloudEvent as any route does.
  */
 export function registerDaprSubscriptions(app: FastifyInstance, deps: {
   pubsubName: string;
@@ -80,19 +82,34 @@ export function registerDaprSubscriptions(app: FastifyInstance, deps: {
     pubsubname: deps.pubsubName,
     topic: subscription.topic,
     route: subscription.route,
+    ...(subscription.bulk ? { bulkSubscribe: bulkSubscribeOf(subscription.bulk) } : {}),
   })) satisfies Subscriptions);
   for (const subscription of deps.subscriptions) {
+    const operationId = `daprDeliver${subscription.route.replace(/(?:^|[/-])([a-z])/g, (_match, letter: string) => letter.toUpperCase()).replace(/\W/g, '')}`;
+    const bulk = subscription.bulk;
     // The body is documented, not parsed here: a delivery that is not the envelope is answered DROP, since
     // a 400 would only make the sidecar redeliver it.
-    const delivery: RouteDocumentation = {
-      operationId: `daprDeliver${subscription.route.replace(/(?:^|[/-])([a-z])/g, (_match, letter: string) => letter.toUpperCase()).replace(/\W/g, '')}`,
-      summary: `A message of topic ${subscription.topic}, delivered by the Dapr sidecar`,
-      tags: ['bus'],
-      body: subscription.envelope,
-      bodyContentType: CLOUDEVENT_CONTENT_TYPE,
-      responses: { 200: { description: 'Always 200: the status tells the sidecar what to do with the message (a failing handler asks RETRY)', schema: DeliveryAnswer } },
-    };
-    app.post(subscription.route, { config: { openapi: delivery } }, async (request, reply) => {
+    const delivery: RouteDocumentation = bulk
+      ? {
+        operationId,
+        summary: `Up to ${bulk.maxMessages} messages of one partition of topic ${subscription.topic}, delivered by the Dapr sidecar in one request (bulk subscribe)`,
+        tags: ['bus'],
+        body: bulkRequestBody(subscription.envelope),
+        responses: { 200: { description: 'Always 200: a status per entry tells the sidecar what to do with it (a failing handler asks RETRY)', schema: BulkAnswer } },
+      }
+      : {
+        operationId,
+        summary: `A message of topic ${subscription.topic}, delivered by the Dapr sidecar`,
+        tags: ['bus'],
+        body: subscription.envelope,
+        bodyContentType: CLOUDEVENT_CONTENT_TYPE,
+        responses: { 200: { description: 'Always 200: the status tells the sidecar what to do with the message (a failing handler asks RETRY)', schema: DeliveryAnswer } },
+      };
+    // A bulk request holds many events: the edge's limit for one command's body would refuse it.
+    const options = bulk ? { config: { openapi: delivery }, bodyLimit: bulk.maxMessages * BULK_BYTES_PER_MESSAGE } : { config: { openapi: delivery } };
+    app.post(subscription.route, options, async (request, reply) => {
+      const many = bulk ? parseBulkRequest(request.body) : null;
+      if (bulk && many) return reply.code(200).send(await answerBulk(bulk, many, request.log));
       const event = withoutDaprAttributes(request.body);
       let status: SubscriberAnswer;
       if (!event) {

@@ -18,3 +18,21 @@ export async function inboxHighWater(tx: Queryable, consumer: string, streamId: 
     'SELECT max(version) AS version FROM bus_inbox WHERE consumer = $1 AND stream_id = $2', [consumer, streamId]);
   return result.rows[0]?.version ?? 0;
 }
+
+/**
+ * Records that `consumer` applies these events, in one statement; answers the places (`stream@version`)
+ * admitted now. An event already admitted (a redelivery), or twice in the list, is admitted once.
+ */
+export async function admitAllToInbox(tx: Queryable, consumer: string, events: readonly StoredEvent[]): Promise<ReadonlySet<string>> {
+  if (events.length === 0) return new Set();
+  const result = await tx.query<{ place: string }>(
+    `INSERT INTO bus_inbox (consumer, stream_id, version, event_id, position)
+     SELECT $1, stream_id, version, event_id, position
+       FROM unnest($2::uuid[], $3::bigint[], $4::uuid[], $5::bigint[]) AS e (stream_id, version, event_id, position)
+     ON CONFLICT (consumer, stream_id, version) DO NOTHING
+     RETURNING stream_id || '@' || version AS place`,
+    [consumer, events.map((e) => e.stream_id), events.map((e) => e.version), events.map((e) => e.event_id), events.map((e) => e.position)],
+    { name: 'admit-all-to-inbox' },
+  );
+  return new Set(result.rows.map((row) => row.place));
+}

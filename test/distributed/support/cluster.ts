@@ -21,10 +21,12 @@ interface Member {
 
 export interface Cluster {
   url(service: ServiceName): string;
+  /** The HTTP API of the service's sidecar (`/v1.0/...`). */
+  sidecarUrl(service: ServiceName): string;
   /** SIGKILL the service (and its sidecar too, when `withSidecar`: the whole pod). */
   kill(service: ServiceName, options?: { withSidecar?: boolean }): Promise<void>;
-  /** Starts again what `kill` ended, on the same ports, and waits until it is ready. */
-  restart(service: ServiceName): Promise<void>;
+  /** Starts again what `kill` ended, on the same ports, and waits until it is ready; `env` adds to the cluster's for this start. */
+  restart(service: ServiceName, env?: Record<string, string>): Promise<void>;
   /** SIGKILL the service's sidecar alone: the service keeps running, its publishes and deliveries fail. */
   killSidecar(service: ServiceName): Promise<void>;
   /** Starts the sidecar `killSidecar` ended, on the same ports (the service still points at them), until it is ready. */
@@ -86,6 +88,7 @@ export async function startCluster(env: Record<string, string>): Promise<Cluster
 
   return {
     url: (name) => `http://127.0.0.1:${member(name).port}`,
+    sidecarUrl: (name) => `http://127.0.0.1:${member(name).sidecarPorts.httpPort}`,
     async kill(name, options = {}) {
       const m = member(name);
       m.todo.child.kill('SIGKILL');
@@ -96,11 +99,11 @@ export async function startCluster(env: Record<string, string>): Promise<Cluster
       }
       killed.set(name, { withSidecar: options.withSidecar ?? false });
     },
-    async restart(name) {
+    async restart(name, extra = {}) {
       const m = member(name);
       const how = killed.get(name);
       if (!how) throw new Error(`${name} was not killed`);
-      m.todo = await startApp(m, env);
+      m.todo = await startApp(m, { ...env, ...extra });
       if (how.withSidecar) m.sidecar = await startMemberSidecar(m);
       killed.delete(name);
     },

@@ -26,7 +26,7 @@ const instant = (text: string): string => (ISO_SPELLING.test(text) ? text : new 
 
 /**
  * A task's public JSON as its read-model row stores it and the task queries send it. The same text
- * whichever way the task came (folded from events, or read back from its row): fields in their stored
+ * whichever way the task came (folded from its stream, or read back from its row): fields in their stored
  * spelling (jsonb hands objects back with its own key order) and instants as timestamptz keeps them.
  */
 export function taskViewJson(task: Task): JsonText<TaskView> {

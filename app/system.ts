@@ -5,6 +5,7 @@ import { upcastEvent } from '../contracts/events/upcast.ts';
 import { createCommandHandler, type CommandHandler } from '../write-side/commands/command-handler.ts';
 import { postgresEventStore, type EventStore } from '../write-side/event-store/event-store.ts';
 import { announcingAppends, appendAnnouncer } from '../write-side/event-store/append-announcer.ts';
+import { coalescingCreates } from '../write-side/event-store/coalescing-creates.ts';
 import { APPENDS_CHANNEL } from '../contracts/ports/event-log.ts';
 import { openSession } from '../gateways/postgres/session.ts';
 import { PROJECTION_CHANNEL } from '../projections/runtime/projection-state.sql.ts';
@@ -91,7 +92,8 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       wakeLocal: () => appends.wakeHere(),
       onError: (error) => logger.warn({ err: error }, 'could not notify other processes of an append; their readers will poll'),
     });
-    const store = announcingAppends(postgresEventStore(database.db, upcastEvent), announcer);
+    // Creates that queue behind one in flight share its successor's statement and commit (ADR 0038).
+    const store = announcingAppends(coalescingCreates(database.db, postgresEventStore(database.db, upcastEvent)), announcer);
     const commands = createCommandHandler({
       store: options.decorateStore ? options.decorateStore(store) : store,
       ...(options.clock ? { clock: options.clock } : {}),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../contracts/config.ts';
@@ -86,9 +87,13 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
   try {
     accounts = await setUpAccounts(config, auth, database.db.url, chooseEmailSender(config, logger), logger);
     const verifier = acceptingAccountTokens(auth.verifier, accounts);
-    const appends = await listenFor(database.db.url, APPENDS_CHANNEL, logger);
+    // This process's appends wake its own readers at once; the NOTIFY it sends for other processes names
+    // it, and its own listener passes over it rather than waking every reader a second time.
+    const origin = randomUUID();
+    const appends = await listenFor(database.db.url, APPENDS_CHANNEL, logger, { ownPayload: origin });
     const announcer = appendAnnouncer({
       db: database.db,
+      origin,
       wakeLocal: () => appends.wakeHere(),
       onError: (error) => logger.warn({ err: error }, 'could not notify other processes of an append; their readers will poll'),
     });

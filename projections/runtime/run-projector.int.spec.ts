@@ -47,7 +47,7 @@ describe('the projector runtime', () => {
     const { projector, seen } = recorder('quiet-wake-test');
     let transactions = 0;
     let reads = 0;
-    const db = { query: t.db.query, transaction: <T>(work: Parameters<typeof t.db.transaction<T>>[0]) => { transactions += 1; return t.db.transaction(work); } };
+    const db = { ...t.db, transaction: <T>(work: Parameters<typeof t.db.transaction<T>>[0]) => { transactions += 1; return t.db.transaction(work); } };
     const log = { ...h.store, readLogAfter: (...args: Parameters<typeof h.store.readLogAfter>) => { reads += 1; return h.store.readLogAfter(...args); } };
     const runtime = await h.run(projector, { db, log });
     await create('seen first');

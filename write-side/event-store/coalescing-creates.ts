@@ -99,7 +99,7 @@ export function coalescingCreates(db: Queryable, store: EventStore, options: Coa
       const [event] = events;
       if (expected !== 'no_stream' || events.length !== 1 || !event) return store.append(streamId, expected, events, idempotency);
       return new Promise<Answer>((resolve, reject) => {
-        queue.push({ streamId, event, idempotency, answer: (outcome) => outcome.then(resolve, reject) });
+        queue.push({ streamId, event, idempotency, answer: (outcome) => { void outcome.then(resolve, reject); } });
         pump();
       });
     },

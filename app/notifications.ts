@@ -9,14 +9,18 @@ export interface Notifications {
   close(): Promise<void>;
 }
 
-/** One LISTEN connection per channel per process, fanned out to every subscriber in it. */
-export async function listenFor(url: string, channel: string, logger: Logger): Promise<Notifications> {
+/**
+ * One LISTEN connection per channel per process, fanned out to every subscriber in it. A notification
+ * whose payload is `ownPayload` came from this process, whose subscribers it already woke: it is passed over.
+ */
+export async function listenFor(url: string, channel: string, logger: Logger, options: { readonly ownPayload?: string } = {}): Promise<Notifications> {
   const subscribers = new Set<(payload: string | null) => void>();
   const fanOut = (payload: string | null): void => { for (const wake of subscribers) wake(payload); };
+  const own = options.ownPayload;
   const listener: Listener = await listen(
     url,
     channel,
-    fanOut,
+    own === undefined || own === '' ? fanOut : (payload) => { if (payload !== own) fanOut(payload); },
     (error) => logger.warn({ err: error, channel }, 'notification connection lost; reconnecting'),
   );
   return {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../contracts/config.ts';
@@ -5,6 +6,7 @@ import { upcastEvent } from '../contracts/events/upcast.ts';
 import { createCommandHandler, type CommandHandler } from '../write-side/commands/command-handler.ts';
 import { postgresEventStore, type EventStore } from '../write-side/event-store/event-store.ts';
 import { announcingAppends, appendAnnouncer } from '../write-side/event-store/append-announcer.ts';
+import { coalescingCreates } from '../write-side/event-store/coalescing-creates.ts';
 import { APPENDS_CHANNEL } from '../contracts/ports/event-log.ts';
 import { openSession } from '../gateways/postgres/session.ts';
 import { PROJECTION_CHANNEL } from '../projections/runtime/projection-state.sql.ts';
@@ -85,13 +87,18 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
   try {
     accounts = await setUpAccounts(config, auth, database.db.url, chooseEmailSender(config, logger), logger);
     const verifier = acceptingAccountTokens(auth.verifier, accounts);
-    const appends = await listenFor(database.db.url, APPENDS_CHANNEL, logger);
+    // This process's appends wake its own readers at once; the NOTIFY it sends for other processes names
+    // it, and its own listener passes over it rather than waking every reader a second time.
+    const origin = randomUUID();
+    const appends = await listenFor(database.db.url, APPENDS_CHANNEL, logger, { ownPayload: origin });
     const announcer = appendAnnouncer({
       db: database.db,
+      origin,
       wakeLocal: () => appends.wakeHere(),
       onError: (error) => logger.warn({ err: error }, 'could not notify other processes of an append; their readers will poll'),
     });
-    const store = announcingAppends(postgresEventStore(database.db, upcastEvent), announcer);
+    // Creates that queue behind one in flight share its successor's statement and commit (ADR 0038).
+    const store = announcingAppends(coalescingCreates(database.db, postgresEventStore(database.db, upcastEvent)), announcer);
     const commands = createCommandHandler({
       store: options.decorateStore ? options.decorateStore(store) : store,
       ...(options.clock ? { clock: options.clock } : {}),

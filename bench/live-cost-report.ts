@@ -40,6 +40,12 @@ export function liveCostRows(r: LiveCostResults): string[][] {
       `p99 ≤ ${LIVE_TARGETS.createP99Ms} ms ${verdict(w.create.all.p99 <= LIVE_TARGETS.createP99Ms)}`,
       `raw INSERT ${round(w.raw.perSecond)}/s, p50 ${ms(w.raw.latency.p50)}, p99 ${ms(w.raw.latency.p99)}`,
     ]);
+    rows.push([
+      'The service\'s event loop under that load: the interval of a 1 ms timer (perf_hooks)',
+      `p50 ${ms(w.eventLoopDelay.p50)}, p99 ${ms(w.eventLoopDelay.p99)}, max ${ms(w.eventLoopDelay.max)}`,
+      '—',
+      'what every request queues behind: the loop\'s own work, garbage collection, and waits for a core',
+    ]);
   }
   const s = r.manySockets;
   if (s) {

@@ -29,12 +29,19 @@ function textOf(config: unknown): string | null {
 /** Starts counting; `stop` restores the driver and answers what was counted. */
 export function countStatements(): { stop(): StatementCount } {
   const counts = new Map<string, number>();
+  // A statement's kind is worked out once per text: the regular expressions per statement were the
+  // counter's own cost, and it runs in the service's process, whose CPU the phase measures.
+  const kinds = new Map<string, string>();
   const proto = pg.Client.prototype;
   const original = Reflect.get(proto, 'query') as (...args: unknown[]) => unknown;
   Reflect.set(proto, 'query', function counted(this: pg.Client, ...args: unknown[]): unknown {
     const text = textOf(args[0]);
     if (text !== null) {
-      const kind = kindOf(text);
+      let kind = kinds.get(text);
+      if (kind === undefined) {
+        kind = kindOf(text);
+        kinds.set(text, kind);
+      }
       counts.set(kind, (counts.get(kind) ?? 0) + 1);
     }
     return Reflect.apply(original, this, args);

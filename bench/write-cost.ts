@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Db } from '../gateways/postgres/db.ts';
 import { CREATE_USER, measureHttpCreate } from './http-create.ts';
 import type { LoadResult } from './load.ts';
@@ -30,6 +31,12 @@ export interface WriteCostResult {
   readonly statements: StatementCount;
   readonly raw: Throughput;
   readonly rawCpu: CpuPerOperation;
+  /**
+   * The intervals at which the service's event loop ran a 1 ms timer during the create load, in
+   * milliseconds: above 1 ms, what a request waits behind before its turn (work in the loop, garbage
+   * collection, and waits for a core).
+   */
+  readonly eventLoopDelay: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
 function perOperation(operations: number, spent: CpuSpent): CpuPerOperation {
@@ -51,8 +58,11 @@ export async function measureWriteCost(
   await waitForProjectors(bench, 60);
 
   const counting = countStatements();
+  const delay = monitorEventLoopDelay({ resolution: 1 });
   const before = processes.sample();
+  delay.enable();
   const create = await measureHttpCreate(bench.baseUrl, token, options);
+  delay.disable();
   const caughtUp = await waitForProjectors(bench, 120);
   const after = processes.sample();
   const statements = counting.stop();
@@ -75,5 +85,7 @@ export async function measureWriteCost(
     statements,
     raw,
     rawCpu: perOperation(raw.ops, cpuSpent(rawBefore, rawAfter, rawNames)),
+    // The intervals between the timer's runs: an idle loop shows about the 1 ms resolution itself.
+    eventLoopDelay: { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
   };
 }

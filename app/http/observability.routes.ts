@@ -15,10 +15,11 @@ import { describeWaiting, type Readiness as ReadinessCheck } from '../readiness.
  */
 export function registerObservability(app: FastifyInstance, deps: { metrics: Metrics; db: Queryable; readiness?: ReadinessCheck }): void {
   const { metrics } = deps;
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    done();
   });
 
   defineRoute(app, {

@@ -38,10 +38,11 @@ export function requestTracing(): {
     },
     register(app) {
       app.decorateRequest('trace', null);
-      app.addHook('onRequest', async (request, reply) => {
+      app.addHook('onRequest', (request, reply, done) => {
         const trace = traces.get(request.raw) ?? null;
         request.trace = trace;
         if (trace) reply.header('traceresponse', formatTraceparent(trace));
+        done();
       });
     },
   };

@@ -50,6 +50,9 @@ export function createAccountTokenVerifier(config: AccountTokenVerifierConfig): 
   };
 }
 
+/** How many tokens' routing verifierByIssuer remembers. */
+const ROUTED_TOKENS = 10_000;
+
 /**
  * A token's `iss` and `alg` say which verifier checks it: an EdDSA token of the accounts' issuer goes to
  * their key set, every other token to the configured modes (AUTH_JWT_SECRET, AUTH_JWKS_URL) as before
@@ -57,9 +60,18 @@ export function createAccountTokenVerifier(config: AccountTokenVerifierConfig): 
  * choose; the chosen verifier checks the signature and the issuer, so naming either gains nothing.
  */
 export function verifierByIssuer(accounts: { issuer: string; verifier: TokenVerifier }, others: TokenVerifier): TokenVerifier {
+  // The choice depends on the token's text alone: a client sending the same token again is routed without
+  // decoding its header and claims again (ADR 0038). Bounded: emptied when full.
+  const chosen = new Map<string, boolean>();
   return {
     verify(token) {
-      return isAccountToken(token, accounts.issuer) ? accounts.verifier.verify(token) : others.verify(token);
+      let account = chosen.get(token);
+      if (account === undefined) {
+        account = isAccountToken(token, accounts.issuer);
+        if (chosen.size >= ROUTED_TOKENS) chosen.clear();
+        chosen.set(token, account);
+      }
+      return account ? accounts.verifier.verify(token) : others.verify(token);
     },
   };
 }

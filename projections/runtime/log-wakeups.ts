@@ -2,16 +2,19 @@
 const FAST_POLLS = 7;
 const FAST_POLL_BASE_MS = 5;
 
+/** How a rest ended: an append woke the reader, or one of the quick re-reads or the idle poll came due. */
+export type Rested = 'woken' | 'quick-poll' | 'idle-poll';
+
 /** How a log reader waits for more: woken by append notifications, with polls as a safety net. */
 export interface LogWakeups {
-  /** Waits until woken, at most `ms`; returns at once when a wake-up came while the reader was busy. */
-  idle(ms: number): Promise<void>;
+  /** Waits until woken (true), at most `ms` (false); returns at once when a wake-up came while the reader was busy. */
+  idle(ms: number): Promise<boolean>;
   /**
    * After a batch that did not fill up: the next quick re-read while a wake-up's fast polls last, else
    * the idle poll. An append can commit while an older transaction is still open; the log read then stops
    * short of it until that one ends, which sends no notification — hence the quick re-reads.
    */
-  rest(idlePollMs: number): Promise<void>;
+  rest(idlePollMs: number): Promise<Rested>;
   wake(): void;
   close(): void;
 }
@@ -27,20 +30,19 @@ export function logWakeups(onAppend: (wake: () => void) => () => void): LogWakeu
     wakeIdle?.();
   };
   const unsubscribe = onAppend(wake);
-  const idle = (ms: number) => new Promise<void>((resolve) => {
-    if (pendingWake) { pendingWake = false; resolve(); return; }
-    const timer = setTimeout(() => { wakeIdle = undefined; resolve(); }, ms);
-    wakeIdle = () => { clearTimeout(timer); wakeIdle = undefined; pendingWake = false; resolve(); };
+  const idle = (ms: number) => new Promise<boolean>((resolve) => {
+    if (pendingWake) { pendingWake = false; resolve(true); return; }
+    const timer = setTimeout(() => { wakeIdle = undefined; resolve(false); }, ms);
+    wakeIdle = () => { clearTimeout(timer); wakeIdle = undefined; pendingWake = false; resolve(true); };
   });
   return {
     idle,
     async rest(idlePollMs) {
       if (fastPollsLeft > 0) {
         fastPollsLeft -= 1;
-        await idle(FAST_POLL_BASE_MS * 2 ** (FAST_POLLS - 1 - fastPollsLeft));
-        return;
+        return (await idle(FAST_POLL_BASE_MS * 2 ** (FAST_POLLS - 1 - fastPollsLeft))) ? 'woken' : 'quick-poll';
       }
-      await idle(idlePollMs);
+      return (await idle(idlePollMs)) ? 'woken' : 'idle-poll';
     },
     wake,
     close: unsubscribe,

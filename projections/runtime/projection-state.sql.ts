@@ -40,7 +40,7 @@ export async function lockProjection(tx: Queryable, name: string, options: { rea
   } else {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection-state:${name}`]);
   }
-  const result = await tx.query<StateRow>(`SELECT ${COLUMNS} FROM projections WHERE name = $1`, [name]);
+  const result = await tx.query<StateRow>(`SELECT ${COLUMNS} FROM projections WHERE name = $1`, [name], { name: 'read-projection-state' });
   const row = result.rows[0];
   if (!row) throw new Error(`projection ${name} is not registered`);
   return toState(row);

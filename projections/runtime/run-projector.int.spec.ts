@@ -43,6 +43,37 @@ function recorder(name: string, options: { onPoison?: PoisonPolicy; failOn?: Set
 }
 
 describe('the projector runtime', () => {
+  it('opens no transaction when a wake-up finds nothing after its last batch, and applies the events once they show', async () => {
+    const { projector, seen } = recorder('quiet-wake-test');
+    let transactions = 0;
+    let reads = 0;
+    const db = { ...t.db, transaction: <T>(work: Parameters<typeof t.db.transaction<T>>[0]) => { transactions += 1; return t.db.transaction(work); } };
+    const log = { ...h.store, readLogAfter: (...args: Parameters<typeof h.store.readLogAfter>) => { reads += 1; return h.store.readLogAfter(...args); } };
+    const runtime = await h.run(projector, { db, log });
+    await create('seen first');
+    await runtime.caughtUp();
+    const applied = (await seen()).length;
+
+    // A transaction that is still open holds back what log readers may see: the create below commits and
+    // wakes the projector, but its reads find nothing until the older transaction ends.
+    const older = await t.db.connect();
+    await older.query('BEGIN');
+    await older.query('SELECT pg_current_xact_id()');
+    const transactionsBefore = transactions;
+    const readsBefore = reads;
+    await create('hidden behind an older transaction');
+    while (reads < readsBefore + 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(transactions).toBe(transactionsBefore);
+    expect((await seen()).length).toBe(applied);
+
+    await older.query('COMMIT');
+    older.release();
+    await runtime.caughtUp();
+    expect((await seen()).length).toBe(applied + 1);
+    expect(transactions).toBeGreaterThan(transactionsBefore);
+    await runtime.stop();
+  });
+
   it('applies the log from its checkpoint, woken by NOTIFY, and keeps the checkpoint with the batch', async () => {
     await create('before start');
     const { projector, seen } = recorder('wake-test');

@@ -54,6 +54,8 @@ export interface ProjectorRuntime {
 
 const defaultBackoff = (attempt: number) => Math.min(10_000, 100 * 2 ** (attempt - 1));
 
+const sameCheckpoint = (a: LogCheckpoint, b: LogCheckpoint): boolean => !isBefore(a, b) && !isBefore(b, a);
+
 /**
  * Runs one projector: only while holding its advisory lock (one active instance; a standby takes over when
  * the holder's connection dies), in batches from its checkpoint, each batch and its checkpoint in one
@@ -92,6 +94,14 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
    */
   let skipped: EventPlaces | undefined;
 
+  /**
+   * The checkpoint this instance's last batch committed, while it leads and nothing failed since: where a
+   * woken batch looks for events before it opens a transaction (see runBatch). Only this leader moves the
+   * checkpoint, and only forward, between its batches (a rebuild's swap moves it forward too, under the
+   * same lock); the transaction checks it against the stored one all the same.
+   */
+  let committed: LogCheckpoint | undefined;
+
   async function tryLead(): Promise<boolean> {
     try {
       session ??= await deps.openSession();
@@ -110,6 +120,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       });
       leading = true;
       skipped = undefined;
+      committed = undefined;
       reportLeadership(true);
       return true;
     } catch (error) {
@@ -143,27 +154,41 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
     await session?.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
   }
 
-  /** One batch in one transaction; returns how many events it applied, or `other-schema` (applied none). */
-  async function runBatch(): Promise<number | 'other-schema'> {
+  /**
+   * One batch in one transaction; returns how many events it applied, or `other-schema` (applied none).
+   *
+   * Woken by an append or a quick re-read (`fromCommitted`), it first reads the log after the checkpoint its
+   * last batch committed, outside any transaction: when nothing is there (the append's events are behind an
+   * older open transaction, or another reader's wake-up), there is nothing to lock, check or save, and the
+   * BEGIN, lock, state read and COMMIT are spared. When events are there and the stored checkpoint is the
+   * one they were read after, they are the batch: the log is gap-safe, so what was visible after a
+   * checkpoint then is what a read after it finds, or a prefix of it. Otherwise the batch reads again from
+   * the stored checkpoint, as it always does on the idle poll, which also checks the schema version.
+   */
+  async function runBatch(fromCommitted: boolean): Promise<number | 'other-schema'> {
     const started = performance.now();
+    const after = fromCommitted ? committed : undefined;
+    const early = after ? await log.readLogAfter(after, batchSize) : undefined;
+    if (early?.length === 0) return 0;
     const applied = await db.transaction(async (tx) => {
       const state = await lockProjection(tx, name, { commitAsynchronously: true });
       if (schemaVersion !== undefined && state.schema_version !== schemaVersion) return 'other-schema';
-      const events = await log.readLogAfter(state.checkpoint, batchSize);
+      const events = early && after && sameCheckpoint(after, state.checkpoint) ? early : await log.readLogAfter(state.checkpoint, batchSize);
       const last = events.at(-1);
-      if (!last) return events;
+      if (!last) return { events, checkpoint: state.checkpoint };
       skipped ??= await readSkippedEvents(tx, name);
       const kept = passOverSkipped(events, skipped);
       if (kept.length > 0) await applyBatch(tx, projector, kept, state.active_table);
       const checkpoint = checkpointOf(last);
       await saveCheckpointAndAnnounce(tx, name, checkpoint);
       observer.batchApplied(name, events.length, (performance.now() - started) / 1000, checkpoint);
-      return events;
+      return { events, checkpoint };
     });
     if (applied === 'other-schema') return applied;
+    committed = applied.checkpoint;
     // After the commit: a batch that rolled back was not applied, and is not reported as if it had been.
-    if (deps.logger) logAppliedBatch(deps.logger, name, applied);
-    return applied.length;
+    if (deps.logger) logAppliedBatch(deps.logger, name, applied.events);
+    return applied.events.length;
   }
 
   /**
@@ -193,6 +218,9 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
 
   const loop = (async () => {
     let attempt = 0;
+    // Whether the next batch may look after its last committed checkpoint first: not on the idle poll,
+    // which checks the stored state whatever the log holds.
+    let woken = false;
     while (!stopped) {
       if (halted && leading) {
         if (await isStopped(db, name).catch(() => true)) {
@@ -201,6 +229,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
         }
         halted = false;
         skipped = undefined;
+        committed = undefined;
         observer.resumed(name);
       }
       if (!leading && !((await ownSchemaActive()) && (await tryLead()))) {
@@ -208,15 +237,16 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
         continue;
       }
       try {
-        const applied = await runBatch();
+        const applied = await runBatch(woken);
         attempt = 0;
         if (applied === 'other-schema') {
           await standDown();
           continue;
         }
         if (applied === batchSize || stopped) continue;
-        await wakeups.rest(idlePollMs);
+        woken = (await wakeups.rest(idlePollMs)) !== 'idle-poll';
       } catch (error) {
+        committed = undefined;
         attempt += 1;
         observer.retrying(name, error, attempt);
         if (isTransient(error) || attempt < maxAttempts) {

@@ -7,7 +7,8 @@ import type { Projector } from '../../projections/runtime/projector.ts';
 import { createCommandHandler, type CommandHandler } from '../../write-side/commands/command-handler.ts';
 import { postgresEventStore, type EventStore } from '../../write-side/event-store/event-store.ts';
 import { announcingAppends, appendAnnouncer } from '../../write-side/event-store/append-announcer.ts';
-import { APPENDS_CHANNEL } from '../../contracts/ports/event-log.ts';
+import { APPENDS_CHANNEL, type EventLog } from '../../contracts/ports/event-log.ts';
+import type { Transactional } from '../../contracts/ports/sql.ts';
 
 export interface ObservedProjection extends ProjectionObserver { readonly events: Array<{ kind: string; detail: unknown }> }
 
@@ -27,7 +28,11 @@ export function recordingObserver(): ObservedProjection {
 export interface Harness {
   readonly store: EventStore;
   readonly commands: CommandHandler;
-  run(projector: Projector, options?: { observer?: ProjectionObserver; batchSize?: number; maxAttempts?: number }): Promise<ProjectorRuntime>;
+  run(projector: Projector, options?: {
+    observer?: ProjectionObserver; batchSize?: number; maxAttempts?: number;
+    /** What the runtime gets instead of the test database and the store (to count what it asks of them). */
+    db?: Transactional; log?: EventLog;
+  }): Promise<ProjectorRuntime>;
   close(): Promise<void>;
 }
 
@@ -45,7 +50,7 @@ export async function projectionHarness(db: Db, url: string): Promise<Harness> {
     commands,
     async run(projector, options = {}) {
       const runtime = await startProjector({
-        db, log: store, projector,
+        db: options.db ?? db, log: options.log ?? store, projector,
         openSession: () => openSession(url, `test-${projector.name}`),
         onAppend: (wake) => { subscribers.add(wake); return () => subscribers.delete(wake); },
         observer: options.observer ?? recordingObserver(),

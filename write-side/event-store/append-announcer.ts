@@ -21,6 +21,8 @@ export interface AppendAnnouncer {
  */
 export function appendAnnouncer(deps: {
   readonly db: Queryable;
+  /** The notifications' payload: this process's own, for its listener to pass over (notify-appended.sql.ts). */
+  readonly origin?: string;
   readonly wakeLocal: () => void;
   readonly onError: (error: unknown) => void;
 }): AppendAnnouncer {
@@ -33,7 +35,7 @@ export function appendAnnouncer(deps: {
       await sleep(NOTIFY_WINDOW_MS);
       again = false;
       try {
-        await notifyAppended(deps.db);
+        await notifyAppended(deps.db, deps.origin);
       } catch (error) {
         // Readers still find the events on their safety poll; the error is reported, not thrown at a
         // command whose events are already committed.

@@ -110,6 +110,18 @@ describe('gap-safe global log (guarantee 3)', () => {
     expect(text).toContain('events_log_order');
     expect(text).not.toMatch(/\bSort\b/);
   });
+
+  it('keeps that plan as the prepared statement every reader runs (its generic plan)', async () => {
+    const plan = await t.db.transaction(async (tx) => {
+      await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
+      await tx.query(`PREPARE read_log_generic AS ${READ_LOG_SQL}`);
+      const explained = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE read_log_generic('${LOG_START.transaction_id}', 0, 100)`);
+      await tx.query('DEALLOCATE read_log_generic');
+      return explained.rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('events_log_order');
+    expect(plan).not.toMatch(/\bSort\b/);
+  });
 });
 
 describe('idempotent commands (guarantee 4)', () => {

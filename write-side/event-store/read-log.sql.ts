@@ -22,7 +22,9 @@ export async function readLogAfter(
   limit: number,
   upcast: Upcaster,
 ): Promise<StoredEvent[]> {
-  const result = await db.query<EventRow>(READ_LOG_SQL, [after.transaction_id, after.position, limit]);
+  // Named: every reader runs it after every append, and its plan (the events_log_order index walk) is the
+  // same for every checkpoint, so planning it each time was a fifth of its cost in PostgreSQL.
+  const result = await db.query<EventRow>(READ_LOG_SQL, [after.transaction_id, after.position, limit], { name: 'read-log-after' });
   return result.rows.map((row) => toStoredEvent(row, upcast));
 }
 

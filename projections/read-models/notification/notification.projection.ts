@@ -44,8 +44,11 @@ function scheduleModel(log: Pick<EventLog, 'readStream'>, logger: Logger | undef
       };
       // Streams with nothing past their kept state start from it and fold nothing; only the others need more.
       const pending = [...streams].filter(([taskId, taskEvents]) => (taskEvents.at(-1)?.version ?? 0) > (known.get(taskId)?.version ?? 0));
+      // A task seen from its creation on starts from nothing and needs no rows: under a create load that is
+      // every task of the batch, and the read is skipped.
+      const resumed = pending.filter(([taskId, taskEvents]) => known.has(taskId) || (taskEvents[0]?.version ?? 1) > 1);
       const [schedules, earlier] = await Promise.all([
-        pending.length > 0 ? readScheduleRows(tx, table, pending.map(([taskId]) => taskId)) : new Map<string, ScheduledReminder[]>(),
+        resumed.length > 0 ? readScheduleRows(tx, table, resumed.map(([taskId]) => taskId)) : new Map<string, ScheduledReminder[]>(),
         Promise.all(pending.map(async ([taskId, taskEvents]) => {
           const first = taskEvents[0]?.version ?? 1;
           if (known.has(taskId) || first <= 1) return [taskId, null] as const;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDatabase } from '../support/test-database.ts';
 import { apiClient, eventually } from './support/api-client.ts';
+import { auditCounts } from './support/audit-counts.ts';
 import { startCluster, type Cluster, type ServiceName } from './support/cluster.ts';
 
 /*
@@ -20,18 +21,6 @@ beforeAll(async () => {
   cluster = await startCluster({ DATABASE_URL: database.url, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info' });
 });
 afterAll(async () => { await cluster?.stop(); });
-
-async function auditCounts(user: string): Promise<{ events: number; entries: number; distinct_entries: number }> {
-  const result = await database.db.query<{ events: number; entries: number; distinct_entries: number }>(
-    `SELECT (SELECT count(*)::int FROM events WHERE metadata->>'user_id' = $1) AS events,
-            (SELECT count(*)::int FROM audit_log WHERE owner_id = $1) AS entries,
-            (SELECT count(DISTINCT event_id)::int FROM audit_log WHERE owner_id = $1) AS distinct_entries`,
-    [user],
-  );
-  const row = result.rows[0];
-  if (!row) throw new Error('no counts');
-  return row;
-}
 
 /** A sample (counter or histogram series) of a service's /metrics, 0 when absent. */
 async function metric(service: ServiceName, series: string): Promise<number> {
@@ -71,7 +60,7 @@ describe('bus deliveries in bulk', () => {
 
     await cluster.restart('audit');
     const counts = await eventually(async () => {
-      const now = await auditCounts(user);
+      const now = await auditCounts(database.db, [user]);
       return now.entries >= now.events ? now : undefined;
     });
     expect(counts).toEqual({ events: 100, entries: 100, distinct_entries: 100 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { FeedClient } from '../support/feed-client.ts';
 import { testDatabase, type TestDatabase } from '../support/test-database.ts';
 import { apiClient, eventually } from './support/api-client.ts';
+import { auditCounts } from './support/audit-counts.ts';
 import { broker } from './support/broker.ts';
 import { startCluster, type Cluster, type ServiceName } from './support/cluster.ts';
 
@@ -105,19 +106,7 @@ async function commandLoop(stopped: () => boolean, minimum: number): Promise<{ t
   return { tasks, commands };
 }
 
-interface Counts { events: number; entries: number; distinct_entries: number }
-
-async function counts(): Promise<Counts> {
-  const result = await database.db.query<Counts>(
-    `SELECT (SELECT count(*)::int FROM events WHERE metadata->>'user_id' = $1) AS events,
-            (SELECT count(*)::int FROM audit_log WHERE owner_id = $1) AS entries,
-            (SELECT count(DISTINCT event_id)::int FROM audit_log WHERE owner_id = $1) AS distinct_entries`,
-    [user],
-  );
-  const row = result.rows[0];
-  if (!row) throw new Error('no counts');
-  return row;
-}
+const counts = () => auditCounts(database.db, [user]);
 
 /** Waits until the audit service has recorded at least `events` entries: at the far end of relay, sidecars and broker. */
 const auditReaches = (events: number) => eventually(async () => ((await counts()).entries >= events ? true : undefined), 200);

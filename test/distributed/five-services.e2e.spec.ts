@@ -5,6 +5,7 @@ import { CHROMIUM_FLAGS } from '../support/chromium-flags.ts';
 import { FeedClient } from '../support/feed-client.ts';
 import { testDatabase, type TestDatabase } from '../support/test-database.ts';
 import { apiClient, eventually } from './support/api-client.ts';
+import { auditCounts } from './support/audit-counts.ts';
 import { startCluster, type Cluster, type ServiceName } from './support/cluster.ts';
 import { startIngress } from './support/ingress.ts';
 
@@ -35,23 +36,8 @@ function appLines(service: ServiceName): Array<Record<string, unknown>> {
   });
 }
 
-interface AuditCounts { events: number; entries: number; distinct_entries: number }
-
-/** Every event of these users in the store, and the audit service's entries for them. */
-async function auditCounts(users: readonly string[]): Promise<AuditCounts> {
-  const result = await database.db.query<AuditCounts>(
-    `SELECT (SELECT count(*)::int FROM events WHERE metadata->>'user_id' = ANY($1)) AS events,
-            (SELECT count(*)::int FROM audit_log WHERE owner_id = ANY($1)) AS entries,
-            (SELECT count(DISTINCT event_id)::int FROM audit_log WHERE owner_id = ANY($1)) AS distinct_entries`,
-    [users],
-  );
-  const row = result.rows[0];
-  if (!row) throw new Error('no counts');
-  return row;
-}
-
 const auditComplete = (users: readonly string[]) => eventually(async () => {
-  const counts = await auditCounts(users);
+  const counts = await auditCounts(database.db, users);
   return counts.entries >= counts.events && counts.events > 0 ? counts : undefined;
 });
 
@@ -168,9 +154,9 @@ describe('five services over Dapr and Kafka', () => {
     const user = 'audit-crash';
     let stop = () => undefined as void;
     const loop = commandLoop(user, new Promise<void>((resolve) => { stop = resolve; }));
-    await eventually(async () => ((await auditCounts([user])).entries > 0 ? true : undefined));
+    await eventually(async () => ((await auditCounts(database.db, [user])).entries > 0 ? true : undefined));
     await cluster.kill('audit', { withSidecar: true });
-    await eventually(async () => ((await auditCounts([user])).events >= 20 ? true : undefined));
+    await eventually(async () => ((await auditCounts(database.db, [user])).events >= 20 ? true : undefined));
     await cluster.restart('audit');
     stop();
     const issued = await loop;
@@ -183,7 +169,7 @@ describe('five services over Dapr and Kafka', () => {
     const user = 'relay-crash';
     let stop = () => undefined as void;
     const loop = commandLoop(user, new Promise<void>((resolve) => { stop = resolve; }));
-    await eventually(async () => ((await auditCounts([user])).entries > 0 ? true : undefined));
+    await eventually(async () => ((await auditCounts(database.db, [user])).entries > 0 ? true : undefined));
     await cluster.kill('api');
     await cluster.restart('api');
     stop();

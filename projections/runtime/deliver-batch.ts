@@ -1,10 +1,9 @@
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { Transactional } from '../../contracts/ports/sql.ts';
 import { applyBatch } from './apply-batch.ts';
-import { createDelivery, type DeliveryObserver, type DeliveryOutcome } from './deliver-event.ts';
+import { createDelivery, lockForDelivery, type DeliveryObserver, type DeliveryOutcome } from './deliver-event.ts';
 import { admitAllToInbox } from './inbox.sql.ts';
-import { lockProjection } from './projection-state.sql.ts';
-import { schemaVersionOf, type Projector } from './projector.ts';
+import type { Projector } from './projector.ts';
 import { readSkippedEvents } from './resolved-events.ts';
 import { isTransient } from './transient-error.ts';
 
@@ -38,11 +37,7 @@ export function createBatchDelivery(deps: {
 
   /** The places admitted now; every other event of the batch was a duplicate. */
   const applyAll = (events: readonly StoredEvent[]) => db.transaction(async (tx) => {
-    const state = await lockProjection(tx, projector.name);
-    const schemaVersion = schemaVersionOf(projector);
-    if (schemaVersion !== undefined && state.schema_version !== schemaVersion) {
-      throw Object.assign(new Error(`${projector.name} is being rebuilt for schema version ${schemaVersion}`), { transient: true });
-    }
+    const state = await lockForDelivery(tx, projector);
     const admitted = await admitAllToInbox(tx, consumer, events);
     if (admitted.size === 0) return admitted;
     const skipped = await readSkippedEvents(tx, consumer);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
-import type { Transactional } from '../../contracts/ports/sql.ts';
+import type { Transactional, TransactionScope } from '../../contracts/ports/sql.ts';
 import { admitToInbox } from './inbox.sql.ts';
 import { lockProjection } from './projection-state.sql.ts';
 import { schemaVersionOf, type Projector } from './projector.ts';
@@ -17,6 +17,20 @@ export interface DeliveryObserver {
 }
 
 export type DeliverEvent = (event: StoredEvent) => Promise<DeliveryOutcome>;
+
+/**
+ * The projector's state, locked for a delivery's transaction (single or bulk). When the active table has
+ * another schema version than this code writes (a rebuild at start-up), the delivery is answered later:
+ * a transient error, so RETRY.
+ */
+export async function lockForDelivery(tx: TransactionScope, projector: Projector) {
+  const state = await lockProjection(tx, projector.name);
+  const schemaVersion = schemaVersionOf(projector);
+  if (schemaVersion !== undefined && state.schema_version !== schemaVersion) {
+    throw Object.assign(new Error(`${projector.name} is being rebuilt for schema version ${schemaVersion}`), { transient: true });
+  }
+  return state;
+}
 
 /**
  * A bus delivery to a projector: in ONE transaction, the event is admitted to the consumer's inbox by
@@ -39,12 +53,7 @@ export function createDelivery(deps: {
   const backoff = deps.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
 
   const applyOnce = (event: StoredEvent) => db.transaction(async (tx) => {
-    const state = await lockProjection(tx, projector.name);
-    // The active table has another schema version than this code writes (a rebuild at start-up): later.
-    const schemaVersion = schemaVersionOf(projector);
-    if (schemaVersion !== undefined && state.schema_version !== schemaVersion) {
-      throw Object.assign(new Error(`${projector.name} is being rebuilt for schema version ${schemaVersion}`), { transient: true });
-    }
+    const state = await lockForDelivery(tx, projector);
     if (!(await admitToInbox(tx, consumer, event))) return false;
     // An event an operator resolved as skipped is admitted and passed over, as every other run does.
     if ((await readSkippedEvents(tx, consumer)).has(event)) return true;

@@ -37,8 +37,24 @@ export const TASK_EVENT_PAYLOADS = {
 
 // parseTaskEvent below only compiles while every parsed payload is a valid domain event.
 
+/**
+ * Every reader of the log in one process is handed the same event objects by a shared read (the task list,
+ * the audit, the schedule, the live feed), and each folds them: an event's payload is parsed once, for all.
+ * The parsed event is as readonly as the stored one.
+ */
+const parsed = new WeakMap<object, { readonly type: string; readonly event: TaskEvent | null }>();
+
 /** A stored task event parsed against its schema: the way consumers turn log rows into domain events. */
 export function parseTaskEvent(type: string, data: unknown): TaskEvent | null {
+  if (typeof data !== 'object' || data === null) return parseTaskPayload(type, data);
+  const known = parsed.get(data);
+  if (known?.type === type) return known.event;
+  const event = parseTaskPayload(type, data);
+  parsed.set(data, { type, event });
+  return event;
+}
+
+function parseTaskPayload(type: string, data: unknown): TaskEvent | null {
   switch (type) {
     case 'TaskCreated': return { type, data: TaskCreatedPayload.parse(data) };
     case 'TaskUpdated': return { type, data: TaskUpdatedPayload.parse(data) };

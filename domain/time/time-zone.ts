@@ -12,6 +12,11 @@ import { formatInstant, formatLocalDateTime, parseInstant, parseLocalDateTime } 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const MAX_CACHED_FORMATTERS = 1024;
 
+// One change converts its task's due several times (validation, the task list's row, the reminder schedule,
+// each in its own reader): the latest conversions are remembered, bounded like the formatters.
+const instants = new Map<string, string>();
+const MAX_REMEMBERED_INSTANTS = 4096;
+
 /**
  * An IANA zone name the runtime knows (links such as `US/Eastern` included). Fixed offsets such as
  * `+01:00`, which Intl also accepts, are refused: an offset is not a zone and has no DST rules.
@@ -34,9 +39,15 @@ export function isValidTimeZone(zone: string): boolean {
  * Throws RangeError on an invalid date-time or zone: callers validate user input before converting.
  */
 export function zonedToInstant(localDateTime: string, zone: string): string {
+  const key = `${zone} ${localDateTime}`;
+  const remembered = instants.get(key);
+  if (remembered !== undefined) return remembered;
   const local = parseLocalDateTime(localDateTime);
   if (!local) throw new RangeError(`not a local date-time: ${localDateTime}`);
-  return formatInstant(zonedToEpochMillis(local, requireZone(zone)));
+  const instant = formatInstant(zonedToEpochMillis(local, requireZone(zone)));
+  if (instants.size >= MAX_REMEMBERED_INSTANTS) instants.clear();
+  instants.set(key, instant);
+  return instant;
 }
 
 /** The wall-clock reading (`YYYY-MM-DDTHH:MM:SS`) in `zone` at an RFC 3339 instant. Throws like `zonedToInstant`. */

@@ -26,7 +26,10 @@ function timed(client: pg.Pool | pg.PoolClient, observe: QueryObserver): Queryab
       const started = performance.now();
       try {
         const values = params ? [...params] : undefined;
-        const result = await client.query<Row>(options?.name ? { name: options.name, text, ...(values ? { values } : {}) } : { text, ...(values ? { values } : {}) });
+        // Text and values as they are for an unnamed statement: pg copies a config object property by property.
+        const result = options?.name
+          ? await client.query<Row>({ name: options.name, text, ...(values ? { values } : {}) })
+          : await client.query<Row>(text, values);
         observe((performance.now() - started) / 1000, 'ok');
         // The SQL text decides the row shape; each caller states it next to its query.
         return { rows: result.rows as R[], rowCount: result.rowCount };

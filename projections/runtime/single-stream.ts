@@ -16,7 +16,7 @@ export interface StreamFolding<E extends StreamEvent, Written> {
  * saves that, and what it makes of each folded event. The skeleton does the rest the same way for all.
  */
 export interface SingleStreamModel<E extends StreamEvent, Saved, Written> {
-  /** The saved state of the batch's streams, for those that have one. */
+  /** The saved state of the given streams (those of the batch that start past their creation), for those that have one. */
   load(tx: Queryable, table: string, streams: ReadonlyMap<string, readonly E[]>): Promise<ReadonlyMap<string, Saved>>;
   /** Where a stream's fold starts: its saved task, or (undefined) a task the model has not seen. */
   start(saved: Saved | undefined): TaskState;
@@ -59,13 +59,26 @@ export function foldStreams<E extends StreamEvent, Saved, Written>(
   return written;
 }
 
-/** A single-stream read model's `apply`: group by stream, load what is saved, fold, save. */
+/**
+ * The streams of a batch whose events start past their creation: only these can have something saved
+ * before the batch. A stream whose batch begins at its creation (every stream, under a create load) has
+ * nothing saved but what an earlier application of the same events wrote, and the fold from nothing
+ * writes the same again, which the version guards pass over.
+ */
+export function resumedStreams<E extends StreamEvent>(streams: ReadonlyMap<string, readonly E[]>): ReadonlyMap<string, readonly E[]> {
+  const resumed = new Map<string, readonly E[]>();
+  for (const [streamId, events] of streams) if ((events[0]?.version ?? 1) > 1) resumed.set(streamId, events);
+  return resumed;
+}
+
+/** A single-stream read model's `apply`: group by stream, load what is saved of the resumed ones, fold, save. */
 export function applySingleStream<E extends StreamEvent, Saved, Written>(
   model: SingleStreamModel<E, Saved, Written>,
 ): (tx: Queryable, events: readonly E[], table: string) => Promise<void> {
   return async (tx, events, table) => {
     const streams = groupByStream(events);
-    const saved = await model.load(tx, table, streams);
+    const resumed = resumedStreams(streams);
+    const saved = resumed.size > 0 ? await model.load(tx, table, resumed) : new Map<string, Saved>();
     const written = foldStreams(model, streams, saved);
     if (written.length > 0) await model.save(tx, table, written);
   };

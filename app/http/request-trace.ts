@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ChildLoggerOptions } from 'pino';
+import { requestLogger } from './request-logger.ts';
 import { childSpan, formatTraceparent, newTrace, parseTraceparent, traceLogFields, type TraceContext } from '../../contracts/trace-context.ts';
 
 /** Requests that start a trace of their own when they come without one: the public API and the live feed. */
@@ -34,7 +35,7 @@ export function requestTracing(): {
     childLoggerFactory(logger, bindings, options, raw) {
       const trace = traceOfRequest(raw);
       traces.set(raw, trace);
-      return logger.child({ ...bindings, ...traceLogFields(trace) }, options);
+      return requestLogger(logger, { ...bindings, ...traceLogFields(trace) }, options);
     },
     register(app) {
       app.decorateRequest('trace', null);

@@ -20,8 +20,9 @@ export type NewStreamOutcome = { readonly position: number } | null;
  */
 const APPEND_NEW_STREAMS = `
   WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[],
-                         $7::text[], $8::text[], $9::text[], $10::int[])
+    SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
+        stream_id uuid, event_id uuid, type text, schema_version int, data jsonb, metadata jsonb,
+        user_id text, key text, request_hash text, status int))
       WITH ORDINALITY AS i (stream_id, event_id, type, schema_version, data, metadata, user_id, key, request_hash, status, ord)
   ),
   head AS (
@@ -48,19 +49,21 @@ const APPEND_NEW_STREAMS = `
  * distinct: the caller groups each stream once.
  */
 export async function appendNewStreams(db: Queryable, streams: readonly NewStream[]): Promise<NewStreamOutcome[]> {
-  const column = <T>(pick: (s: NewStream) => T): T[] => streams.map(pick);
-  const result = await db.query<{ ord: number; position: number }>(APPEND_NEW_STREAMS, [
-    column((s) => s.streamId),
-    column((s) => s.event.event_id),
-    column((s) => s.event.type),
-    column((s) => s.event.schema_version),
-    column((s) => JSON.stringify(s.event.data)),
-    column((s) => JSON.stringify(s.event.metadata)),
-    column((s) => s.idempotency?.user_id ?? null),
-    column((s) => s.idempotency?.key ?? null),
-    column((s) => s.idempotency?.request_hash ?? null),
-    column((s) => s.idempotency?.status ?? null),
-  ], { name: 'append-new-streams' });
+  // One JSON document for the whole group: the driver would otherwise quote every event's JSON again as an
+  // element of a text array, column by column.
+  const input = streams.map((s) => ({
+    stream_id: s.streamId,
+    event_id: s.event.event_id,
+    type: s.event.type,
+    schema_version: s.event.schema_version,
+    data: s.event.data,
+    metadata: s.event.metadata,
+    user_id: s.idempotency?.user_id ?? null,
+    key: s.idempotency?.key ?? null,
+    request_hash: s.idempotency?.request_hash ?? null,
+    status: s.idempotency?.status ?? null,
+  }));
+  const result = await db.query<{ ord: number; position: number }>(APPEND_NEW_STREAMS, [JSON.stringify(input)], { name: 'append-new-streams' });
   // By ordinality, not by id: the id's text as given may differ from PostgreSQL's (upper case).
   const positions = new Map(result.rows.map((row) => [row.ord, row.position]));
   return streams.map((_, i) => {

@@ -39,6 +39,15 @@ describe("a request's logger", () => {
     expect(lines.map((line) => [line['request_id'], line['step'], line['msg']])).toEqual([['r-2', 'reply', 'failed'], ['r-2', undefined, 'done']]);
   });
 
+  it('a child of a child adds its bindings', async () => {
+    const { logger, lines } = capture('warn');
+    const log = requestLogger(logger, { request_id: 'r-5' }, {}).child({ user_id: 'u-1' });
+    log.info('dropped');
+    log.child({ step: 'reply' }).warn('written');
+    await settle();
+    expect(lines).toMatchObject([{ request_id: 'r-5', user_id: 'u-1', step: 'reply', msg: 'written' }]);
+  });
+
   it("takes a route's own level", async () => {
     const { logger, lines } = capture('warn');
     const log = requestLogger(logger, { request_id: 'r-3' }, { level: 'debug' });

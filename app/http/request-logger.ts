@@ -46,7 +46,11 @@ class RequestLogger implements FastifyBaseLogger {
   debug(...args: unknown[]): void { this.#write('debug', args); }
   trace(...args: unknown[]): void { this.#write('trace', args); }
   silent(): void { /* the level that writes nothing */ }
-  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger { return this.#made().child(bindings, options); }
+  /** A child (the user id, once the request is authenticated) is as lazy, until this logger is made. */
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    if (this.#child !== undefined || (options !== undefined && Object.keys(options).length > 0)) return this.#made().child(bindings, options ?? {});
+    return new RequestLogger(this.#parent, { ...this.#bindings, ...bindings });
+  }
 }
 
 /**

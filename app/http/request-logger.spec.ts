@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { requestLogger } from './request-logger.ts';
+import { bindsInPlace, requestLogger } from './request-logger.ts';
 
 function capture(level: string) {
   const lines: Array<Record<string, unknown>> = [];
@@ -46,6 +46,18 @@ describe("a request's logger", () => {
     log.child({ step: 'reply' }).warn('written');
     await settle();
     expect(lines).toMatchObject([{ request_id: 'r-5', user_id: 'u-1', step: 'reply', msg: 'written' }]);
+  });
+
+  it('takes bindings in place, before and after its first line', async () => {
+    const { logger, lines } = capture('info');
+    const log = requestLogger(logger, { request_id: 'r-6' }, {});
+    if (!bindsInPlace(log)) throw new Error('a request logger takes bindings in place');
+    log.setBindings({ user_id: 'u-2' });
+    log.info('first');
+    log.setBindings({ step: 'reply' });
+    log.info('second');
+    await settle();
+    expect(lines).toMatchObject([{ request_id: 'r-6', user_id: 'u-2', msg: 'first' }, { request_id: 'r-6', user_id: 'u-2', step: 'reply', msg: 'second' }]);
   });
 
   it("takes a route's own level", async () => {

@@ -9,6 +9,10 @@ interface ParentLogger extends FastifyBaseLogger {
 const hasLevelCheck = (logger: FastifyBaseLogger): logger is ParentLogger =>
   'isLevelEnabled' in logger && typeof logger.isLevelEnabled === 'function';
 
+/** A logger that adds bindings in place (pino's, and a request's below); fastify's logger type does not say so. */
+export const bindsInPlace = (logger: FastifyBaseLogger): logger is FastifyBaseLogger & { setBindings(bindings: Bindings): void } =>
+  'setBindings' in logger && typeof logger.setBindings === 'function';
+
 /**
  * A request's logger that becomes pino's child of the service's logger only when the request writes a line.
  * pino makes a child by serialising its bindings (the request id, trace and span ids) at once; where the
@@ -19,7 +23,7 @@ const hasLevelCheck = (logger: FastifyBaseLogger): logger is ParentLogger =>
 class RequestLogger implements FastifyBaseLogger {
   #child: FastifyBaseLogger | undefined;
   readonly #parent: ParentLogger;
-  readonly #bindings: Bindings;
+  #bindings: Bindings;
 
   constructor(parent: ParentLogger, bindings: Bindings) {
     this.#parent = parent;
@@ -46,7 +50,17 @@ class RequestLogger implements FastifyBaseLogger {
   debug(...args: unknown[]): void { this.#write('debug', args); }
   trace(...args: unknown[]): void { this.#write('trace', args); }
   silent(): void { /* the level that writes nothing */ }
-  /** A child (the user id, once the request is authenticated) is as lazy, until this logger is made. */
+  /** Adds bindings in place, as pino's `setBindings` does (the user id, once the request is authenticated). */
+  setBindings(bindings: Bindings): void {
+    if (this.#child === undefined) {
+      this.#bindings = { ...this.#bindings, ...bindings };
+      return;
+    }
+    if (bindsInPlace(this.#child)) this.#child.setBindings(bindings);
+    else this.#child = this.#child.child(bindings);
+  }
+
+  /** A child is as lazy, until this logger is made. */
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     if (this.#child !== undefined || (options !== undefined && Object.keys(options).length > 0)) return this.#made().child(bindings, options ?? {});
     return new RequestLogger(this.#parent, { ...this.#bindings, ...bindings });

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import type { CryptoKey, JWTPayload, JWTVerifyOptions, RemoteJWKSet } from 'jose';
+import type { CryptoKey, JWTPayload, JWTVerifyOptions, ProtectedHeaderParameters, RemoteJWKSet } from 'jose';
 import { err, ok } from '../../domain/common/result.ts';
 import { unstorableText } from '../../domain/common/storable-text.ts';
 import type { Result } from '../../domain/common/result.ts';
@@ -7,6 +7,7 @@ import { invalidToken, principalFromClaims } from './principal.ts';
 import type { AuthFailure, Principal } from './principal.ts';
 import { rejectionReason } from './rejection-reason.ts';
 import { verifiedTokens } from './verified-tokens.ts';
+import { hs256Claims } from './hs256-signature.ts';
 
 export type { AuthFailure, Principal } from './principal.ts';
 
@@ -60,13 +61,15 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     async verify(token) {
       const known = remembered.find(token, Date.now());
       if (known) return ok(known);
-      const alg = headerAlgorithm(token);
-      if (alg === null) return err(invalidToken('malformed token'));
+      const header = protectedHeader(token);
+      const alg = header?.alg;
+      if (header === null || typeof alg !== 'string' || alg === '') return err(invalidToken('malformed token'));
       const source = sources.find((candidate) => candidate.algorithms.includes(alg));
       if (source === undefined) return err(invalidToken('unsupported algorithm'));
       let claims: JWTPayload;
       try {
-        claims = await verifiedClaims(token, source, { ...options, algorithms: source.algorithms });
+        const plain = source.key instanceof Uint8Array ? hs256Claims(token, header, source.key, options) : undefined;
+        claims = plain ?? await verifiedClaims(token, source, { ...options, algorithms: source.algorithms });
       } catch (error) {
         return err(invalidToken(rejectionReason(error)));
       }
@@ -117,10 +120,9 @@ function keySources(config: TokenVerifierConfig): KeySource[] {
   return sources;
 }
 
-function headerAlgorithm(token: string): string | null {
+function protectedHeader(token: string): ProtectedHeaderParameters | null {
   try {
-    const { alg } = decodeProtectedHeader(token);
-    return typeof alg === 'string' && alg !== '' ? alg : null;
+    return decodeProtectedHeader(token);
   } catch {
     return null;
   }

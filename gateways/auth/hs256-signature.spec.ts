@@ -13,7 +13,7 @@ const sign = (claims: JWTPayload, header: Record<string, unknown> = {}, secret =
   new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...header }).sign(secret);
 
 /** Signed as it is, whatever the header says (jose would not sign a header it does not understand). */
-function signAsIs(header: Record<string, unknown>, claims: JWTPayload): string {
+function signAsIs(header: Record<string, unknown>, claims: Record<string, unknown>): string {
   const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
 }
@@ -47,7 +47,7 @@ describe('checking an HS256 token in this thread', () => {
       sign({ ...valid, nbf: NOW + 600 }),
       sign({ ...valid, iss: 'https://elsewhere.example' }),
       sign({ iss: valid.iss, exp: valid.exp }),
-      sign({ ...valid, exp: 'tomorrow' }),
+      Promise.resolve(signAsIs({ alg: 'HS256' }, { ...valid, exp: 'tomorrow' })),
     ]);
     for (const token of tokens) {
       const answer = fastPath(token);

@@ -138,13 +138,13 @@ export function renderMillion(r: MillionResult, database: MillionDatabase): stri
     `**Where a page's CPU goes.** PostgreSQL executes each kind's query in the milliseconds of the last column (EXPLAIN ANALYZE, warm cache), `
       + `but a page cost ${ms(r.listCpu.postgresMs)} of PostgreSQL CPU and ${ms(r.listCpu.nodeMs)} of Node CPU. Each task's JSON is stored with its row `
       + '(ADR 0037): a page is 51 rows of task_id, version and the JSON text, which the service sends on as it is. PostgreSQL\'s share beyond the '
-      + 'execution is the protocol and writing the ~22 KB page to the loopback socket, and planning a full-text search (every other shape of the '
-      + 'statement is named and planned once per connection; planning took 0.08–0.16 ms per page before). In Node, a CPU profile of the service '
-      + 'under this load (the full log, 8 connections, 2026-12-03, on the shared machine) put the busy samples at: writing the ~22 KB page to the '
-      + 'socket about 30 % (the kernel\'s loopback TCP work counts to the writer), the pg driver sending the query and reading the rows about 29 %, '
-      + 'HS256 verification about 15 % (each of the 9,000 users brings a token the service has not seen, so a user\'s first request misses the '
-      + 'verified-token cache), the HTTP parser and fastify\'s routing and hooks about 11 %, a child logger per request (the auth hook\'s and the '
-      + 'trace\'s) about 5 %, input validation about 3 %, metrics about 2 %, the route\'s own work (the SQL text, the page, the cursor) about 7 %. '
+      + 'execution is the protocol and writing the ~22 KB page to the loopback socket, reading a random user\'s rows from the OS (their '
+      + '51 rows lie on 51 heap pages, and the 1.3 GB read model does not fit the embedded default of 512 MB of buffers), and planning a full-text '
+      + 'search, whose GIN look-up also intersects the word\'s entries over all users. In Node, a CPU profile of the service under this load '
+      + '(2026-12-04, on the shared machine; ADR 0040) put the busy samples at: the two socket writes (the query to PostgreSQL and the page '
+      + 'to the client; the kernel\'s loopback TCP work counts to the writer) about 42 %, the pg driver\'s own work about 10 %, the HTTP '
+      + 'parser and fastify about 8 %, HS256 verification of a user\'s first token about 5 % (each of the 9,000 users brings a token the '
+      + 'service has not seen), the route\'s own work about 5 %, metrics about 2 %, input validation about 1 %, the request\'s logger under 1 %. '
       + `At ${r.connections} connections on two cores shared with PostgreSQL and the load generator, the wall-clock figures are mostly queueing for a CPU; `
       + 'on a machine shared with other engineers\' runs they say little, and the CPU per page is the figure to compare.',
   ];

@@ -38,6 +38,8 @@ const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', '
 interface KeySource {
   algorithms: string[];
   key: Uint8Array | RemoteJWKSet;
+  /** The claims of a token this source's key checks in this thread, or undefined to leave it to jose. */
+  inThread?: ReturnType<typeof hs256Claims>;
 }
 
 /**
@@ -68,8 +70,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       if (source === undefined) return err(invalidToken('unsupported algorithm'));
       let claims: JWTPayload;
       try {
-        const plain = source.key instanceof Uint8Array ? hs256Claims(token, header, source.key, options) : undefined;
-        claims = plain ?? await verifiedClaims(token, source, { ...options, algorithms: source.algorithms });
+        claims = source.inThread?.(token, header, options) ?? await verifiedClaims(token, source, { ...options, algorithms: source.algorithms });
       } catch (error) {
         return err(invalidToken(rejectionReason(error)));
       }
@@ -111,7 +112,8 @@ function keySources(config: TokenVerifierConfig): KeySource[] {
   if (config.secret !== undefined) {
     // An empty secret would make every token signed with an empty key valid.
     if (config.secret === '') throw new Error('auth: the HS256 secret must not be empty');
-    sources.push({ algorithms: SECRET_ALGORITHMS, key: new TextEncoder().encode(config.secret) });
+    const key = new TextEncoder().encode(config.secret);
+    sources.push({ algorithms: SECRET_ALGORITHMS, key, inThread: hs256Claims(key) });
   }
   if (config.jwksUrl !== undefined) {
     sources.push({ algorithms: JWKS_ALGORITHMS, key: createRemoteJWKSet(new URL(config.jwksUrl)) });

@@ -3,10 +3,10 @@ import { UnsecuredJWT } from 'jose';
 import type { JWTClaimVerificationOptions, JWTPayload, ProtectedHeaderParameters } from 'jose';
 
 /**
- * For a secret, the claims of an HS256 token of the plain shape, checked in this thread: node:crypto's HMAC-SHA256 of
- * `header.payload` compared in constant time with the signature as sent, where jose would queue the same
- * check on WebCrypto's asynchronous job queue. Then jose's own claims checks, as jwtVerify runs them
- * (`UnsecuredJWT.decode` of the same payload: the same options, the same errors).
+ * For a secret, the claims of an HS256 token of the plain shape, checked in this thread: node:crypto's
+ * HMAC-SHA256 of `header.payload` compared in constant time with the signature as sent, where jose would
+ * queue the same check on WebCrypto's asynchronous job queue. Then jose's own claims checks, as jwtVerify
+ * runs them (`UnsecuredJWT.decode` of the same payload: the same options, the same errors).
  *
  * Undefined when the token is not of that shape or its signature is not the canonical encoding of the
  * HMAC: jose decides those (a bad signature, a `crit` or `b64` header, a non-canonical encoding it may

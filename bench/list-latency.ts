@@ -16,6 +16,8 @@ export interface ListLatencyResult {
   readonly levels: readonly LoadResult[];
   /** EXPLAIN ANALYZE of each kind for the heavy user and for one ordinary user, after the load (warm cache). */
   readonly plans: { readonly heavy: readonly ExplainedQuery[]; readonly random: readonly ExplainedQuery[] };
+  /** The mix as the load asked for it: each kind's paths and users (the raw baseline runs its SQL). */
+  readonly mix: readonly KindSpec[];
 }
 
 const QUERIES: ReadonlyArray<{ readonly name: string; readonly paths: readonly string[] }> = [
@@ -98,5 +100,5 @@ export async function measureListLatency(
     heavy: await explainListQueries(db, HEAVY_USER, heavyCursor),
     random: sample ? await explainListQueries(db, sample.user, sample.cursor) : [],
   };
-  return { rows, heavyRows, levels, plans };
+  return { rows, heavyRows, levels, plans, mix: kinds };
 }

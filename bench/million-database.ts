@@ -16,7 +16,8 @@ import { startBenchSystem } from './system.ts';
  * The million-task log is loaded once and kept: its PostgreSQL cluster lives in
  * `.cache/bench-million/<plan>/` (or under BENCH_CACHE_DIR), and a run that finds it complete (the
  * `loaded.json` marker, written last) starts that cluster instead of loading again. It takes 8–14 GB
- * of disk; delete the folder to reclaim it or to force a fresh load.
+ * of disk; delete the folder to reclaim it or to force a fresh load. BENCH_MILLION_SHARED_BUFFERS (e.g. 2GB)
+ * starts the cluster with more buffers than the embedded default, enough to hold the read model (1.3 GB).
  */
 
 const LoadMarker = z.strictObject({
@@ -49,7 +50,8 @@ export async function openMillionDatabase(plan: MillionPlan, log: (line: string)
     await mkdir(dir, { recursive: true });
     await chmod(dir, 0o755); // as root the server runs as the postgres user, which must reach the folder
   }
-  const server = await startEmbeddedPostgres(dir);
+  const sharedBuffers = process.env.BENCH_MILLION_SHARED_BUFFERS;
+  const server = await startEmbeddedPostgres(dir, sharedBuffers ? { sharedBuffers } : {});
   const db = createDb(server.url, { max: 8, applicationName: 'todo-bench-million' });
   const stop = async () => {
     await db.close();

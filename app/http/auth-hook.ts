@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { problem } from '../../contracts/problem.ts';
 import { bearerToken } from '../../gateways/auth/bearer.ts';
 import type { TokenVerifier } from '../../gateways/auth/verify-token.ts';
@@ -12,6 +13,10 @@ const ACCOUNTS_PREFIX = '/api/auth/';
 
 /** Whether a request to this path must bring a verified bearer token: every /api route but the document and the accounts'. */
 export const needsBearerToken = (path: string): boolean => path.startsWith('/api/') && !PUBLIC.has(path) && !path.startsWith(ACCOUNTS_PREFIX);
+
+/** pino's loggers (the service's) add bindings in place; fastify's logger type does not say so. */
+const bindable = (log: FastifyBaseLogger): log is FastifyBaseLogger & Pick<Logger, 'setBindings'> =>
+  'setBindings' in log && typeof log.setBindings === 'function';
 
 /** Every /api route needs a verified bearer token; the principal and user_id are attached to the request. */
 export function requireBearerToken(app: FastifyInstance, verifier: TokenVerifier): void {
@@ -36,7 +41,13 @@ export function requireBearerToken(app: FastifyInstance, verifier: TokenVerifier
       return sendProblem(reply, problem('unauthorized', 401, 'Invalid token', { detail: verified.error.reason }));
     }
     request.principal = verified.value;
-    request.log = request.log.child({ user_id: verified.value.user_id });
-    reply.log = request.log;
+    const bindings = { user_id: verified.value.user_id };
+    // The request's own child logger (pino's, made for this request) takes the binding: no second child per request.
+    if (bindable(request.log)) {
+      request.log.setBindings(bindings);
+    } else {
+      request.log = request.log.child(bindings);
+      reply.log = request.log;
+    }
   });
 }

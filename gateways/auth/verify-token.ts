@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import type { CryptoKey, JWTPayload, JWTVerifyOptions, RemoteJWKSet } from 'jose';
+import type { CryptoKey, JWTPayload, JWTVerifyOptions, ProtectedHeaderParameters, RemoteJWKSet } from 'jose';
 import { err, ok } from '../../domain/common/result.ts';
 import { unstorableText } from '../../domain/common/storable-text.ts';
 import type { Result } from '../../domain/common/result.ts';
@@ -7,6 +7,7 @@ import { invalidToken, principalFromClaims } from './principal.ts';
 import type { AuthFailure, Principal } from './principal.ts';
 import { rejectionReason } from './rejection-reason.ts';
 import { verifiedTokens } from './verified-tokens.ts';
+import { hs256Claims } from './hs256-signature.ts';
 
 export type { AuthFailure, Principal } from './principal.ts';
 
@@ -37,6 +38,8 @@ const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', '
 interface KeySource {
   algorithms: string[];
   key: Uint8Array | RemoteJWKSet;
+  /** The claims of a token this source's key checks in this thread, or undefined to leave it to jose. */
+  inThread?: ReturnType<typeof hs256Claims>;
 }
 
 /**
@@ -60,13 +63,14 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     async verify(token) {
       const known = remembered.find(token, Date.now());
       if (known) return ok(known);
-      const alg = headerAlgorithm(token);
-      if (alg === null) return err(invalidToken('malformed token'));
+      const header = protectedHeader(token);
+      const alg = header?.alg;
+      if (header === null || typeof alg !== 'string' || alg === '') return err(invalidToken('malformed token'));
       const source = sources.find((candidate) => candidate.algorithms.includes(alg));
       if (source === undefined) return err(invalidToken('unsupported algorithm'));
       let claims: JWTPayload;
       try {
-        claims = await verifiedClaims(token, source, { ...options, algorithms: source.algorithms });
+        claims = source.inThread?.(token, header, options) ?? await verifiedClaims(token, source, { ...options, algorithms: source.algorithms });
       } catch (error) {
         return err(invalidToken(rejectionReason(error)));
       }
@@ -108,7 +112,8 @@ function keySources(config: TokenVerifierConfig): KeySource[] {
   if (config.secret !== undefined) {
     // An empty secret would make every token signed with an empty key valid.
     if (config.secret === '') throw new Error('auth: the HS256 secret must not be empty');
-    sources.push({ algorithms: SECRET_ALGORITHMS, key: new TextEncoder().encode(config.secret) });
+    const key = new TextEncoder().encode(config.secret);
+    sources.push({ algorithms: SECRET_ALGORITHMS, key, inThread: hs256Claims(key) });
   }
   if (config.jwksUrl !== undefined) {
     sources.push({ algorithms: JWKS_ALGORITHMS, key: createRemoteJWKSet(new URL(config.jwksUrl)) });
@@ -117,10 +122,9 @@ function keySources(config: TokenVerifierConfig): KeySource[] {
   return sources;
 }
 
-function headerAlgorithm(token: string): string | null {
+function protectedHeader(token: string): ProtectedHeaderParameters | null {
   try {
-    const { alg } = decodeProtectedHeader(token);
-    return typeof alg === 'string' && alg !== '' ? alg : null;
+    return decodeProtectedHeader(token);
   } catch {
     return null;
   }

@@ -86,7 +86,7 @@ const QUOTED_LOG_LINES = 8;
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { port?: number; log?: (line: string) => void; promote?: boolean } = {},
+  options: { port?: number; log?: (line: string) => void; promote?: boolean; sharedBuffers?: string } = {},
 ): Promise<EmbeddedServer> {
   await assertPostgresUserCanReach(dataDir, { runningAsRoot: process.getuid?.() === 0 });
   const clusterDir = resolve(dataDir, 'postgres');
@@ -115,7 +115,7 @@ export async function startEmbeddedPostgres(
     createPostgresUser: true,
     // PostgreSQL's default (128 MB) is sized for a shared server; the embedded one serves Todo alone, and a
     // rebuild or a fresh projector reads the whole log, which should stay in its buffers (docs/benchmarks.md).
-    postgresFlags: ['-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
+    postgresFlags: ['-c', `shared_buffers=${options.sharedBuffers ?? EMBEDDED_SHARED_BUFFERS}`],
     onLog: (message) => heard(String(message).trim()),
     onError: (message) => heard(String(message instanceof Error ? message.message : message).trim()),
   });

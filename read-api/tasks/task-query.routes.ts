@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { TaskIdParams } from '../../contracts/commands.ts';
 import { ConditionalReadHeaders, ReadYourWritesHeaders } from '../../contracts/http-headers.ts';
 import { defineRoute, problemAnswer } from '../../contracts/http-route.ts';
-import { CountTasksQuery, DEFAULT_ORDER, GetTaskQuery, ListTasksQuery, TaskCount, TaskPage } from '../../contracts/queries.ts';
+import { CountTasksQuery, GetTaskQuery, ListTasksQuery, TaskCount, TaskPage } from '../../contracts/queries.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
 import { problem } from '../../contracts/problem.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
@@ -13,9 +13,9 @@ import { jsonArray, jsonObject, jsonText, sendJsonText } from '../../contracts/j
 import { Task } from '../../contracts/task.ts';
 import { awaitPosition, notCaughtUpAnswer } from '../consistency/read-your-writes.ts';
 import type { ProjectionWaiter } from '../consistency/wait-for-projection.ts';
-import { decodeCursor, encodeCursor } from './task-cursor.ts';
+import { encodeCursor } from './task-cursor.ts';
 import { countTasks, findTask, findTaskBody, listTasks } from './list-tasks.sql.ts';
-import { pageAnchor } from './page-anchor.ts';
+import { pageRequestOf } from './page-request.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
 import { refuseCursor } from '../paging/refuse-cursor.ts';
 
@@ -57,29 +57,19 @@ export function registerTaskQueryRoutes(app: FastifyInstance, deps: TaskQueryDep
       503: notCaughtUpAnswer,
     },
     handler: async ({ query, headers }, request, reply) => {
-      const { sort, order: givenOrder, limit, cursor: givenCursor, min_position, ...filters } = query;
-      const order = givenOrder ?? DEFAULT_ORDER[sort];
       const userId = request.principal.user_id;
-      const cursor = givenCursor === undefined ? undefined : decodeCursor(givenCursor);
-      const anchor = cursor ? await pageAnchor(deps, userId, cursor) : undefined;
-      if (cursor === null || anchor === null || (cursor && (cursor.sort !== sort || cursor.order !== order))) {
-        return refuseCursor(reply, 'of this sort and order');
-      }
-      if (!(await readYourWrites(reply, { query: min_position, header: headers['x-min-position'] }, deps.waiter))) return reply;
+      const pageRequest = await pageRequestOf(deps, userId, query, deps.clock().toISOString());
+      if (!pageRequest) return refuseCursor(reply, 'of this sort and order');
+      if (!(await readYourWrites(reply, { query: query.min_position, header: headers['x-min-position'] }, deps.waiter))) return reply;
 
-      const rows = await listTasks(deps.db, {
-        filter: { ...filters, user_id: userId, now: deps.clock().toISOString() },
-        sort,
-        order,
-        limit: limit + 1,
-        ...(anchor ? { after: anchor } : {}),
-      });
-      const page = rows.slice(0, limit);
+      const rows = await listTasks(deps.db, pageRequest);
+      const { sort, order } = pageRequest;
+      const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       // Each task's JSON as its row holds it: the page is put together, not serialised again.
       return sendJsonText(reply, jsonObject<TaskPage>({
         items: jsonArray(page.map((row) => row.body)),
-        next_cursor: jsonText(rows.length > limit && last ? encodeCursor({ sort, order, task_id: last.task_id, version: last.version }) : null),
+        next_cursor: jsonText(rows.length > query.limit && last ? encodeCursor({ sort, order, task_id: last.task_id, version: last.version }) : null),
       }));
     },
   });

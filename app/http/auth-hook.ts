@@ -1,6 +1,6 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
 import { problem } from '../../contracts/problem.ts';
+import { bindsInPlace } from './request-logger.ts';
 import { bearerToken } from '../../gateways/auth/bearer.ts';
 import type { TokenVerifier } from '../../gateways/auth/verify-token.ts';
 import { sendProblem } from '../../contracts/problem-reply.ts';
@@ -13,10 +13,6 @@ const ACCOUNTS_PREFIX = '/api/auth/';
 
 /** Whether a request to this path must bring a verified bearer token: every /api route but the document and the accounts'. */
 export const needsBearerToken = (path: string): boolean => path.startsWith('/api/') && !PUBLIC.has(path) && !path.startsWith(ACCOUNTS_PREFIX);
-
-/** pino's loggers (the service's) add bindings in place; fastify's logger type does not say so. */
-const bindable = (log: FastifyBaseLogger): log is FastifyBaseLogger & Pick<Logger, 'setBindings'> =>
-  'setBindings' in log && typeof log.setBindings === 'function';
 
 /** Every /api route needs a verified bearer token; the principal and user_id are attached to the request. */
 export function requireBearerToken(app: FastifyInstance, verifier: TokenVerifier): void {
@@ -42,8 +38,8 @@ export function requireBearerToken(app: FastifyInstance, verifier: TokenVerifier
     }
     request.principal = verified.value;
     const bindings = { user_id: verified.value.user_id };
-    // The request's own child logger (pino's, made for this request) takes the binding: no second child per request.
-    if (bindable(request.log)) {
+    // The request's own logger (request-logger.ts) takes the binding in place: no second child per request.
+    if (bindsInPlace(request.log)) {
       request.log.setBindings(bindings);
     } else {
       request.log = request.log.child(bindings);

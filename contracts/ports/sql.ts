@@ -30,6 +30,14 @@ export interface Transactional extends Queryable {
   transaction<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T>;
 }
 
+/**
+ * The name of a hot statement written against one versioned table: prepared once per connection and table,
+ * not parsed and planned on every batch (a table swapped in by a rebuild gets statements of its own).
+ */
+export function preparedOn(statement: string, table: string): { readonly name: string } {
+  return { name: `${statement}:${table}` };
+}
+
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** A table or column name, quoted. Names are ours, never input; still, nothing reaches SQL text unchecked. */

@@ -1,4 +1,4 @@
-import { identifier, type Queryable, type TransactionScope } from '../../../contracts/ports/sql.ts';
+import { identifier, preparedOn, type Queryable, type TransactionScope } from '../../../contracts/ports/sql.ts';
 import type { AuditRecord } from '../../../contracts/read-models/audit-log-row.ts';
 
 const RECORD_COLUMNS = `event_id uuid, position bigint, task_id uuid, owner_id text, actor_id text, action text, before jsonb,
@@ -13,6 +13,7 @@ export async function appendAuditEntries(tx: Queryable, table: string, entries: 
      SELECT ${COLUMN_NAMES} FROM jsonb_to_recordset($1::jsonb) AS r (${RECORD_COLUMNS})
      ON CONFLICT (event_id) DO NOTHING`,
     [JSON.stringify(entries)],
+    preparedOn('append-audit-entries', table),
   );
 }
 

@@ -1,4 +1,4 @@
-import { identifier, type Queryable, type TransactionScope } from '../../../contracts/ports/sql.ts';
+import { identifier, preparedOn, type Queryable, type TransactionScope } from '../../../contracts/ports/sql.ts';
 import type { Task } from '../../../domain/task/types.ts';
 import { taskStateTable } from './audit-table.sql.ts';
 
@@ -22,6 +22,7 @@ export async function saveTaskStates(tx: Queryable, table: string, states: Reado
      SELECT task_id, state, version FROM jsonb_to_recordset($1::jsonb) AS r (task_id uuid, state jsonb, version integer)
      ON CONFLICT (task_id) DO UPDATE SET state = excluded.state, version = excluded.version WHERE ${t}.version < excluded.version`,
     [JSON.stringify(records)],
+    preparedOn('save-audit-task-states', table),
   );
 }
 

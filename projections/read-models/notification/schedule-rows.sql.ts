@@ -1,4 +1,4 @@
-import { identifier, type Queryable } from '../../../contracts/ports/sql.ts';
+import { identifier, preparedOn, type Queryable } from '../../../contracts/ports/sql.ts';
 import type { ScheduledReminder } from '../../../contracts/read-models/notification-schedule.ts';
 
 type ScheduleRecord = Omit<ScheduledReminder, 'fire_at'> & { fire_at: Date };
@@ -33,6 +33,7 @@ export async function saveScheduleRows(tx: Queryable, table: string, rows: reado
      SELECT ${ROW_NAMES.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r (${ROW_COLUMNS})
      ON CONFLICT (task_id, reminder_index, fire_at) DO UPDATE SET ${UPDATE_SET} WHERE ${t}.version < excluded.version`,
     [JSON.stringify(rows)],
+    preparedOn('save-schedule-rows', table),
   );
 }
 

@@ -1,4 +1,4 @@
-import { identifier, type Queryable } from '../../../contracts/ports/sql.ts';
+import { identifier, preparedOn, type Queryable } from '../../../contracts/ports/sql.ts';
 import type { Task } from '../../../domain/task/types.ts';
 import { taskStateTable } from './schedule-table.sql.ts';
 
@@ -22,6 +22,7 @@ export async function saveTaskStates(tx: Queryable, table: string, states: Reado
      ON CONFLICT (task_id) DO UPDATE SET state = excluded.state, email = excluded.email, version = excluded.version
       WHERE ${t}.version < excluded.version`,
     [JSON.stringify(records)],
+    preparedOn('save-schedule-task-states', table),
   );
 }
 

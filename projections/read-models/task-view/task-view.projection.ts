@@ -1,7 +1,7 @@
 import { foldWholeStream } from '../../../contracts/events/fold-task-stream.ts';
 import type { StreamEvent } from '../../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../../contracts/ports/event-log.ts';
-import { identifier, type TransactionScope } from '../../../contracts/ports/sql.ts';
+import { identifier, preparedOn, type TransactionScope } from '../../../contracts/ports/sql.ts';
 import type { TaskState } from '../../../domain/task/types.ts';
 import type { ReadModelProjection } from '../../runtime/projector.ts';
 import { applySingleStream, foldStreams, groupByStream, type SingleStreamModel } from '../../runtime/single-stream.ts';
@@ -57,7 +57,7 @@ function taskViewModel(log: Pick<EventLog, 'readStream'>): SingleStreamModel<Str
       };
     },
     async save(tx, table, records) {
-      await tx.query(upsertRows(table), [JSON.stringify(records)]);
+      await tx.query(upsertRows(table), [JSON.stringify(records)], preparedOn('upsert-task-view', table));
     },
   };
 }

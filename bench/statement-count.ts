@@ -34,8 +34,9 @@ export function countStatements(): { stop(): StatementCount } {
   const kinds = new Map<string, string>();
   const proto = pg.Client.prototype;
   const original = Reflect.get(proto, 'query') as (...args: unknown[]) => unknown;
-  Reflect.set(proto, 'query', function counted(this: pg.Client, ...args: unknown[]): unknown {
-    const text = textOf(args[0]);
+  // Three parameters, not a rest array, and no Reflect.apply: the wrapper runs for every statement.
+  Reflect.set(proto, 'query', function counted(this: pg.Client, config: unknown, values?: unknown, callback?: unknown): unknown {
+    const text = textOf(config);
     if (text !== null) {
       let kind = kinds.get(text);
       if (kind === undefined) {
@@ -44,7 +45,7 @@ export function countStatements(): { stop(): StatementCount } {
       }
       counts.set(kind, (counts.get(kind) ?? 0) + 1);
     }
-    return Reflect.apply(original, this, args);
+    return original.call(this, config, values, callback);
   });
   return {
     stop() {

@@ -8,6 +8,7 @@ export async function readTaskStates(tx: Queryable, table: string, taskIds: read
   const result = await tx.query<{ task_id: string; state: Task; version: number }>(
     `SELECT task_id, state, version FROM ${identifier(taskStateTable(table))} WHERE task_id = ANY($1::uuid[])`,
     [taskIds],
+    preparedOn('read-audit-task-states', table),
   );
   return new Map(result.rows.map((row) => [row.task_id, { task: row.state, version: row.version }]));
 }

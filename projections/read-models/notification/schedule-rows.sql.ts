@@ -8,6 +8,7 @@ export async function readScheduleRows(tx: Queryable, table: string, taskIds: re
     `SELECT task_id, reminder_index, fire_at, user_id, email, title, due, channels, reminder, state, version, position::float8 AS position
        FROM ${identifier(table)} WHERE task_id = ANY($1::uuid[]) ORDER BY task_id, fire_at, reminder_index`,
     [taskIds],
+    preparedOn('read-schedule-rows', table),
   );
   const byTask = new Map<string, ScheduledReminder[]>();
   for (const record of result.rows) {

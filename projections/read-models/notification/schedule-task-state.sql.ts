@@ -8,6 +8,7 @@ export async function readTaskStates(tx: Queryable, table: string, taskIds: read
   const result = await tx.query<{ task_id: string; state: Task; email: string | null; version: number }>(
     `SELECT task_id, state, email, version FROM ${identifier(taskStateTable(table))} WHERE task_id = ANY($1::uuid[])`,
     [taskIds],
+    preparedOn('read-schedule-task-states', table),
   );
   return new Map(result.rows.map((row) => [row.task_id, { task: row.state, email: row.email, version: row.version }]));
 }

@@ -43,7 +43,7 @@ async function foldedBefore(log: Pick<EventLog, 'readStream'>, streams: Readonly
 function taskViewModel(log: Pick<EventLog, 'readStream'>): SingleStreamModel<StreamEvent, TaskStart, TaskRecord> {
   return {
     async load(tx, table, streams) {
-      const existing = await tx.query<TaskRow>(`SELECT ${TASK_ROW_COLUMNS} FROM ${identifier(table)} WHERE task_id = ANY($1::uuid[])`, [[...streams.keys()]]);
+      const existing = await tx.query<TaskRow>(`SELECT ${TASK_ROW_COLUMNS} FROM ${identifier(table)} WHERE task_id = ANY($1::uuid[])`, [[...streams.keys()]], preparedOn('read-task-view-rows', table));
       const starts = new Map<string, TaskStart>(existing.rows.map((row) => [row.task_id, { state: { kind: 'present', task: rowToTask(row) }, position: row.position }]));
       for (const [taskId, start] of await foldedBefore(log, streams, new Set(starts.keys()))) starts.set(taskId, start);
       return starts;

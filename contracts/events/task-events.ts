@@ -38,16 +38,24 @@ export const TASK_EVENT_PAYLOADS = {
 // parseTaskEvent below only compiles while every parsed payload is a valid domain event.
 
 /**
- * Every reader of the log in one process is handed the same event objects by a shared read (the task list,
- * the audit, the schedule, the live feed), and each folds them: an event's payload is parsed once, for all.
- * The parsed event is as readonly as the stored one.
+ * Payloads several readers will parse: every reader of the log in one process is handed the same event
+ * objects from the latest events read (the task list, the audit, the schedule, the live feed), and each
+ * folds them. A payload marked so is parsed once, for all; the parsed event is as readonly as the stored
+ * one. Only marked payloads are remembered: a rebuild parses each of millions of events once, and
+ * remembering those would only cost.
  */
-const parsed = new WeakMap<object, { readonly type: string; readonly event: TaskEvent | null }>();
+const parsed = new WeakMap<object, { readonly type: string; readonly event: TaskEvent | null } | null>();
+
+/** Marks an event's payload as one that several readers will parse (see above). */
+export function parseOnceForAll(data: unknown): void {
+  if (typeof data === 'object' && data !== null && !parsed.has(data)) parsed.set(data, null);
+}
 
 /** A stored task event parsed against its schema: the way consumers turn log rows into domain events. */
 export function parseTaskEvent(type: string, data: unknown): TaskEvent | null {
   if (typeof data !== 'object' || data === null) return parseTaskPayload(type, data);
   const known = parsed.get(data);
+  if (known === undefined) return parseTaskPayload(type, data);
   if (known?.type === type) return known.event;
   const event = parseTaskPayload(type, data);
   parsed.set(data, { type, event });

@@ -1,5 +1,6 @@
 import { isBefore, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
+import { parseOnceForAll } from '../../contracts/events/task-events.ts';
 
 /** How many of the latest events read are remembered for the other readers (about 1.5 KB each). */
 export const REMEMBERED_EVENTS = 2048;
@@ -83,6 +84,7 @@ export function sharedLogReads<L extends Pick<EventLog, 'readLogAfter'>>(
     for (const event of events.slice(known)) {
       index.set(event.position, first + run.length);
       run.push(event);
+      parseOnceForAll(event.data);
     }
     const excess = run.length - remember;
     if (excess > 0) {

@@ -39,6 +39,8 @@ COPY --from=web --chown=root:root /app/web/dist ./web/dist
 # The node images' unprivileged user (uid 1000); the code stays root-owned and read-only to it.
 USER 1000:1000
 EXPOSE 8000 8001 8002 8003 8004
-# `node app/main.ts <command>`: the CLI of app/cli.ts (serve, migrate, token, projections).
-ENTRYPOINT ["node", "app/main.ts"]
+# `node app/main.ts <command>`: the CLI of app/cli.ts (serve, migrate, token, projections). The young
+# generation is capped at 16 MB a semi-space (ADR 0042): V8 otherwise grows it to 64 MB under a write load
+# and keeps the pages, about 80 MB of resident memory that holds nothing.
+ENTRYPOINT ["node", "--max-semi-space-size=16", "app/main.ts"]
 CMD ["serve", "api"]

@@ -35,7 +35,8 @@ const ERROR_LINE = /"level":\s*"(error|fatal)"|"level":\s*(50|60)\b/;
 /** Starts `node app/main.ts serve all` with `env` on a free port of 127.0.0.1 and waits until /health answers. */
 export async function startServiceProcess(env: Record<string, string>, maxSeconds = 120): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN, 'serve', 'all'], {
+  // The bench's own V8 flags (the young generation's cap of `npm run bench:soak`, ADR 0042) go to the service too.
+  const child = spawn(process.execPath, [...process.execArgv, MAIN, 'serve', 'all'], {
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

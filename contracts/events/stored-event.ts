@@ -44,6 +44,11 @@ export function checkpointOf(event: Pick<StoredEvent, 'transaction_id' | 'positi
   return { transaction_id: event.transaction_id, position: event.position };
 }
 
+/** The same point of the log (transaction ids compared as numbers, as `isBefore` does). */
+export function sameCheckpoint(a: LogCheckpoint, b: LogCheckpoint): boolean {
+  return a.position === b.position && BigInt(a.transaction_id) === BigInt(b.transaction_id);
+}
+
 /** Log order: by transaction, then position. xid8 values exceed 2^53, so they compare as BigInt. */
 export function isBefore(a: LogCheckpoint, b: LogCheckpoint): boolean {
   const ax = BigInt(a.transaction_id);

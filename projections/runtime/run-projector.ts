@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { checkpointOf, isBefore, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
+import { checkpointOf, isBefore, sameCheckpoint, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable, Transactional } from '../../contracts/ports/sql.ts';
 import { isStopped } from './dead-letters.sql.ts';
@@ -53,8 +53,6 @@ export interface ProjectorRuntime {
 }
 
 const defaultBackoff = (attempt: number) => Math.min(10_000, 100 * 2 ** (attempt - 1));
-
-const sameCheckpoint = (a: LogCheckpoint, b: LogCheckpoint): boolean => !isBefore(a, b) && !isBefore(b, a);
 
 /**
  * Runs one projector: only while holding its advisory lock (one active instance; a standby takes over when

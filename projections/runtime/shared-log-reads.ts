@@ -1,11 +1,9 @@
-import { isBefore, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
+import { checkpointOf, isBefore, sameCheckpoint, type LogCheckpoint, type StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import { parseOnceForAll } from '../../contracts/events/task-events.ts';
 
-/** How many of the latest events read are remembered for the other readers (about 1.5 KB each). */
+/** How many of the latest events read are remembered for the other readers (about 1.5 KB each), and up to a quarter more. */
 export const REMEMBERED_EVENTS = 2048;
-
-const sameCheckpoint = (a: LogCheckpoint, b: LogCheckpoint): boolean => a.position === b.position && a.transaction_id === b.transaction_id;
 
 /**
  * The log readers of one process (every projector, the live feed) are woken by the same appends and read
@@ -56,7 +54,7 @@ export function sharedLogReads<L extends Pick<EventLog, 'readLogAfter'>>(
 
   const end = (): LogCheckpoint | undefined => {
     const last = run.at(-1);
-    return last ? { transaction_id: last.transaction_id, position: last.position } : start;
+    return last ? checkpointOf(last) : start;
   };
 
   /** Where in the run the events after `after` begin, or -1 when `after` is not in the run. */
@@ -86,12 +84,13 @@ export function sharedLogReads<L extends Pick<EventLog, 'readLogAfter'>>(
       run.push(event);
       parseOnceForAll(event.data);
     }
+    // Dropped a quarter of the bound at a time, not a few events per read: each drop copies the run.
     const excess = run.length - remember;
-    if (excess > 0) {
+    if (excess > remember / 4) {
       const dropped = run.slice(0, excess);
       for (const event of dropped) index.delete(event.position);
       const last = dropped.at(-1);
-      if (last) start = { transaction_id: last.transaction_id, position: last.position };
+      if (last) start = checkpointOf(last);
       run = run.slice(excess);
       first += excess;
     }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventLog } from '../contracts/ports/event-log.ts';
-import { auditProjection } from '../projections/read-models/audit/audit.projection.ts';
+import { createAuditProjection } from '../projections/read-models/audit/audit.projection.ts';
 import { createNotificationProjection } from '../projections/read-models/notification/notification.projection.ts';
 import { createRecurringReactor } from '../projections/reactors/recurring/recurring.reactor.ts';
 import type { Projector } from '../projections/runtime/projector.ts';
@@ -18,7 +18,7 @@ export interface ProjectorDeps {
 
 /** Every log consumer the log runtime runs in `all` (read models and reactors): the runtime's and the CLI's single list. */
 export function buildProjectors(deps: ProjectorDeps): Projector[] {
-  return [createTaskViewProjection(deps.log), auditProjection, createRecurringReactor(deps), createNotificationProjection(deps.log, deps.logger)];
+  return [createTaskViewProjection(deps.log), createAuditProjection(deps.log), createRecurringReactor(deps), createNotificationProjection(deps.log, deps.logger)];
 }
 
 export function projectorNamed(projectors: readonly Projector[], name: string): Projector {

@@ -1,6 +1,7 @@
 import type { FreshnessUnderLoadResult, ManySocketsResult } from './sockets.ts';
 import { round } from './stats.ts';
 import type { CpuPerOperation, WriteCostResult } from './write-cost.ts';
+import type { WalPerOperation } from './wal-volume.ts';
 
 /*
  * The figures of the write-cost and live-socket phases: summary rows (figure, measured, target, baseline)
@@ -20,6 +21,10 @@ export interface LiveCostResults {
 const ms = (value: number) => `${round(value, value < 10 ? 2 : 1)} ms`;
 const verdict = (met: boolean) => (met ? '✅ met' : '❌ missed');
 
+function walText(w: WalPerOperation): string {
+  return `${round(w.bytes / 1024, 2)} KiB in ${round(w.records, 1)} records${w.fullPageImages >= 0.05 ? ` (${round(w.fullPageImages, 1)} full pages)` : ''}`;
+}
+
 function cpuText(c: CpuPerOperation): string {
   return `${ms(c.totalMs)} = Node ${ms(c.nodeMs)} + PostgreSQL ${ms(c.postgresMs)}`;
 }
@@ -33,6 +38,12 @@ export function liveCostRows(r: LiveCostResults): string[][] {
       `${cpuText(w.createCpu)}${w.projectorsCaughtUp ? '' : ' (projectors not caught up: an underestimate)'}`,
       `≤ ${LIVE_TARGETS.cpuPerCreateMs} ms ${verdict(w.createCpu.totalMs <= LIVE_TARGETS.cpuPerCreateMs)}`,
       `raw single-row INSERT, same run: ${cpuText(w.rawCpu)}`,
+    ]);
+    rows.push([
+      'WAL written per created task (pg_stat_wal: every row and index entry the task and its projectors wrote)',
+      walText(w.createWal),
+      '—',
+      `raw single-row INSERT, same run: ${walText(w.rawWal)}`,
     ]);
     rows.push([
       `HTTP POST /api/tasks, ${w.create.connections} connections (CPU phase)`,

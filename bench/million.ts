@@ -1,6 +1,6 @@
 import { isBefore } from '../contracts/events/stored-event.ts';
 import { upcastEvent } from '../contracts/events/upcast.ts';
-import { auditProjection } from '../projections/read-models/audit/audit.projection.ts';
+import { createAuditProjection } from '../projections/read-models/audit/audit.projection.ts';
 import { createTaskViewProjection } from '../projections/read-models/task-view/task-view.projection.ts';
 import { readCheckpoint } from '../projections/runtime/projection-state.sql.ts';
 import { rebuildProjection } from '../projections/runtime/rebuild-projection.ts';
@@ -35,7 +35,7 @@ export interface MillionResult {
 export async function ensureRebuilt(database: MillionDatabase, log: (line: string) => void): Promise<void> {
   const store = postgresEventStore(database.db, upcastEvent);
   const head = await store.readLogHead();
-  for (const projector of [createTaskViewProjection(store), auditProjection]) {
+  for (const projector of [createTaskViewProjection(store), createAuditProjection(store)]) {
     if (!isBefore(await readCheckpoint(database.db, projector.name), head)) continue;
     log(`rebuilding ${projector.name} before the service starts (not timed here; the rebuild phase times it)`);
     await rebuildProjection(database.db, store, projector);

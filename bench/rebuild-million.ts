@@ -1,5 +1,5 @@
 import { upcastEvent } from '../contracts/events/upcast.ts';
-import { auditProjection } from '../projections/read-models/audit/audit.projection.ts';
+import { createAuditProjection } from '../projections/read-models/audit/audit.projection.ts';
 import { rebuildProjection, type RebuildReport } from '../projections/runtime/rebuild-projection.ts';
 import { postgresEventStore } from '../write-side/event-store/event-store.ts';
 import type { MillionDatabase } from './million-database.ts';
@@ -29,7 +29,8 @@ export async function measureMillionRebuilds(database: MillionDatabase, log: (li
   const taskViewCpu = cpuPerRequest(before, sampleProcessCpu(postmaster), taskView.report.events / 1000);
   log(`task-view: ${round(taskView.eventsPerSecond)} events/s; rebuilding audit`);
   before = sampleProcessCpu(postmaster);
-  const audit = await rebuildProjection(database.db, postgresEventStore(database.db, upcastEvent), auditProjection);
+  const store = postgresEventStore(database.db, upcastEvent);
+  const audit = await rebuildProjection(database.db, store, createAuditProjection(store));
   const auditCpu = cpuPerRequest(before, sampleProcessCpu(postmaster), audit.events / 1000);
   log(`audit: ${round(audit.events / audit.seconds)} events/s`);
   return { taskView, taskViewCpu, audit, auditCpu };

@@ -6,6 +6,7 @@ import type { LoadResult } from './load.ts';
 import { cpuSpent, postgresProcesses, type CpuSpent } from './process-cpu.ts';
 import { countStatements, type StatementCount } from './statement-count.ts';
 import { runBounded, type Throughput } from './stats.ts';
+import { sampleWal, walPerOperation, type WalPerOperation } from './wal-volume.ts';
 import { waitForProjectors, type BenchSystem } from './system.ts';
 
 /*
@@ -31,6 +32,9 @@ export interface WriteCostResult {
   readonly statements: StatementCount;
   readonly raw: Throughput;
   readonly rawCpu: CpuPerOperation;
+  /** What each created task (with its projectors' writes) and each raw INSERT wrote to the WAL. */
+  readonly createWal: WalPerOperation;
+  readonly rawWal: WalPerOperation;
   /**
    * The intervals at which the service's event loop ran a 1 ms timer during the create load, in
    * milliseconds: above 1 ms, what a request waits behind before its turn (work in the loop, garbage
@@ -60,11 +64,13 @@ export async function measureWriteCost(
   const counting = countStatements();
   const delay = monitorEventLoopDelay({ resolution: 1 });
   const before = processes.sample();
+  const walBefore = await sampleWal(db);
   delay.enable();
   const create = await measureHttpCreate(bench.baseUrl, token, options);
   delay.disable();
   const caughtUp = await waitForProjectors(bench, 120);
   const after = processes.sample();
+  const walAfter = await sampleWal(db);
   const statements = counting.stop();
   const names = await processes.describe(db);
   const created = create.all.count - create.all.non2xx;
@@ -74,8 +80,10 @@ export async function measureWriteCost(
   const insertOne = async (): Promise<void> => { await db.query('INSERT INTO bench_raw (payload) VALUES ($1)', [payload]); };
   await runBounded({ concurrency: options.connections, seconds: 1, maxOps: 5_000 }, insertOne);
   const rawBefore = processes.sample();
+  const rawWalBefore = await sampleWal(db);
   const raw = await runBounded({ concurrency: options.connections, seconds: options.seconds, maxOps: 500_000 }, insertOne);
   const rawAfter = processes.sample();
+  const rawWalAfter = await sampleWal(db);
   const rawNames = await processes.describe(db);
 
   return {
@@ -85,6 +93,8 @@ export async function measureWriteCost(
     statements,
     raw,
     rawCpu: perOperation(raw.ops, cpuSpent(rawBefore, rawAfter, rawNames)),
+    createWal: walPerOperation(walBefore, walAfter, created),
+    rawWal: walPerOperation(rawWalBefore, rawWalAfter, raw.ops),
     // The intervals between the timer's runs: an idle loop shows about the 1 ms resolution itself.
     eventLoopDelay: { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
   };

@@ -4,17 +4,19 @@ import { testDatabase, type TestDatabase } from '../../test/support/test-databas
 import { projectionHarness, type Harness } from '../../test/support/projection-harness.ts';
 import { projectionPassed } from '../../read-api/consistency/projection-passed.sql.ts';
 import { createTaskViewProjection } from '../read-models/task-view/task-view.projection.ts';
-import { auditProjection } from '../read-models/audit/audit.projection.ts';
+import { createAuditProjection } from '../read-models/audit/audit.projection.ts';
 import { rebuildProjection } from './rebuild-projection.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
 
 let t: TestDatabase;
 let h: Harness;
 let taskViewProjection: ReturnType<typeof createTaskViewProjection>;
+let auditProjection: ReturnType<typeof createAuditProjection>;
 beforeAll(async () => {
   t = await testDatabase();
   h = await projectionHarness(t.db, t.url);
   taskViewProjection = createTaskViewProjection(h.store);
+  auditProjection = createAuditProjection(h.store);
 });
 afterAll(() => h.close());
 

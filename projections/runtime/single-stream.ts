@@ -1,5 +1,6 @@
 import { foldTaskStream, versionOf, type FoldStep } from '../../contracts/events/fold-task-stream.ts';
-import type { StreamEvent } from '../../contracts/events/stored-event.ts';
+import type { StoredEvent, StreamEvent } from '../../contracts/events/stored-event.ts';
+import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 
@@ -69,6 +70,21 @@ export function resumedStreams<E extends StreamEvent>(streams: ReadonlyMap<strin
   const resumed = new Map<string, readonly E[]>();
   for (const [streamId, events] of streams) if ((events[0]?.version ?? 1) > 1) resumed.set(streamId, events);
   return resumed;
+}
+
+/**
+ * What the log holds of each given stream before its batch's first event, stream by stream, in one read for
+ * all of them: where a model starts the streams it keeps nothing of. A stream whose batch begins at its
+ * creation has nothing before it and is not read.
+ */
+export async function readBeforeBatch<E extends StreamEvent>(
+  log: Pick<EventLog, 'readStreamPrefixes'>,
+  streams: Iterable<readonly [string, readonly E[]]>,
+): Promise<Map<string, StoredEvent[]>> {
+  const places = [...streams]
+    .map(([stream_id, events]) => ({ stream_id, version: (events[0]?.version ?? 1) - 1 }))
+    .filter((place) => place.version > 0);
+  return places.length > 0 ? groupByStream(await log.readStreamPrefixes(places)) : new Map();
 }
 
 /** A single-stream read model's `apply`: group by stream, load what is saved of the resumed ones, fold, save. */

@@ -25,7 +25,7 @@ function explaining(db: Queryable): { db: Queryable; plan: () => string } {
 beforeAll(async () => {
   t = await testDatabase();
   // Registration only: no event is applied, so the projection never reads the log.
-  await registerProjection(t.db, createTaskViewProjection({ readStream: async () => [] }));
+  await registerProjection(t.db, createTaskViewProjection({ readStreamPrefixes: async () => [] }));
   // A heavy user among many; a few tasks in a thousand, of every user, matches the search.
   await t.db.query(`
     INSERT INTO task_view_v1 (task_id, user_id, title, description, status, priority, priority_rank, tags, reminders,

@@ -6,13 +6,16 @@ import { testDatabase, type TestDatabase } from '../../../test/support/test-data
 import { projectionHarness, type Harness } from '../../../test/support/projection-harness.ts';
 import { rebuildProjection } from '../../runtime/rebuild-projection.ts';
 import { createAuditTables, taskStateTable } from './audit-table.sql.ts';
-import { auditProjection } from './audit.projection.ts';
+import { createAuditProjection } from './audit.projection.ts';
+import type { ReadModelProjection } from '../../runtime/projector.ts';
 import { PROJECTIONS } from '../../../contracts/projection-names.ts';
 import { projectionSpec, readModelSubject } from '../../testing/projection-spec.ts';
+import { inMemoryStreams } from '../../testing/in-memory-log.ts';
 
 let t: TestDatabase;
 let h: Harness;
-beforeAll(async () => { t = await testDatabase(); h = await projectionHarness(t.db, t.url); });
+let auditProjection: ReadModelProjection;
+beforeAll(async () => { t = await testDatabase(); h = await projectionHarness(t.db, t.url); auditProjection = createAuditProjection(h.store); });
 afterAll(() => h.close());
 
 const context = { request_id: null, correlation_id: null, causation_id: null, traceparent: null };
@@ -75,10 +78,24 @@ describe('the audit projection', () => {
     });
   });
 
-  it('refuses an event of a task whose creation it never saw, rather than guess the owner', async () => {
+  it('keeps no state for a task that has only been created, and files its first change from the creation in the log', async () => {
+    const { a, events } = await history();
+    await freshTables('audit_created');
+    await apply(events.slice(0, 1), 'audit_created');
+    expect(await states('audit_created')).toEqual([]);
+
+    await apply(events.slice(1, 2), 'audit_created');
+    const rows = await entries('audit_created');
+    expect(rows.map((r) => [r['task_id'], r['action'], r['owner_id']])).toEqual([[a, 'created', 'alice'], [a, 'updated', 'alice']]);
+    expect(rows[1]).toMatchObject({ before: { title: 'A', priority: 'none' }, after: { title: 'A2', priority: 'high' } });
+    expect((await states('audit_created')).map((s) => [s['task_id'], s['version']])).toEqual([[a, 2]]);
+  });
+
+  it('refuses an event of a task whose creation is not in the log, rather than guess the owner', async () => {
     const { events } = await history();
     await freshTables('audit_headless');
-    await expect(apply(events.slice(1, 2), 'audit_headless')).rejects.toThrow(/no creation before it/);
+    const headless = createAuditProjection(inMemoryStreams([]));
+    await expect(t.db.transaction((tx) => headless.apply(tx, events.slice(1, 2), 'audit_headless'))).rejects.toThrow(/no creation before it/);
   });
 
   it('after a retried dead letter, the task\'s entries are as if nothing had failed', async () => {

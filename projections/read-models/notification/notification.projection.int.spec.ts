@@ -85,6 +85,21 @@ describe('the notification projection', () => {
     })]);
   });
 
+  it('keeps a reminded task\'s state only once it changed after its creation, and plans that change from the creation in the log', async () => {
+    const task = randomUUID();
+    await h.commands.handle({ type: 'CreateTask', task_id: task, user_id: 'ada', fields: { title: 'Dentist', due, reminders: [{ before_minutes: 60, channels: ['email'] }] } }, as('ada@example.com'));
+    await h.commands.handle({ type: 'UpdateTask', task_id: task, user_id: 'ada', changes: { title: 'Dentist, 10:00' } }, as(null));
+    const [created, updated] = await eventsOf(task);
+    const table = await freshTable();
+    await project(table, created ? [created] : []);
+    expect(await schedule(table, task)).toEqual([expect.objectContaining({ state: 'armed', title: 'Dentist', version: 1 })]);
+    expect(await states(table)).toEqual([]);
+
+    await project(table, updated ? [updated] : []);
+    expect(await schedule(table, task)).toEqual([expect.objectContaining({ state: 'armed', title: 'Dentist, 10:00', email: 'ada@example.com', version: 2 })]);
+    expect(await states(table)).toEqual([{ task_id: task, email: 'ada@example.com', version: 2 }]);
+  });
+
   it('keeps nothing for a task without reminders, and forgets a task\'s rows so that a retry can replay its stream', async () => {
     const plain = randomUUID();
     const reminded = randomUUID();

@@ -5,7 +5,7 @@ import { initialState } from '../../../domain/task/evolve.ts';
 import { foldWholeStream } from '../../../contracts/events/fold-task-stream.ts';
 import type { TaskState } from '../../../domain/task/types.ts';
 import type { ReadModelProjection } from '../../runtime/projector.ts';
-import { applySingleStream, type SingleStreamModel } from '../../runtime/single-stream.ts';
+import { applySingleStream, readBeforeBatch, type SingleStreamModel } from '../../runtime/single-stream.ts';
 import { planSchedule } from './plan-schedule.ts';
 import type { Logger } from 'pino';
 import { logScheduleChange } from './schedule-change-log.ts';
@@ -19,7 +19,8 @@ import { restoreSettledDeliveries } from './settled-deliveries.sql.ts';
 /** Where a task's fold starts: its kept state, or the task folded from the log, and its schedule rows. */
 interface ScheduleStart { readonly state: TaskState; readonly email: string | null; readonly schedule: readonly ScheduledReminder[] }
 
-interface ScheduleWrite { readonly taskId: string; readonly state: NotificationTaskState; readonly rows: readonly ScheduledReminder[] }
+/** A task's new rows, and its state unless the task only has its creation (that one is cheaper to read back). */
+interface ScheduleWrite { readonly taskId: string; readonly state: NotificationTaskState | null; readonly rows: readonly ScheduledReminder[] }
 
 /** The task as its stored events leave it: for a task whose state the projection does not keep. */
 function foldUnkept(events: readonly StoredEvent[]): ScheduleStart {
@@ -29,37 +30,30 @@ function foldUnkept(events: readonly StoredEvent[]): ScheduleStart {
 
 /**
  * Keeps the reminder schedule: after each task event, the task's rows are planned again from the task as
- * the fold leaves it. The task state is kept beside the schedule for every task that has rows (most tasks
- * have no reminders, and keeping theirs would double the projection's work for nothing); a task without
- * one that gets an event past its creation is folded from its stream once. Every write is version-guarded,
- * and a task without rows yields none however often it is replayed, so a batch applied twice changes nothing.
+ * the fold leaves it. The task state is kept beside the schedule for every task that has rows and has
+ * changed since its creation: most tasks have no reminders, and most are created and not changed in the
+ * same moment, and keeping their state would double the projection's writes for nothing. A task without
+ * one that gets an event past its creation is folded from the log up to there, in one read for the batch.
+ * Every write is version-guarded, and a task without rows yields none however often it is replayed, so a
+ * batch applied twice changes nothing.
  */
-function scheduleModel(log: Pick<EventLog, 'readStream'>, logger: Logger | undefined): SingleStreamModel<StoredEvent, ScheduleStart, ScheduleWrite> {
+function scheduleModel(log: Pick<EventLog, 'readStreamPrefixes'>, logger: Logger | undefined): SingleStreamModel<StoredEvent, ScheduleStart, ScheduleWrite> {
   return {
     async load(tx, table, streams) {
       const known = await readTaskStates(tx, table, [...streams.keys()]);
-      const kept = (taskId: string): ScheduleStart | null => {
-        const saved = known.get(taskId);
-        return saved ? { state: { kind: 'present', task: saved.task }, email: saved.email, schedule: [] } : null;
-      };
       // Streams with nothing past their kept state start from it and fold nothing; only the others need more.
       const pending = [...streams].filter(([taskId, taskEvents]) => (taskEvents.at(-1)?.version ?? 0) > (known.get(taskId)?.version ?? 0));
-      // A task seen from its creation on starts from nothing and needs no rows: under a create load that is
-      // every task of the batch, and the read is skipped.
-      const resumed = pending.filter(([taskId, taskEvents]) => known.has(taskId) || (taskEvents[0]?.version ?? 1) > 1);
       const [schedules, earlier] = await Promise.all([
-        resumed.length > 0 ? readScheduleRows(tx, table, resumed.map(([taskId]) => taskId)) : new Map<string, ScheduledReminder[]>(),
-        Promise.all(pending.map(async ([taskId, taskEvents]) => {
-          const first = taskEvents[0]?.version ?? 1;
-          if (known.has(taskId) || first <= 1) return [taskId, null] as const;
-          return [taskId, foldUnkept(await log.readStream(taskId, { toVersion: first - 1 }))] as const;
-        })).then((entries) => new Map(entries)),
+        pending.length > 0 ? readScheduleRows(tx, table, pending.map(([taskId]) => taskId)) : new Map<string, ScheduledReminder[]>(),
+        readBeforeBatch(log, pending.filter(([taskId]) => !known.has(taskId))),
       ]);
       const starts = new Map<string, ScheduleStart>();
-      for (const taskId of streams.keys()) {
-        const start = kept(taskId) ?? earlier.get(taskId);
-        if (start) starts.set(taskId, { ...start, schedule: schedules.get(taskId) ?? [] });
+      for (const [taskId] of pending) {
+        const saved = known.get(taskId);
+        const start = saved ? { state: { kind: 'present', task: saved.task } as const, email: saved.email } : foldUnkept(earlier.get(taskId) ?? []);
+        starts.set(taskId, { ...start, schedule: schedules.get(taskId) ?? [] });
       }
+      for (const [taskId, saved] of known) if (!starts.has(taskId)) starts.set(taskId, { state: { kind: 'present', task: saved.task }, email: saved.email, schedule: [] });
       return starts;
     },
     start: (saved) => saved?.state ?? initialState,
@@ -78,19 +72,19 @@ function scheduleModel(log: Pick<EventLog, 'readStream'>, logger: Logger | undef
           schedule = planned;
         },
         done: (state) => (state.kind === 'present' && schedule.length > 0
-          ? { taskId, state: { task: state.task, email, version: state.task.version }, rows: schedule }
+          ? { taskId, state: state.task.version > 1 ? { task: state.task, email, version: state.task.version } : null, rows: schedule }
           : null),
       };
     },
     async save(tx, table, written) {
       await saveScheduleRows(tx, table, written.flatMap((w) => w.rows));
-      await saveTaskStates(tx, table, new Map(written.map((w) => [w.taskId, w.state])));
+      await saveTaskStates(tx, table, new Map(written.flatMap((w) => (w.state ? [[w.taskId, w.state] as const] : []))));
     },
   };
 }
 
 /** Built with the log: a task the schedule kept nothing for is folded from its own stream when it changes. */
-export function createNotificationProjection(log: Pick<EventLog, 'readStream'>, logger?: Logger): ReadModelProjection {
+export function createNotificationProjection(log: Pick<EventLog, 'readStreamPrefixes'>, logger?: Logger): ReadModelProjection {
   const applySchedule = applySingleStream(scheduleModel(log, logger));
   return {
     kind: 'read-model',

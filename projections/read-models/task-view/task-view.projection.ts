@@ -4,7 +4,7 @@ import type { EventLog } from '../../../contracts/ports/event-log.ts';
 import { identifier, preparedOn, type TransactionScope } from '../../../contracts/ports/sql.ts';
 import type { TaskState } from '../../../domain/task/types.ts';
 import type { ReadModelProjection } from '../../runtime/projector.ts';
-import { applySingleStream, foldStreams, groupByStream, type SingleStreamModel } from '../../runtime/single-stream.ts';
+import { applySingleStream, foldStreams, groupByStream, readBeforeBatch, type SingleStreamModel } from '../../runtime/single-stream.ts';
 import { initialState } from '../../../domain/task/evolve.ts';
 import { rowToTask, TASK_ROW_COLUMNS, TASK_VIEW, TASK_VIEW_COLUMNS, taskToRecord, type TaskRecord, type TaskRow } from '../../../contracts/read-models/task-view-row.ts';
 import { createTaskViewTable, taskViewIndexes } from './task-view-table.sql.ts';
@@ -27,20 +27,20 @@ interface TaskStart { readonly state: TaskState; readonly position: number }
  * to there: a task whose creation was skipped (an operator resolved its dead letter so) is the task the
  * write side knows as soon as a later event of it can be stored — an owner's fix, say — instead of never.
  */
-async function foldedBefore(log: Pick<EventLog, 'readStream'>, streams: ReadonlyMap<string, readonly StreamEvent[]>, rows: ReadonlySet<string>): Promise<Map<string, TaskStart>> {
-  const missing = [...streams].filter(([taskId, events]) => !rows.has(taskId) && (events[0]?.version ?? 1) > 1);
-  const folded = await Promise.all(missing.map(async ([taskId, events]) => {
-    const before = await log.readStream(taskId, { toVersion: (events[0]?.version ?? 1) - 1 });
+async function foldedBefore(log: Pick<EventLog, 'readStreamPrefixes'>, streams: ReadonlyMap<string, readonly StreamEvent[]>, rows: ReadonlySet<string>): Promise<Map<string, TaskStart>> {
+  const missing = [...streams].filter(([taskId]) => !rows.has(taskId));
+  const earlier = await readBeforeBatch(log, missing);
+  return new Map(missing.map(([taskId]) => {
+    const before = earlier.get(taskId) ?? [];
     return [taskId, { state: foldWholeStream(before), position: before.at(-1)?.position ?? 0 }] as const;
   }));
-  return new Map(folded);
 }
 
 /**
  * A task's row is its task as the fold leaves it, with the log position of the last event folded. Two
  * round trips per batch, whatever its size: the rows of the batch's tasks, then one upsert of the changed.
  */
-function taskViewModel(log: Pick<EventLog, 'readStream'>): SingleStreamModel<StreamEvent, TaskStart, TaskRecord> {
+function taskViewModel(log: Pick<EventLog, 'readStreamPrefixes'>): SingleStreamModel<StreamEvent, TaskStart, TaskRecord> {
   return {
     async load(tx, table, streams) {
       const existing = await tx.query<TaskRow>(`SELECT ${TASK_ROW_COLUMNS} FROM ${identifier(table)} WHERE task_id = ANY($1::uuid[])`, [[...streams.keys()]], preparedOn('read-task-view-rows', table));
@@ -67,7 +67,7 @@ function taskViewModel(log: Pick<EventLog, 'readStream'>): SingleStreamModel<Str
  * A rebuild's whole tasks go into a table that has none of them: no look-up and no conflict handling, and
  * COPY instead of an INSERT (PostgreSQL parses COPY's text in a fraction of the time it takes for jsonb).
  */
-export function createTaskViewProjection(log: Pick<EventLog, 'readStream'>): ReadModelProjection {
+export function createTaskViewProjection(log: Pick<EventLog, 'readStreamPrefixes'>): ReadModelProjection {
   const model = taskViewModel(log);
   async function loadWholeTasks(tx: TransactionScope, events: readonly StreamEvent[], table: string): Promise<void> {
     const streams = groupByStream(events);

@@ -4,7 +4,8 @@ import type { LiveFeed, ReplayOutcome, TaskChange } from '../../contracts/ports/
 import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
 import { ownerListeners } from './owner-listeners.ts';
-import { taskChangesOf, taskStates } from './task-changes.ts';
+import { taskChangesOf } from './task-changes.ts';
+import { taskStates } from '../runtime/fold-batch.ts';
 import type { Logger } from 'pino';
 import { logFanOut } from './fan-out-log.ts';
 import { startTail } from '../runtime/run-tail.ts';

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { StreamCursor } from '../../contracts/ports/event-log.ts';
 import { taskCompleted, taskCreated, taskDeleted, taskUpdated } from '../../domain/task/testing/task-fixtures.ts';
 import { inMemoryStreams } from '../testing/in-memory-log.ts';
 import { storedStream } from '../testing/stored-stream.ts';
-import { taskChangesOf, taskStates } from './task-changes.ts';
+import { taskChangesOf } from './task-changes.ts';
+import { taskStates } from '../runtime/fold-batch.ts';
 
 const events = storedStream([taskCreated(), taskUpdated({ title: 'Buy oat milk' }), taskCompleted(), taskDeleted()]);
 
@@ -12,7 +14,12 @@ function countingLog(all: readonly StoredEvent[]) {
   const reads: number[] = [];
   return {
     reads,
-    log: { readStream: async (id: string, options?: { toVersion?: number }) => { reads.push(options?.toVersion ?? -1); return streams.readStream(id, options); } },
+    log: {
+      readStreamPrefixes: async (places: readonly StreamCursor[]) => {
+        reads.push(...places.map((place) => place.version));
+        return streams.readStreamPrefixes(places);
+      },
+    },
   };
 }
 
@@ -28,7 +35,7 @@ describe('the task changes of a batch', () => {
     ]);
   });
 
-  it('continues from the remembered state, and reads a task\'s stream once per batch when it has none', async () => {
+  it('continues from the remembered state, and reads what it has none of once per batch, all tasks in one read', async () => {
     const { log, reads } = countingLog(events);
     const remembered = taskStates(10);
     await taskChangesOf(log, events.slice(0, 2), remembered);
@@ -43,7 +50,7 @@ describe('the task changes of a batch', () => {
 
   it('remembers nothing of a batch that failed half way', async () => {
     const remembered = taskStates(10);
-    const failing = { readStream: () => Promise.reject(new Error('the database went away')) };
+    const failing = { readStreamPrefixes: () => Promise.reject(new Error('the database went away')) };
     const other = storedStream([taskCreated(), taskUpdated({ title: 'x' })], { streamId: '9b0c6d1e-7a2b-4c3d-9e8f-0a1b2c3d4e5f', firstPosition: 300 });
     await expect(taskChangesOf(failing, [...events.slice(0, 2), ...other.slice(1)], remembered)).rejects.toThrow('went away');
     // Had the first task's state been remembered, its next change would need no read.

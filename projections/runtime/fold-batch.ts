@@ -1,0 +1,75 @@
+import { foldTaskStream, foldWholeStream, versionOf, type FoldStep } from '../../contracts/events/fold-task-stream.ts';
+import type { StoredEvent } from '../../contracts/events/stored-event.ts';
+import type { EventLog, StreamCursor } from '../../contracts/ports/event-log.ts';
+import type { TaskState } from '../../domain/task/types.ts';
+import { groupByStream } from './single-stream.ts';
+
+/**
+ * The last task states a reader folded, most recent last, so that the next change of a task continues
+ * from its state instead of reading its stream again; bounded, the least recently changed go first.
+ */
+export function taskStates(capacity: number) {
+  const states = new Map<string, TaskState>();
+  return {
+    get: (taskId: string): TaskState | undefined => states.get(taskId),
+    set(taskId: string, state: TaskState): void {
+      states.delete(taskId);
+      states.set(taskId, state);
+      if (states.size > capacity) {
+        const oldest = states.keys().next();
+        if (!oldest.done) states.delete(oldest.value);
+      }
+    },
+  };
+}
+
+export type TaskStates = ReturnType<typeof taskStates>;
+
+/** Whether a stream's events in a batch (in version order) follow each other with no version missing. */
+function contiguous(events: readonly StoredEvent[]): boolean {
+  return events.every((event, i) => event.version === (events[0]?.version ?? 0) + i);
+}
+
+/**
+ * Each task event of a batch folded with the one fold, with the task before and after it: what readers
+ * that tell the world about every change (the live feed, the relay) need. A stream continues from its
+ * remembered state when that stands just before its first event here; the histories of all the others
+ * come from the log in one read (none for a task created in the batch), never one read per change. Should
+ * a stream's versions in the batch not follow each other (log order is commit order, and a later version's
+ * transaction can come first), each of its events folds onto its own prefix of the stream instead. The
+ * states are remembered only once the whole batch is folded, so a batch that failed half way is folded
+ * afresh. Events that fold nothing (not task events, or versions folded already) have no step.
+ */
+export async function foldBatch(
+  log: Pick<EventLog, 'readStreamPrefixes'>,
+  events: readonly StoredEvent[],
+  remembered: TaskStates,
+): Promise<Map<StoredEvent, FoldStep<StoredEvent>>> {
+  const streams = [...groupByStream(events)].map(([streamId, list]) => [streamId, [...list].sort((a, b) => a.version - b.version)] as const);
+  const places: StreamCursor[] = [];
+  for (const [stream_id, list] of streams) {
+    const first = list[0]?.version ?? 1;
+    const last = list.at(-1)?.version ?? first;
+    if (!contiguous(list)) places.push({ stream_id, version: last });
+    else if (first > 1 && versionOf(remembered.get(stream_id) ?? { kind: 'absent', version: 0 }) !== first - 1) places.push({ stream_id, version: first - 1 });
+  }
+  const history = places.length > 0 ? groupByStream(await log.readStreamPrefixes(places)) : new Map<string, StoredEvent[]>();
+
+  const steps = new Map<StoredEvent, FoldStep<StoredEvent>>();
+  const record = (step: FoldStep<StoredEvent>) => { steps.set(step.stored, step); };
+  const ended = new Map<string, TaskState>();
+  for (const [streamId, list] of streams) {
+    const earlier = history.get(streamId) ?? [];
+    if (!contiguous(list)) {
+      for (const event of list) foldTaskStream(foldWholeStream(earlier.filter((e) => e.version < event.version)), [event], record);
+      ended.set(streamId, foldWholeStream(earlier));
+      continue;
+    }
+    const first = list[0]?.version ?? 1;
+    const known = remembered.get(streamId);
+    const start = known && versionOf(known) === first - 1 ? known : foldWholeStream(earlier);
+    ended.set(streamId, foldTaskStream(start, list, record));
+  }
+  for (const [streamId, state] of ended) remembered.set(streamId, state);
+  return steps;
+}

@@ -1,4 +1,5 @@
 import type { LogCheckpoint, StoredEvent, StreamEvent } from '../events/stored-event.ts';
+import type { Queryable } from './sql.ts';
 
 /** A place in a stream-ordered read: the last (stream, version) already read. */
 export interface StreamCursor { readonly stream_id: string; readonly version: number }
@@ -11,8 +12,12 @@ export interface EventLog {
   readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number; limit?: number }): Promise<StoredEvent[]>;
   /** The events at these places of their streams, those that exist, ordered by (stream, version). */
   readEventsAt(places: readonly StreamCursor[]): Promise<StoredEvent[]>;
-  /** Each stream up to (and with) its place's version, ordered by (stream, version): many stream prefixes in one read. */
-  readStreamPrefixes(places: readonly StreamCursor[]): Promise<StoredEvent[]>;
+  /**
+   * Each stream up to (and with) its place's version, ordered by (stream, version): many stream prefixes in
+   * one read. A reader inside a transaction passes it as `on`, so that the read needs no second connection
+   * from the pool: with every connection held by such a transaction, that wait would never end.
+   */
+  readStreamPrefixes(places: readonly StreamCursor[], on?: Queryable): Promise<StoredEvent[]>;
   /** The gap-safe global read: events after `after` in log order, never passing an open transaction. */
   readLogAfter(after: LogCheckpoint, limit: number): Promise<StoredEvent[]>;
   readLogHead(): Promise<LogCheckpoint>;

@@ -75,16 +75,19 @@ export function resumedStreams<E extends StreamEvent>(streams: ReadonlyMap<strin
 /**
  * What the log holds of each given stream before its batch's first event, stream by stream, in one read for
  * all of them: where a model starts the streams it keeps nothing of. A stream whose batch begins at its
- * creation has nothing before it and is not read.
+ * creation has nothing before it and is not read. The read runs in the batch's transaction (`tx`): a batch
+ * that held one pooled connection and waited for another could wait forever once every connection is held
+ * by such a batch (a bus-fed service takes as many deliveries at once as its sidecar sends).
  */
 export async function readBeforeBatch<E extends StreamEvent>(
   log: Pick<EventLog, 'readStreamPrefixes'>,
+  tx: Queryable,
   streams: Iterable<readonly [string, readonly E[]]>,
 ): Promise<Map<string, StoredEvent[]>> {
   const places = [...streams]
     .map(([stream_id, events]) => ({ stream_id, version: (events[0]?.version ?? 1) - 1 }))
     .filter((place) => place.version > 0);
-  return places.length > 0 ? groupByStream(await log.readStreamPrefixes(places)) : new Map();
+  return places.length > 0 ? groupByStream(await log.readStreamPrefixes(places, tx)) : new Map();
 }
 
 /** A single-stream read model's `apply`: group by stream, load what is saved of the resumed ones, fold, save. */

@@ -32,6 +32,7 @@ let database: TestDatabase;
 let cluster: Cluster;
 
 beforeAll(async () => {
+  await broker.emptied();
   database = await testDatabase();
   cluster = await startCluster({ DATABASE_URL: database.url, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info', REMINDER_TICK_SECONDS: '1' });
 });

@@ -6,6 +6,7 @@ import { FeedClient } from '../support/feed-client.ts';
 import { testDatabase, type TestDatabase } from '../support/test-database.ts';
 import { apiClient, eventually } from './support/api-client.ts';
 import { auditCounts } from './support/audit-counts.ts';
+import { broker } from './support/broker.ts';
 import { startCluster, type Cluster, type ServiceName } from './support/cluster.ts';
 import { startIngress } from './support/ingress.ts';
 
@@ -20,6 +21,7 @@ let database: TestDatabase;
 let cluster: Cluster;
 
 beforeAll(async () => {
+  await broker.emptied();
   database = await testDatabase();
   cluster = await startCluster({ DATABASE_URL: database.url, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info', REMINDER_TICK_SECONDS: '1' });
 });

@@ -31,7 +31,7 @@ export function postgresEventStore(db: Queryable, upcast: Upcaster): EventStore 
     append: (streamId, expected, events, idempotency) => append(db, streamId, expected, events, idempotency),
     readStream: (streamId, options) => readStream(db, streamId, upcast, options),
     readEventsAt: (places) => readEventsAt(db, places, upcast),
-    readStreamPrefixes: (places) => readStreamPrefixes(db, places, upcast),
+    readStreamPrefixes: (places, on) => readStreamPrefixes(on ?? db, places, upcast),
     readLogAfter: (after, limit) => readLogAfter(db, after, limit, upcast),
     readLogHead: () => readLogHead(db),
     readLastCommittedPosition: () => readLastCommittedPosition(db),

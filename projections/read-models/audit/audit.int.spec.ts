@@ -11,6 +11,9 @@ import type { ReadModelProjection } from '../../runtime/projector.ts';
 import { PROJECTIONS } from '../../../contracts/projection-names.ts';
 import { projectionSpec, readModelSubject } from '../../testing/projection-spec.ts';
 import { inMemoryStreams } from '../../testing/in-memory-log.ts';
+import { createDb } from '../../../gateways/postgres/db.ts';
+import { postgresEventStore } from '../../../write-side/event-store/event-store.ts';
+import { upcastEvent } from '../../../contracts/events/upcast.ts';
 
 let t: TestDatabase;
 let h: Harness;
@@ -89,6 +92,22 @@ describe('the audit projection', () => {
     expect(rows.map((r) => [r['task_id'], r['action'], r['owner_id']])).toEqual([[a, 'created', 'alice'], [a, 'updated', 'alice']]);
     expect(rows[1]).toMatchObject({ before: { title: 'A', priority: 'none' }, after: { title: 'A2', priority: 'high' } });
     expect((await states('audit_created')).map((s) => [s['task_id'], s['version']])).toEqual([[a, 2]]);
+  });
+
+  it('reads the creation it did not keep inside the batch\'s transaction, so a pool whose every connection is in a batch does not wait on itself', async () => {
+    const { a, events } = await history();
+    await freshTables('audit_one_connection');
+    await apply(events.slice(0, 1), 'audit_one_connection');
+    // One connection, held by the batch's transaction: a read through the pool would wait for it (and fail
+    // after the pool's connection timeout), as every delivery of a bus-fed service did under a backlog.
+    const single = createDb(t.url, { max: 1, connectTimeoutMs: 2_000 });
+    try {
+      const audit = createAuditProjection(postgresEventStore(single, upcastEvent));
+      await single.transaction((tx) => audit.apply(tx, events.slice(1, 2), 'audit_one_connection'));
+    } finally {
+      await single.close();
+    }
+    expect((await entries('audit_one_connection')).map((r) => [r['task_id'], r['action']])).toEqual([[a, 'created'], [a, 'updated']]);
   });
 
   it('refuses an event of a task whose creation is not in the log, rather than guess the owner', async () => {

@@ -35,7 +35,7 @@ function auditModel(log: Pick<EventLog, 'readStreamPrefixes'>): SingleStreamMode
     async load(tx, table, streams) {
       const kept = await readTaskStates(tx, table, [...streams.keys()]);
       const starts = new Map<string, TaskState>([...kept].map(([taskId, saved]) => [taskId, { kind: 'present', task: saved.task }]));
-      const earlier = await readBeforeBatch(log, [...streams].filter(([taskId]) => !kept.has(taskId)));
+      const earlier = await readBeforeBatch(log, tx, [...streams].filter(([taskId]) => !kept.has(taskId)));
       for (const [taskId, events] of earlier) starts.set(taskId, foldWholeStream(events));
       return starts;
     },

@@ -45,7 +45,7 @@ function scheduleModel(log: Pick<EventLog, 'readStreamPrefixes'>, logger: Logger
       const pending = [...streams].filter(([taskId, taskEvents]) => (taskEvents.at(-1)?.version ?? 0) > (known.get(taskId)?.version ?? 0));
       const [schedules, earlier] = await Promise.all([
         pending.length > 0 ? readScheduleRows(tx, table, pending.map(([taskId]) => taskId)) : new Map<string, ScheduledReminder[]>(),
-        readBeforeBatch(log, pending.filter(([taskId]) => !known.has(taskId))),
+        readBeforeBatch(log, tx, pending.filter(([taskId]) => !known.has(taskId))),
       ]);
       const starts = new Map<string, ScheduleStart>();
       for (const [taskId] of pending) {

@@ -1,7 +1,7 @@
 import { foldWholeStream } from '../../../contracts/events/fold-task-stream.ts';
 import type { StreamEvent } from '../../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../../contracts/ports/event-log.ts';
-import { identifier, preparedOn, type TransactionScope } from '../../../contracts/ports/sql.ts';
+import { identifier, preparedOn, type Queryable, type TransactionScope } from '../../../contracts/ports/sql.ts';
 import type { TaskState } from '../../../domain/task/types.ts';
 import type { ReadModelProjection } from '../../runtime/projector.ts';
 import { applySingleStream, foldStreams, groupByStream, readBeforeBatch, type SingleStreamModel } from '../../runtime/single-stream.ts';
@@ -27,9 +27,9 @@ interface TaskStart { readonly state: TaskState; readonly position: number }
  * to there: a task whose creation was skipped (an operator resolved its dead letter so) is the task the
  * write side knows as soon as a later event of it can be stored — an owner's fix, say — instead of never.
  */
-async function foldedBefore(log: Pick<EventLog, 'readStreamPrefixes'>, streams: ReadonlyMap<string, readonly StreamEvent[]>, rows: ReadonlySet<string>): Promise<Map<string, TaskStart>> {
+async function foldedBefore(log: Pick<EventLog, 'readStreamPrefixes'>, tx: Queryable, streams: ReadonlyMap<string, readonly StreamEvent[]>, rows: ReadonlySet<string>): Promise<Map<string, TaskStart>> {
   const missing = [...streams].filter(([taskId]) => !rows.has(taskId));
-  const earlier = await readBeforeBatch(log, missing);
+  const earlier = await readBeforeBatch(log, tx, missing);
   return new Map(missing.map(([taskId]) => {
     const before = earlier.get(taskId) ?? [];
     return [taskId, { state: foldWholeStream(before), position: before.at(-1)?.position ?? 0 }] as const;
@@ -45,7 +45,7 @@ function taskViewModel(log: Pick<EventLog, 'readStreamPrefixes'>): SingleStreamM
     async load(tx, table, streams) {
       const existing = await tx.query<TaskRow>(`SELECT ${TASK_ROW_COLUMNS} FROM ${identifier(table)} WHERE task_id = ANY($1::uuid[])`, [[...streams.keys()]], preparedOn('read-task-view-rows', table));
       const starts = new Map<string, TaskStart>(existing.rows.map((row) => [row.task_id, { state: { kind: 'present', task: rowToTask(row) }, position: row.position }]));
-      for (const [taskId, start] of await foldedBefore(log, streams, new Set(starts.keys()))) starts.set(taskId, start);
+      for (const [taskId, start] of await foldedBefore(log, tx, streams, new Set(starts.keys()))) starts.set(taskId, start);
       return starts;
     },
     start: (saved) => saved?.state ?? initialState,
@@ -71,7 +71,7 @@ export function createTaskViewProjection(log: Pick<EventLog, 'readStreamPrefixes
   const model = taskViewModel(log);
   async function loadWholeTasks(tx: TransactionScope, events: readonly StreamEvent[], table: string): Promise<void> {
     const streams = groupByStream(events);
-    const records = foldStreams(model, streams, await foldedBefore(log, streams, new Set()));
+    const records = foldStreams(model, streams, await foldedBefore(log, tx, streams, new Set()));
     if (records.length > 0) await tx.copyRows(table, COLUMN_NAMES, records.map((record) => TASK_VIEW_COLUMNS.map((c) => c.copy(record))));
   }
   return {

@@ -44,9 +44,8 @@ export const RELAY_TARGET_EVENTS_PER_SECOND = 5_000;
 /** The longest the audit service's drain is watched; a slower consumer is measured over this window. */
 const AUDIT_WINDOW_SECONDS = 60;
 /**
- * The lag is taken apart over this many seconds right after the services start: in one run the first
- * creates' lags were 272, 141, 120, 96, 83 ms, then 20–40 ms from the second second on, and those few
- * samples alone made the window's p99 (docs/benchmarks.md).
+ * The lag is taken apart over this many seconds right after the services start: the first creates after a
+ * start pay for cold processes and connections, and those few samples alone made the window's p99 (ADR 0044).
  */
 const LAG_JUST_STARTED_SECONDS = 3;
 
@@ -313,8 +312,7 @@ export function renderRelay(r: RelayResult): string {
     '',
     `The lag is taken apart over the first ${LAG_JUST_STARTED_SECONDS} s after the services started: the first events after a start`,
     'pay for cold processes and connections on every hop (api, relay, sidecar, broker, the audit service\'s sidecar',
-    'and transaction), and when they were in the window, those few samples alone made its p99, which then',
-    'varied from run to run between 64 and 1,686 ms for the same code. A lag series of one run began 272, 141,',
-    '120, 96, 83 ms and stayed at 15–40 ms from the second second on.',
+    'and transaction), and when they were in the window, those few samples alone made its p99 and moved it',
+    'from run to run by tens of times for the same code (ADR 0044).',
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { Transactional } from '../../contracts/ports/sql.ts';
 import { applyBatch } from './apply-batch.ts';
-import { createDelivery, lockForDelivery, type DeliveryObserver, type DeliveryOutcome } from './deliver-event.ts';
+import { createDelivery, deliveryTransaction, type DeliveryObserver, type DeliveryOutcome } from './deliver-event.ts';
 import { admitAllToInbox } from './inbox.sql.ts';
 import type { Projector } from './projector.ts';
 import { readSkippedEvents } from './resolved-events.ts';
@@ -36,8 +36,7 @@ export function createBatchDelivery(deps: {
   const deliverOne = createDelivery(deps);
 
   /** The places admitted now; every other event of the batch was a duplicate. */
-  const applyAll = (events: readonly StoredEvent[]) => db.transaction(async (tx) => {
-    const state = await lockForDelivery(tx, projector);
+  const applyAll = (events: readonly StoredEvent[]) => deliveryTransaction(db, projector, async (tx, state) => {
     const admitted = await admitAllToInbox(tx, consumer, events);
     if (admitted.size === 0) return admitted;
     const skipped = await readSkippedEvents(tx, consumer);

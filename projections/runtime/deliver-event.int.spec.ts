@@ -10,6 +10,7 @@ import { createDelivery, type DeliveryOutcome } from './deliver-event.ts';
 import { registerProjection } from './projection-state.sql.ts';
 import type { ReadModelProjection } from './projector.ts';
 import { placeholderTable } from '../testing/placeholder-table.ts';
+import { createDb } from '../../gateways/postgres/db.ts';
 
 let t: TestDatabase;
 const seen: Array<DeliveryOutcome | 'DUPLICATE'> = [];
@@ -132,5 +133,30 @@ describe('retrying a dead letter of a bus-fed projector', () => {
     expect(await deliverFlaky(second)).toBe('SUCCESS');
     expect(await deliverFlaky(fourth)).toBe('SUCCESS');
     expect(await recorded(stream)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('many deliveries to one projector at once', () => {
+  it('hold one pooled connection between them while they wait, so one that needs a second connection gets it', async () => {
+    // Two connections; each delivery's apply also reads through the pool, as the recurring reactor's command
+    // does. Had every delivery taken a connection and then waited for the projector's lock, the one holding
+    // the lock would wait for a free connection for ever (here: the pool's 2 s, then RETRY).
+    const small = createDb(t.url, { max: 2, connectTimeoutMs: 2_000 });
+    try {
+      const reading: ReadModelProjection = {
+        ...recorder,
+        async apply(tx, events, table) {
+          await small.query('SELECT 1');
+          await recorder.apply(tx, events, table);
+        },
+      };
+      const deliverReading = createDelivery({ db: small, projector: reading, observer: { delivered: () => undefined }, backoffMs: () => 1 });
+      const stream = randomUUID();
+      const events = Array.from({ length: 6 }, (_, i) => eventOf({}, i + 1, stream));
+      expect(await Promise.all(events.map((event) => deliverReading(event)))).toEqual(events.map(() => 'SUCCESS'));
+      expect(await recorded(stream)).toEqual([1, 2, 3, 4, 5, 6]);
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -32,6 +32,35 @@ export async function lockForDelivery(tx: TransactionScope, projector: Projector
   return state;
 }
 
+/** Per database and projector, the last of this process's deliveries in line (`deliveryTransaction`). */
+const lines = new WeakMap<Transactional, Map<string, Promise<unknown>>>();
+
+/**
+ * A delivery's transaction with the projector's state locked (`lockForDelivery`), begun once this process's
+ * earlier deliveries to the same projector have ended. They would take that lock in turn anyway; in line
+ * here first, they hold one pooled connection between them instead of one each while they wait. So a
+ * delivery that needs a second connection (the recurring reactor's command, a read through the pool) finds
+ * one free however many deliveries the sidecar sends at once, where with every connection held by a
+ * waiting delivery it would wait for ever.
+ */
+export function deliveryTransaction<T>(
+  db: Transactional,
+  projector: Projector,
+  work: (tx: TransactionScope, state: Awaited<ReturnType<typeof lockForDelivery>>) => Promise<T>,
+): Promise<T> {
+  let byProjector = lines.get(db);
+  if (!byProjector) {
+    byProjector = new Map();
+    lines.set(db, byProjector);
+  }
+  const line = byProjector;
+  const run = (line.get(projector.name) ?? Promise.resolve()).then(() => db.transaction(async (tx) => work(tx, await lockForDelivery(tx, projector))));
+  const last = run.then(() => undefined, () => undefined);
+  line.set(projector.name, last);
+  void last.then(() => { if (line.get(projector.name) === last) line.delete(projector.name); });
+  return run;
+}
+
 /**
  * A bus delivery to a projector: in ONE transaction, the event is admitted to the consumer's inbox by
  * (task id, sequence) and applied, so a redelivery finds its inbox row and changes nothing. The projector's
@@ -52,8 +81,7 @@ export function createDelivery(deps: {
   const attempts = deps.attempts ?? 3;
   const backoff = deps.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
 
-  const applyOnce = (event: StoredEvent) => db.transaction(async (tx) => {
-    const state = await lockForDelivery(tx, projector);
+  const applyOnce = (event: StoredEvent) => deliveryTransaction(db, projector, async (tx, state) => {
     if (!(await admitToInbox(tx, consumer, event))) return false;
     // An event an operator resolved as skipped is admitted and passed over, as every other run does.
     if ((await readSkippedEvents(tx, consumer)).has(event)) return true;

@@ -3,6 +3,7 @@ import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog, StreamCursor } from '../../contracts/ports/event-log.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import { groupByStream } from './single-stream.ts';
+import { initialState } from '../../domain/task/evolve.ts';
 
 /**
  * The last task states a reader folded, most recent last, so that the next change of a task continues
@@ -46,12 +47,16 @@ export async function foldBatch(
   remembered: TaskStates,
 ): Promise<Map<StoredEvent, FoldStep<StoredEvent>>> {
   const streams = [...groupByStream(events)].map(([streamId, list]) => [streamId, [...list].sort((a, b) => a.version - b.version)] as const);
+  // Where each in-order stream starts without a read: its creation, or the state remembered just before it.
+  const starts = new Map<string, TaskState>();
   const places: StreamCursor[] = [];
   for (const [stream_id, list] of streams) {
     const first = list[0]?.version ?? 1;
-    const last = list.at(-1)?.version ?? first;
-    if (!contiguous(list)) places.push({ stream_id, version: last });
-    else if (first > 1 && versionOf(remembered.get(stream_id) ?? { kind: 'absent', version: 0 }) !== first - 1) places.push({ stream_id, version: first - 1 });
+    const known = remembered.get(stream_id);
+    if (!contiguous(list)) places.push({ stream_id, version: list.at(-1)?.version ?? first });
+    else if (first === 1) starts.set(stream_id, initialState);
+    else if (known && versionOf(known) === first - 1) starts.set(stream_id, known);
+    else places.push({ stream_id, version: first - 1 });
   }
   const history = places.length > 0 ? groupByStream(await log.readStreamPrefixes(places)) : new Map<string, StoredEvent[]>();
 
@@ -60,15 +65,12 @@ export async function foldBatch(
   const ended = new Map<string, TaskState>();
   for (const [streamId, list] of streams) {
     const earlier = history.get(streamId) ?? [];
-    if (!contiguous(list)) {
-      for (const event of list) foldTaskStream(foldWholeStream(earlier.filter((e) => e.version < event.version)), [event], record);
-      ended.set(streamId, foldWholeStream(earlier));
+    if (contiguous(list)) {
+      ended.set(streamId, foldTaskStream(starts.get(streamId) ?? foldWholeStream(earlier), list, record));
       continue;
     }
-    const first = list[0]?.version ?? 1;
-    const known = remembered.get(streamId);
-    const start = known && versionOf(known) === first - 1 ? known : foldWholeStream(earlier);
-    ended.set(streamId, foldTaskStream(start, list, record));
+    for (const event of list) foldTaskStream(foldWholeStream(earlier.filter((e) => e.version < event.version)), [event], record);
+    ended.set(streamId, foldWholeStream(earlier));
   }
   for (const [streamId, state] of ended) remembered.set(streamId, state);
   return steps;

@@ -2,7 +2,7 @@ import { foldTaskStream, versionOf, type FoldStep } from '../../contracts/events
 import type { StoredEvent, StreamEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog } from '../../contracts/ports/event-log.ts';
 import type { Queryable } from '../../contracts/ports/sql.ts';
-import type { TaskState } from '../../domain/task/types.ts';
+import type { Task, TaskState } from '../../domain/task/types.ts';
 
 /** One stream's fold as a read model follows it. */
 export interface StreamFolding<E extends StreamEvent, Written> {
@@ -88,6 +88,20 @@ export async function readBeforeBatch<E extends StreamEvent>(
     .map(([stream_id, events]) => ({ stream_id, version: (events[0]?.version ?? 1) - 1 }))
     .filter((place) => place.version > 0);
   return places.length > 0 ? groupByStream(await log.readStreamPrefixes(places, tx)) : new Map();
+}
+
+/**
+ * Whether a read model keeps a task's state beside its rows: only once the task has changed since its
+ * creation. A task with only its creation is one event to read back when it changes (`readBeforeBatch`),
+ * which costs less than writing a state for every task created (ADR 0043).
+ */
+export function keepsStateOf(task: Task): boolean {
+  return task.version > 1;
+}
+
+/** The task states a batch's writes keep, by task id (those without one keep none). */
+export function keptStates<S>(written: readonly { readonly taskId: string; readonly state: S | null }[]): Array<readonly [string, S]> {
+  return written.flatMap((w) => (w.state === null ? [] : [[w.taskId, w.state] as const]));
 }
 
 /** A single-stream read model's `apply`: group by stream, load what is saved of the resumed ones, fold, save. */

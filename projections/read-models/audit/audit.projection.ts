@@ -4,10 +4,10 @@ import { AUDIT_LOG_VIEW } from '../../../contracts/read-models/audit-log-row.ts'
 import { initialState } from '../../../domain/task/evolve.ts';
 import type { ReadModelProjection } from '../../runtime/projector.ts';
 import type { TransactionScope } from '../../../contracts/ports/sql.ts';
-import { applySingleStream, foldStreams, groupByStream, readBeforeBatch, type SingleStreamModel } from '../../runtime/single-stream.ts';
+import { applySingleStream, foldStreams, groupByStream, keepsStateOf, keptStates, readBeforeBatch, type SingleStreamModel } from '../../runtime/single-stream.ts';
 import type { EventLog } from '../../../contracts/ports/event-log.ts';
 import { foldWholeStream } from '../../../contracts/events/fold-task-stream.ts';
-import type { Task, TaskState } from '../../../domain/task/types.ts';
+import type { TaskState } from '../../../domain/task/types.ts';
 import { auditRecord } from './audit-entry.ts';
 import { forgetTaskEntries, appendAuditEntries, copyAuditEntries } from './audit-entries.sql.ts';
 import { auditIndexes, createAuditTables, dropAuditTables, taskStateTable } from './audit-table.sql.ts';
@@ -16,11 +16,6 @@ import { PROJECTIONS } from '../../../contracts/projection-names.ts';
 
 /** A task's new entries, and its state unless the task only has its creation (that one is cheaper to read back). */
 interface AuditWrite { readonly taskId: string; readonly entries: readonly AuditRecord[]; readonly state: AuditTaskState | null }
-
-/** What a task's state is kept as: only once it has changed since its creation (version 1 is one event to read). */
-function keptState(task: Task): AuditTaskState | null {
-  return task.version > 1 ? { task, version: task.version } : null;
-}
 
 /**
  * Writes one entry per task event. "Before" comes from the projection's own state of each task (kept beside
@@ -51,12 +46,12 @@ function auditModel(log: Pick<EventLog, 'readStreamPrefixes'>): SingleStreamMode
           }
           entries.push(auditRecord(stored, event.type, before.kind === 'present' ? before.task : null, after.task));
         },
-        done: (state) => (state.kind === 'present' ? { taskId, entries, state: keptState(state.task) } : null),
+        done: (state) => (state.kind === 'present' ? { taskId, entries, state: keepsStateOf(state.task) ? { task: state.task, version: state.task.version } : null } : null),
       };
     },
     async save(tx, table, written) {
       await appendAuditEntries(tx, table, written.flatMap((w) => w.entries));
-      await saveTaskStates(tx, table, new Map(written.flatMap((w) => (w.state ? [[w.taskId, w.state] as const] : []))));
+      await saveTaskStates(tx, table, new Map(keptStates(written)));
     },
   };
 }
@@ -69,7 +64,7 @@ async function loadWholeTasks(model: ReturnType<typeof auditModel>, tx: Transact
   const written = foldStreams(model, groupByStream(events), new Map());
   if (written.length === 0) return;
   await copyAuditEntries(tx, table, written.flatMap((w) => w.entries));
-  await copyTaskStates(tx, taskStateTable(table), written.flatMap((w) => (w.state ? [[w.taskId, w.state] as const] : [])));
+  await copyTaskStates(tx, taskStateTable(table), keptStates(written));
 }
 
 /** Built with the log: a task's first change after its creation folds the creation from there. */

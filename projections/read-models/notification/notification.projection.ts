@@ -5,7 +5,7 @@ import { initialState } from '../../../domain/task/evolve.ts';
 import { foldWholeStream } from '../../../contracts/events/fold-task-stream.ts';
 import type { TaskState } from '../../../domain/task/types.ts';
 import type { ReadModelProjection } from '../../runtime/projector.ts';
-import { applySingleStream, readBeforeBatch, type SingleStreamModel } from '../../runtime/single-stream.ts';
+import { applySingleStream, keepsStateOf, keptStates, readBeforeBatch, type SingleStreamModel } from '../../runtime/single-stream.ts';
 import { planSchedule } from './plan-schedule.ts';
 import type { Logger } from 'pino';
 import { logScheduleChange } from './schedule-change-log.ts';
@@ -23,9 +23,9 @@ interface ScheduleStart { readonly state: TaskState; readonly email: string | nu
 interface ScheduleWrite { readonly taskId: string; readonly state: NotificationTaskState | null; readonly rows: readonly ScheduledReminder[] }
 
 /** The task as its stored events leave it: for a task whose state the projection does not keep. */
-function foldUnkept(events: readonly StoredEvent[]): ScheduleStart {
+function foldUnkept(events: readonly StoredEvent[]): Omit<ScheduleStart, 'schedule'> {
   const email = events.reduce<string | null>((last, stored) => stored.metadata.user_email ?? last, null);
-  return { state: foldWholeStream(events), email, schedule: [] };
+  return { state: foldWholeStream(events), email };
 }
 
 /**
@@ -47,13 +47,13 @@ function scheduleModel(log: Pick<EventLog, 'readStreamPrefixes'>, logger: Logger
         pending.length > 0 ? readScheduleRows(tx, table, pending.map(([taskId]) => taskId)) : new Map<string, ScheduledReminder[]>(),
         readBeforeBatch(log, tx, pending.filter(([taskId]) => !known.has(taskId))),
       ]);
+      // Every stream without a kept state is pending (it has events past version 0), so each is started here.
       const starts = new Map<string, ScheduleStart>();
-      for (const [taskId] of pending) {
+      for (const taskId of streams.keys()) {
         const saved = known.get(taskId);
         const start = saved ? { state: { kind: 'present', task: saved.task } as const, email: saved.email } : foldUnkept(earlier.get(taskId) ?? []);
         starts.set(taskId, { ...start, schedule: schedules.get(taskId) ?? [] });
       }
-      for (const [taskId, saved] of known) if (!starts.has(taskId)) starts.set(taskId, { state: { kind: 'present', task: saved.task }, email: saved.email, schedule: [] });
       return starts;
     },
     start: (saved) => saved?.state ?? initialState,
@@ -72,13 +72,13 @@ function scheduleModel(log: Pick<EventLog, 'readStreamPrefixes'>, logger: Logger
           schedule = planned;
         },
         done: (state) => (state.kind === 'present' && schedule.length > 0
-          ? { taskId, state: state.task.version > 1 ? { task: state.task, email, version: state.task.version } : null, rows: schedule }
+          ? { taskId, state: keepsStateOf(state.task) ? { task: state.task, email, version: state.task.version } : null, rows: schedule }
           : null),
       };
     },
     async save(tx, table, written) {
       await saveScheduleRows(tx, table, written.flatMap((w) => w.rows));
-      await saveTaskStates(tx, table, new Map(written.flatMap((w) => (w.state ? [[w.taskId, w.state] as const] : []))));
+      await saveTaskStates(tx, table, new Map(keptStates(written)));
     },
   };
 }

@@ -42,7 +42,8 @@ export async function openDatabase(config: Config, logger: Logger, metrics?: Met
     logger.info({ data_dir: config.DATA_DIR }, 'embedded PostgreSQL started');
     // Lets `todo projections …` and `todo migrate` in another terminal reach this instance's database.
     await writeFile(join(config.DATA_DIR, RUNNING_URL_FILE), `${server.url}\n`, { mode: 0o600 });
-    const db = createDb(server.url, poolOptions);
+    // This process's own connections go through the server's Unix-domain socket (ADR 0045).
+    const db = createDb(server.localUrl, poolOptions);
     try {
       await applyMigrations(db, logger);
     } catch (error) {

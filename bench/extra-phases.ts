@@ -9,16 +9,18 @@ import { MILLION_PLAN, type MillionPlan } from './million-load.ts';
 import { measureMillion, renderMillion } from './million.ts';
 import { measureMillionRebuilds, renderMillionRebuilds } from './rebuild-million.ts';
 import { measureRelay, renderRelay } from './relay.ts';
+import { startBenchDatabase } from './database.ts';
+import { measureTransport, renderTransport } from './transport.ts';
 import { round } from './stats.ts';
 
 /*
- * The phases that run alone as well as after the core run: `npm run bench -- --only million,rebuild,relay`.
+ * The phases that run alone as well as after the core run: `npm run bench -- --only million,rebuild,relay,transport`.
  * `rebuild` and `million` share the million-task log (loaded once, then kept in a cache folder: see
  * million-database.ts); `relay` starts its own cluster of processes with Kafka and Dapr sidecars. Each
  * phase writes its own section of docs/benchmarks.md and leaves the others as they are.
  */
 
-export const EXTRA_PHASES = ['rebuild', 'million', 'relay'] as const;
+export const EXTRA_PHASES = ['rebuild', 'million', 'relay', 'transport'] as const;
 export type ExtraPhase = (typeof EXTRA_PHASES)[number];
 
 const isExtra = (name: string): name is ExtraPhase => (EXTRA_PHASES as readonly string[]).includes(name);
@@ -92,6 +94,16 @@ export async function runExtraPhases(phases: readonly ExtraPhase[], doc: string,
     }
   } finally {
     await database?.stop();
+  }
+  if (phases.includes('transport')) {
+    log('loopback TCP against the Unix-domain socket, on a fresh embedded PostgreSQL');
+    const fresh = await startBenchDatabase();
+    try {
+      const { value, load } = await timed('the transport comparison', () => measureTransport(fresh, { slices: 4, secondsPerSlice: 3 }));
+      write('transport', `## The embedded server's two ways in: loopback TCP and its Unix-domain socket\n\nMeasured by \`npm run bench -- --only transport\` on ${new Date().toISOString()}.\n\n${renderTransport(value)}\n\n${load}`);
+    } finally {
+      await fresh.stop();
+    }
   }
   if (phases.includes('relay')) {
     const { value, load } = await timed('the relay run', () => measureRelay(log));

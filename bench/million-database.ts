@@ -52,7 +52,7 @@ export async function openMillionDatabase(plan: MillionPlan, log: (line: string)
   }
   const sharedBuffers = process.env.BENCH_MILLION_SHARED_BUFFERS;
   const server = await startEmbeddedPostgres(dir, sharedBuffers ? { sharedBuffers } : {});
-  const db = createDb(server.url, { max: 8, applicationName: 'todo-bench-million' });
+  const db = createDb(server.localUrl, { max: 8, applicationName: 'todo-bench-million' });
   const stop = async () => {
     await db.close();
     await server.stop();
@@ -64,7 +64,7 @@ export async function openMillionDatabase(plan: MillionPlan, log: (line: string)
     } else {
       await migrate(db);
       // Registers every projector (row, table v1, view) while the log is empty.
-      const bench = await startBenchSystem(server.url);
+      const bench = await startBenchSystem(server.localUrl);
       await bench.close();
       let reported = 0;
       const report = await loadMillionLog(db, plan, {
@@ -80,7 +80,7 @@ export async function openMillionDatabase(plan: MillionPlan, log: (line: string)
       load = { ...report, loadedAt: new Date().toISOString() };
       await writeFile(markerFile, `${JSON.stringify(load, null, 2)}\n`);
     }
-    return { url: server.url, dir, db, load, cached, stop };
+    return { url: server.localUrl, dir, db, load, cached, stop };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

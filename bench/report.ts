@@ -175,7 +175,7 @@ function machineTable(m: Machine, load: readonly PhaseLoad[]): string {
     ['Memory', `${round(m.memoryGiB, 1)} GiB`],
     ['OS', m.os],
     ['Node.js', m.node],
-    ['PostgreSQL', `${m.postgres} (embedded, fresh cluster in a temp folder; ${settings})`],
+    ['PostgreSQL', `${m.postgres} (embedded, fresh cluster in a temp folder, reached over its Unix-domain socket; ${settings})`],
     ['Date', m.date],
     ['Other processes on the machine', othersSummary(load)],
   ]);

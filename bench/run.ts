@@ -21,7 +21,7 @@ import { LIVE_PHASES, measureLiveCost, runOnly } from './live-cost.ts';
 /*
  * `npm run bench`: every figure in one run against a fresh embedded PostgreSQL, ~4–5 minutes on 2 cores.
  * Prints the summary table and writes docs/benchmarks.md. Only 127.0.0.1 is contacted; every loop is
- * bounded in count and in time. `--only core,rebuild,million,relay` runs some phases alone (core: the
+ * bounded in count and in time. `--only core,rebuild,million,relay,transport` runs some phases alone (core: the
  * figures above; the others: bench/extra-phases.ts).
  */
 

@@ -1,3 +1,4 @@
+import { recentlySet } from '../../contracts/recently-set.ts';
 import type { Principal } from './principal.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { Principal } from './principal.ts';
  * verifier's clock tolerance. Bounded: past `capacity` the least recently verified token goes first.
  */
 export function verifiedTokens(options: { readonly capacity: number; readonly clockToleranceSeconds: number }) {
-  const entries = new Map<string, { readonly principal: Principal; readonly exp: number }>();
+  const entries = recentlySet<string, { readonly principal: Principal; readonly exp: number }>(options.capacity);
   return {
     /** The caller of a token verified before and still unexpired at `nowMs`; undefined otherwise. */
     find(token: string, nowMs: number): Principal | undefined {
@@ -23,12 +24,7 @@ export function verifiedTokens(options: { readonly capacity: number; readonly cl
       return entry.principal;
     },
     remember(token: string, principal: Principal, exp: number): void {
-      entries.delete(token);
       entries.set(token, { principal, exp });
-      if (entries.size > options.capacity) {
-        const oldest = entries.keys().next();
-        if (!oldest.done) entries.delete(oldest.value);
-      }
     },
     get size(): number {
       return entries.size;

@@ -3,28 +3,18 @@ import type { StoredEvent } from '../../contracts/events/stored-event.ts';
 import type { EventLog, StreamCursor } from '../../contracts/ports/event-log.ts';
 import type { TaskState } from '../../domain/task/types.ts';
 import { groupByStream } from './single-stream.ts';
+import { recentlySet, type RecentlySet } from '../../contracts/recently-set.ts';
 import { initialState } from '../../domain/task/evolve.ts';
 
 /**
  * The last task states a reader folded, most recent last, so that the next change of a task continues
  * from its state instead of reading its stream again; bounded, the least recently changed go first.
  */
-export function taskStates(capacity: number) {
-  const states = new Map<string, TaskState>();
-  return {
-    get: (taskId: string): TaskState | undefined => states.get(taskId),
-    set(taskId: string, state: TaskState): void {
-      states.delete(taskId);
-      states.set(taskId, state);
-      if (states.size > capacity) {
-        const oldest = states.keys().next();
-        if (!oldest.done) states.delete(oldest.value);
-      }
-    },
-  };
+export function taskStates(capacity: number): RecentlySet<string, TaskState> {
+  return recentlySet<string, TaskState>(capacity);
 }
 
-export type TaskStates = ReturnType<typeof taskStates>;
+export type TaskStates = RecentlySet<string, TaskState>;
 
 /** Whether a stream's events in a batch (in version order) follow each other with no version missing. */
 function contiguous(events: readonly StoredEvent[]): boolean {

@@ -5,6 +5,7 @@ import type { LiveFeed, TaskChange } from '../../contracts/ports/live-feed.ts';
 import { replayChanges } from './live-feed.ts';
 import type { Logger } from 'pino';
 import { logFanOut } from './fan-out-log.ts';
+import { recentlySet } from '../../contracts/recently-set.ts';
 
 /** How many tasks the feed remembers the last fanned-out version of, to pass over redeliveries. */
 const REMEMBERED_TASKS = 100_000;
@@ -22,18 +23,13 @@ export interface BusLiveFeed extends LiveFeed {
 export async function startBusLiveFeed(deps: { log: EventLog; maxReplayEvents: number; batchSize?: number; logger?: Logger }): Promise<BusLiveFeed> {
   const batchSize = deps.batchSize ?? 500;
   const listeners = ownerListeners();
-  const lastVersion = new Map<string, number>();
+  const lastVersion = recentlySet<string, number>(REMEMBERED_TASKS);
   let checkpoint: LogCheckpoint = await deps.log.readLogHead();
 
   return {
     receive(change, traceparent) {
       if ((lastVersion.get(change.task_id) ?? 0) >= change.version) return;
-      lastVersion.delete(change.task_id);
       lastVersion.set(change.task_id, change.version);
-      if (lastVersion.size > REMEMBERED_TASKS) {
-        const oldest = lastVersion.keys().next();
-        if (!oldest.done) lastVersion.delete(oldest.value);
-      }
       if (isBefore(checkpoint, change)) checkpoint = checkpointOf(change);
       logFanOut(deps.logger, change, traceparent, listeners.fanOut(change));
     },

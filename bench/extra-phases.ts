@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { DAPRD } from '../test/distributed/support/sidecar.ts';
 import { loadavg } from 'node:os';
-import { describeMachine } from './machine.ts';
+import { describeMachine, processorName } from './machine.ts';
 import { cpuShare, sampleCpu } from './cpu-share.ts';
 import { readDoc, withSection } from './doc-sections.ts';
 import { openMillionDatabase, type MillionDatabase } from './million-database.ts';
@@ -85,12 +85,12 @@ export async function runExtraPhases(phases: readonly ExtraPhase[], doc: string,
     if (database && phases.includes('rebuild')) {
       const opened = database;
       const { value, load } = await timed('the rebuilds', () => measureMillionRebuilds(opened, log));
-      write('rebuild', `## Rebuilds over the million-task log\n\nMeasured by \`npm run bench -- --only rebuild\` on ${new Date().toISOString()}.\n\n${renderMillionRebuilds(value)}\n\n${load}`);
+      write('rebuild', `## Rebuilds over the million-task log\n\nMeasured by \`npm run bench -- --only rebuild\` on ${new Date().toISOString()} (${processorName()}).\n\n${renderMillionRebuilds(value)}\n\n${load}`);
     }
     if (database && phases.includes('million')) {
       const opened = database;
       const { value, load } = await timed('the list load', () => measureMillion(opened, { users: plan().users, connections: 8, seconds: 12, log }));
-      write('million', `## A million tasks: GET /api/tasks and GET /api/tasks/{id}\n\nMeasured by \`npm run bench -- --only million\` on ${new Date().toISOString()}.\n\n${renderMillion(value, opened)}\n\n${load}`);
+      write('million', `## A million tasks: GET /api/tasks and GET /api/tasks/{id}\n\nMeasured by \`npm run bench -- --only million\` on ${new Date().toISOString()} (${processorName()}).\n\n${renderMillion(value, opened)}\n\n${load}`);
     }
   } finally {
     await database?.stop();
@@ -100,13 +100,13 @@ export async function runExtraPhases(phases: readonly ExtraPhase[], doc: string,
     const fresh = await startBenchDatabase();
     try {
       const { value, load } = await timed('the transport comparison', () => measureTransport(fresh, { slices: 4, secondsPerSlice: 3 }));
-      write('transport', `## The embedded server's two ways in: loopback TCP and its Unix-domain socket\n\nMeasured by \`npm run bench -- --only transport\` on ${new Date().toISOString()}.\n\n${renderTransport(value)}\n\n${load}`);
+      write('transport', `## The embedded server's two ways in: loopback TCP and its Unix-domain socket\n\nMeasured by \`npm run bench -- --only transport\` on ${new Date().toISOString()} (${processorName()}).\n\n${renderTransport(value)}\n\n${load}`);
     } finally {
       await fresh.stop();
     }
   }
   if (phases.includes('relay')) {
     const { value, load } = await timed('the relay run', () => measureRelay(log));
-    write('relay', `## Distributed: the relay to Kafka, and append → audit lag\n\nMeasured by \`npm run bench -- --only relay\` on ${new Date().toISOString()}.\n\n${renderRelay(value)}\n\n${load}`);
+    write('relay', `## Distributed: the relay to Kafka, and append → audit lag\n\nMeasured by \`npm run bench -- --only relay\` on ${new Date().toISOString()} (${processorName()}).\n\n${renderRelay(value)}\n\n${load}`);
   }
 }

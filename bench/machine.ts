@@ -15,6 +15,11 @@ export interface Machine {
 
 const SETTINGS = ['shared_buffers', 'work_mem', 'max_wal_size', 'synchronous_commit', 'fsync', 'wal_sync_method', 'max_connections'];
 
+/** The processor a figure was measured on, e.g. "AMD EPYC, 2 cores": sections of docs/benchmarks.md come from different runs. */
+export function processorName(): string {
+  return `${cpus()[0]?.model.trim() ?? 'unknown'}, ${availableParallelism()} cores`;
+}
+
 export async function describeMachine(db: Queryable): Promise<Machine> {
   const version = await db.query<{ server_version: string }>('SHOW server_version');
   const settings = await db.query<{ name: string; setting: string }>(

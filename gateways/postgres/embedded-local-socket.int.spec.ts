@@ -37,11 +37,14 @@ describe('the embedded PostgreSQL', () => {
     }
   });
 
-  it('answers over TCP alone where the socket\'s path would be too long for the operating system', async () => {
-    const deep = join(dir, 'a-folder-whose-name-is-long-enough'.repeat(2), 'to-push-the-socket-path-past-the-limit');
-    await mkdir(deep, { recursive: true });
-    for (let folder = deep; folder.startsWith(dir) && folder !== dir; folder = join(folder, '..')) await chmod(folder, 0o755);
-    const server = await startEmbeddedPostgres(deep);
+  it.each([
+    ['the socket\'s path would be too long for the operating system', join('a-folder-whose-name-is-long-enough'.repeat(2), 'to-push-the-socket-path-past-the-limit')],
+    ['the folder\'s name holds what the server\'s setting splits at', 'a folder, with spaces'],
+  ])('answers over TCP alone where %s', async (_, name) => {
+    const data = join(dir, name);
+    await mkdir(data, { recursive: true });
+    for (let folder = data; folder.startsWith(dir) && folder !== dir; folder = join(folder, '..')) await chmod(folder, 0o755);
+    const server = await startEmbeddedPostgres(data);
     try {
       expect(server.localUrl).toEqual(server.url);
       expect(await serverAddress(server.localUrl)).toEqual('127.0.0.1/32');

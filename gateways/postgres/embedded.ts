@@ -51,10 +51,16 @@ export interface EmbeddedServer {
 /** The longest path of a Unix-domain socket Linux and macOS take (sun_path, with its terminating zero). */
 const MAX_SOCKET_PATH = 103;
 
-/** The folder of the embedded server's Unix-domain socket, or null where the socket's path would be too long. */
+/** What `unix_socket_directories` (a list split at commas, spaces and quotes) takes as one folder as it is. */
+const PLAIN_PATH = /^[\w./-]+$/;
+
+/**
+ * The folder of the embedded server's Unix-domain socket, or null (TCP alone) where the socket's path would
+ * be too long for the operating system, or the folder's name is not a plain path the setting takes as it is.
+ */
 function socketFolder(dataDir: string, port: number): string | null {
   const folder = resolve(dataDir, 'postgres-socket');
-  return join(folder, `.s.PGSQL.${port}`).length > MAX_SOCKET_PATH ? null : folder;
+  return PLAIN_PATH.test(folder) && join(folder, `.s.PGSQL.${port}`).length <= MAX_SOCKET_PATH ? folder : null;
 }
 
 /** Makes the socket's folder; as root the server runs as the cluster's owner, who must create the socket in it. */

@@ -5,19 +5,10 @@ import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
 import { ownerListeners } from './owner-listeners.ts';
 import { taskChangesOf } from './task-changes.ts';
-import { taskStates } from '../runtime/fold-batch.ts';
+import { REMEMBERED_TASK_STATES, taskStates } from '../runtime/fold-batch.ts';
 import type { Logger } from 'pino';
 import { logFanOut } from './fan-out-log.ts';
 import { startTail } from '../runtime/run-tail.ts';
-
-/**
- * How many tasks the feed remembers the state of, to fold their next change without reading their stream.
- * The tasks changed most recently are the ones changed next; a task past the bound costs one stream read
- * in the batch of its next change. A state takes about 1 KB of heap (100,000 of them measured 96 MiB):
- * 20,000 keep the feed's share near 20 MB, so a busy write load cannot crowd out the memory that
- * 10,000 open sockets need within 500 MB.
- */
-const REMEMBERED_TASKS = 20_000;
 
 /**
  * The sync side: a tail of the log from its head when the process starts — every instance sees every
@@ -35,7 +26,7 @@ export async function startLiveFeed(deps: {
   const { log } = deps;
   const batchSize = deps.batchSize ?? 500;
   const listeners = ownerListeners();
-  const remembered = taskStates(REMEMBERED_TASKS);
+  const remembered = taskStates(REMEMBERED_TASK_STATES);
   const tail = await startTail({
     log,
     onAppend: deps.onAppend,

@@ -5,7 +5,7 @@ import { toTaskChangeCloudEvent } from '../../../contracts/events/task-change-cl
 import type { EventLog } from '../../../contracts/ports/event-log.ts';
 import type { BusMessage, EventPublisher } from '../../../contracts/ports/event-publisher.ts';
 import type { FoldStep } from '../../../contracts/events/fold-task-stream.ts';
-import { foldBatch, taskStates } from '../../runtime/fold-batch.ts';
+import { foldBatch, REMEMBERED_TASK_STATES, taskStates } from '../../runtime/fold-batch.ts';
 import { taskChangeOf } from '../../../contracts/events/task-change.ts';
 import type { Outbox } from '../../runtime/projector.ts';
 import { changesReminders } from './reminder-relevance.ts';
@@ -20,15 +20,9 @@ import { PROJECTIONS } from '../../../contracts/projection-names.ts';
  * go out in one bulk call per topic where the publisher has one (else one by one), in log order per task,
  * so a task's events reach its partition in order.
  */
-/**
- * How many tasks the relay remembers the state of, to fold their next event without reading their stream
- * (as the live feed does, and for the same memory bound).
- */
-const REMEMBERED_TASKS = 20_000;
-
 export function createRelayOutbox(deps: { log: Pick<EventLog, 'readStreamPrefixes'>; publisher: EventPublisher }): Outbox {
   const { log, publisher } = deps;
-  const remembered = taskStates(REMEMBERED_TASKS);
+  const remembered = taskStates(REMEMBERED_TASK_STATES);
 
   /** The messages of one folded event, given the task right after it. */
   function messagesOf(step: FoldStep<StoredEvent>): BusMessage[] {

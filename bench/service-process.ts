@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../gateways/postgres/embedded.ts';
 
 /*
  * `todo serve all` as a process of its own, so that what is measured of it (resident memory, heap) is the
@@ -19,15 +19,6 @@ export interface ServiceProcess {
   /** Resident set size of the process, from /proc (Linux), in bytes. */
   rssBytes(): Promise<number>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address !== 'object') throw new Error('no free port');
-  return address.port;
 }
 
 const ERROR_LINE = /"level":\s*"(error|fatal)"|"level":\s*(50|60)\b/;

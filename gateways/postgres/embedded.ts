@@ -42,7 +42,8 @@ export interface EmbeddedServer {
   /**
    * Over the server's Unix-domain socket (in `dataDir/postgres-socket`), for the process that started it:
    * each statement's round trip costs both sides less CPU than through loopback TCP (ADR 0045). The TCP
-   * URL where the socket's path would be too long for the operating system.
+   * URL where the socket's path would be too long for the operating system, or its folder's name is not
+   * a plain path (see `socketFolder`).
    */
   readonly localUrl: string;
   stop(): Promise<void>;

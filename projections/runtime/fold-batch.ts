@@ -19,7 +19,7 @@ export const REMEMBERED_TASK_STATES = 20_000;
  * The last task states a reader folded, most recent last, so that the next change of a task continues
  * from its state instead of reading its stream again; bounded, the least recently changed go first.
  */
-export function taskStates(capacity: number): RecentlySet<string, TaskState> {
+export function taskStates(capacity: number = REMEMBERED_TASK_STATES): RecentlySet<string, TaskState> {
   return recentlySet<string, TaskState>(capacity);
 }
 

@@ -5,7 +5,7 @@ import type { LogCheckpoint } from '../../contracts/events/stored-event.ts';
 import { PROJECTIONS } from '../../contracts/projection-names.ts';
 import { ownerListeners } from './owner-listeners.ts';
 import { taskChangesOf } from './task-changes.ts';
-import { REMEMBERED_TASK_STATES, taskStates } from '../runtime/fold-batch.ts';
+import { taskStates } from '../runtime/fold-batch.ts';
 import type { Logger } from 'pino';
 import { logFanOut } from './fan-out-log.ts';
 import { startTail } from '../runtime/run-tail.ts';
@@ -26,7 +26,7 @@ export async function startLiveFeed(deps: {
   const { log } = deps;
   const batchSize = deps.batchSize ?? 500;
   const listeners = ownerListeners();
-  const remembered = taskStates(REMEMBERED_TASK_STATES);
+  const remembered = taskStates();
   const tail = await startTail({
     log,
     onAppend: deps.onAppend,

@@ -5,7 +5,7 @@ import { toTaskChangeCloudEvent } from '../../../contracts/events/task-change-cl
 import type { EventLog } from '../../../contracts/ports/event-log.ts';
 import type { BusMessage, EventPublisher } from '../../../contracts/ports/event-publisher.ts';
 import type { FoldStep } from '../../../contracts/events/fold-task-stream.ts';
-import { foldBatch, REMEMBERED_TASK_STATES, taskStates } from '../../runtime/fold-batch.ts';
+import { foldBatch, taskStates } from '../../runtime/fold-batch.ts';
 import { taskChangeOf } from '../../../contracts/events/task-change.ts';
 import type { Outbox } from '../../runtime/projector.ts';
 import { changesReminders } from './reminder-relevance.ts';
@@ -22,7 +22,7 @@ import { PROJECTIONS } from '../../../contracts/projection-names.ts';
  */
 export function createRelayOutbox(deps: { log: Pick<EventLog, 'readStreamPrefixes'>; publisher: EventPublisher }): Outbox {
   const { log, publisher } = deps;
-  const remembered = taskStates(REMEMBERED_TASK_STATES);
+  const remembered = taskStates();
 
   /** The messages of one folded event, given the task right after it. */
   function messagesOf(step: FoldStep<StoredEvent>): BusMessage[] {

@@ -148,6 +148,7 @@ export async function createSystem(config: Config, logger: Logger, options: Syst
       observer,
       logger,
       batchSize: config.PROJECTION_BATCH_SIZE,
+      paceMs: config.PROJECTION_PACE_MS,
     })));
     const busFeed = plan.liveFeed === 'bus' ? await startBusLiveFeed({ log: store, maxReplayEvents: config.LIVE_MAX_REPLAY_EVENTS, logger }) : null;
     const feed = plan.liveFeed === 'log'

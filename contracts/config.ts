@@ -54,6 +54,8 @@ export const Config = z
     // /ready answers 503 until this process's projectors are within this many events of the log head (0: never).
     READY_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(10_000),
     PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    // The least time between two batches of a paced projector while appends keep coming (ADR 0046); 0: unpaced.
+    PROJECTION_PACE_MS: z.coerce.number().int().min(0).max(1000).default(25),
     WS_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
     WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     LIVE_MAX_REPLAY_EVENTS: z.coerce.number().int().min(1).default(10_000),

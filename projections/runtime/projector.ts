@@ -10,6 +10,12 @@ export type Projector = ReadModelProjection | Reactor | Outbox;
 interface LogConsumer {
   readonly name: string;
   readonly onPoison: PoisonPolicy;
+  /**
+   * Nobody waits on it from one moment to the next (history, reminders, a next occurrence), so under a busy
+   * log the runtime applies it in fewer, larger batches, at most one per `PROJECTION_PACE_MS` (batch-pace.ts,
+   * ADR 0046). task-view is not paced: read-your-writes and the web app wait on it.
+   */
+  readonly paced?: true;
 }
 
 /** Where a read model keeps its rows: a versioned table (`<base>_v<n>`) behind a view. */

@@ -74,6 +74,36 @@ describe('the projector runtime', () => {
     await runtime.stop();
   });
 
+  it('paces a paced projector while appends keep coming: it waits out its interval before the next batch, and applies everything', async () => {
+    const { projector, seen } = recorder('paced-test');
+    const pauses: number[] = [];
+    const runtime = await h.run({ ...projector, paced: true }, { paceMs: 60_000, pause: async (ms) => { pauses.push(ms); } });
+    await runtime.caughtUp();
+    const before = (await seen()).length;
+    await create('paced one');
+    await create('paced two');
+    await runtime.caughtUp();
+    expect((await seen()).length).toBe(before + 2);
+    expect(pauses.length).toBeGreaterThan(0);
+    for (const ms of pauses) expect(ms).toBeGreaterThan(0);
+    for (const ms of pauses) expect(ms).toBeLessThanOrEqual(60_000);
+    await runtime.stop();
+  });
+
+  it('does not pace a projector that is not marked paced, whatever the interval', async () => {
+    const { projector, seen } = recorder('unpaced-test');
+    const pauses: number[] = [];
+    const runtime = await h.run(projector, { paceMs: 60_000, pause: async (ms) => { pauses.push(ms); } });
+    await runtime.caughtUp();
+    const before = (await seen()).length;
+    await create('unpaced one');
+    await create('unpaced two');
+    await runtime.caughtUp();
+    expect((await seen()).length).toBe(before + 2);
+    expect(pauses).toEqual([]);
+    await runtime.stop();
+  });
+
   it('applies the log from its checkpoint, woken by NOTIFY, and keeps the checkpoint with the batch', async () => {
     await create('before start');
     const { projector, seen } = recorder('wake-test');

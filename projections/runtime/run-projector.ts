@@ -10,6 +10,7 @@ import { applyBatch } from './apply-batch.ts';
 import { isTransient } from './transient-error.ts';
 import { logAppliedBatch } from './batch-log.ts';
 import { logWakeups } from './log-wakeups.ts';
+import { pauseBeforeNextBatch } from './batch-pace.ts';
 import { applyOneByOne } from './poison.ts';
 import { passOverSkipped, readSkippedEvents, type EventPlaces } from './resolved-events.ts';
 
@@ -37,6 +38,10 @@ export interface ProjectorRuntimeDeps {
   /** Debug and trace lines about committed batches, with their trace ids (see batch-log.ts). */
   readonly logger?: Logger;
   readonly batchSize?: number;
+  /** For a paced projector: the least time from one batch's start to the next's while appends keep coming. */
+  readonly paceMs?: number;
+  /** How a paced projector waits (tests record it instead). */
+  readonly pause?: (ms: number) => Promise<unknown>;
   readonly maxAttempts?: number;
   readonly idlePollMs?: number;
   readonly standbyPollMs?: number;
@@ -67,6 +72,8 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   const idlePollMs = deps.idlePollMs ?? 1000;
   const standbyPollMs = deps.standbyPollMs ?? 1000;
   const backoff = deps.backoffMs ?? defaultBackoff;
+  const paceMs = projector.paced ? deps.paceMs ?? 0 : 0;
+  const pause = deps.pause ?? sleep;
   const lockKey = `projection:${name}`;
 
   await registerProjection(db, projector);
@@ -234,6 +241,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
         await wakeups.idle(standbyPollMs);
         continue;
       }
+      const started = performance.now();
       try {
         const applied = await runBatch(woken);
         attempt = 0;
@@ -243,6 +251,8 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
         }
         if (applied === batchSize || stopped) continue;
         woken = (await wakeups.rest(idlePollMs)) !== 'idle-poll';
+        const wait = pauseBeforeNextBatch({ paceMs, lastStarted: started, now: performance.now(), applied, woken });
+        if (wait > 0 && !stopped) await pause(wait);
       } catch (error) {
         committed = undefined;
         attempt += 1;

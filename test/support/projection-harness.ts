@@ -30,6 +30,8 @@ export interface Harness {
   readonly commands: CommandHandler;
   run(projector: Projector, options?: {
     observer?: ProjectionObserver; batchSize?: number; maxAttempts?: number;
+    /** A paced projector's interval, and what stands in for its waits. */
+    paceMs?: number; pause?: (ms: number) => Promise<unknown>;
     /** What the runtime gets instead of the test database and the store (to count what it asks of them). */
     db?: Transactional; log?: EventLog;
   }): Promise<ProjectorRuntime>;
@@ -58,6 +60,8 @@ export async function projectionHarness(db: Db, url: string): Promise<Harness> {
         standbyPollMs: 50,
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+        ...(options.paceMs ? { paceMs: options.paceMs } : {}),
+        ...(options.pause ? { pause: options.pause } : {}),
       });
       runtimes.push(runtime);
       return runtime;

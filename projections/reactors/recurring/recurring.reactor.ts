@@ -92,6 +92,7 @@ export function createRecurringReactor(deps: RecurringReactorDeps): Reactor {
     name: PROJECTIONS.recurring,
     // One series that cannot continue must not hold back every other user's.
     onPoison: 'skip',
+    paced: true,
     async react(events) {
       // In log order, one at a time: a completion then a reopen and completion of the same task resolve
       // to the same next task, in order.

@@ -76,6 +76,7 @@ export function createAuditProjection(log: Pick<EventLog, 'readStreamPrefixes'>)
     // An audit log with a gap files the entries after it with a stale "before": stop loudly instead
     // (/ready, TodoProjectorStopped) until the dead letter is resolved.
     onPoison: 'stop',
+    paced: true,
     table: {
       base: 'audit_log', schemaVersion: 1, view: AUDIT_LOG_VIEW, create: createAuditTables, indexes: auditIndexes, drop: dropAuditTables,
       replay: 'by-stream', loadWholeEvents: (tx, events, table) => loadWholeTasks(model, tx, events, table),

@@ -92,6 +92,7 @@ export function createNotificationProjection(log: Pick<EventLog, 'readStreamPref
     // A schedule that skipped an event would fire reminders the task no longer has, or miss new ones,
     // silently: stop loudly instead (/ready, TodoProjectorStopped) until the dead letter is resolved.
     onPoison: 'stop',
+    paced: true,
     table: { base: 'notification_schedule', schemaVersion: 1, view: NOTIFICATION_SCHEDULE_VIEW, create: createScheduleTables, drop: dropScheduleTables },
     // Task events plan the schedule; the scheduler's settlements (in streams of their own) restore the
     // delivery records, so that after a restore or a rebuild from the log nothing sent is sent again.

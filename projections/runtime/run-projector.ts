@@ -160,7 +160,8 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
   }
 
   /**
-   * One batch in one transaction; returns how many events it applied, or `other-schema` (applied none).
+   * One batch in one transaction, `started` when the loop began it (its duration is reported, and a paced
+   * projector's next batch is timed from it); returns how many events it applied, or `other-schema` (applied none).
    *
    * Woken by an append or a quick re-read (`fromCommitted`), it first reads the log after the checkpoint its
    * last batch committed, outside any transaction: when nothing is there (the append's events are behind an
@@ -170,8 +171,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
    * checkpoint then is what a read after it finds, or a prefix of it. Otherwise the batch reads again from
    * the stored checkpoint, as it always does on the idle poll, which also checks the schema version.
    */
-  async function runBatch(fromCommitted: boolean): Promise<number | 'other-schema'> {
-    const started = performance.now();
+  async function runBatch(fromCommitted: boolean, started: number): Promise<number | 'other-schema'> {
     const after = fromCommitted ? committed : undefined;
     const early = after ? await log.readLogAfter(after, batchSize) : undefined;
     if (early?.length === 0) return 0;
@@ -243,7 +243,7 @@ export async function startProjector(deps: ProjectorRuntimeDeps): Promise<Projec
       }
       const started = performance.now();
       try {
-        const applied = await runBatch(woken);
+        const applied = await runBatch(woken, started);
         attempt = 0;
         if (applied === 'other-schema') {
           await standDown();
